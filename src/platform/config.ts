@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+
+/** Everything the process reads from its environment, read once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL server; when unset the embedded PGlite store under `dataDir` is used. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** `production` refuses to start without an admin password; `demo` seeds demo data. */
+  mode: 'production' | 'demo' | 'test';
+  adminPassword?: string;
+  logLevel: string;
+  /** Session lifetime for bearer tokens. */
+  sessionTtlSeconds: number;
+  /** Login attempts allowed per minute per client address. */
+  loginRateLimitPerMinute: number;
+  /** Largest ID photo accepted. */
+  maxPhotoBytes: number;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const mode = (env.YIBAO_MODE ?? (env.NODE_ENV === 'production' ? 'production' : 'demo')) as Config['mode'];
+  if (!['production', 'demo', 'test'].includes(mode)) throw new Error(`YIBAO_MODE must be production, demo or test`);
+  return {
+    port: int('PORT', 8080, env),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.YIBAO_DATA_DIR ?? 'data'),
+    mode,
+    adminPassword: env.YIBAO_ADMIN_PASSWORD || undefined,
+    logLevel: env.YIBAO_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
+    sessionTtlSeconds: int('YIBAO_SESSION_TTL_SECONDS', 8 * 3600, env),
+    loginRateLimitPerMinute: int('YIBAO_LOGIN_RATE_LIMIT', 10, env),
+    maxPhotoBytes: int('YIBAO_MAX_PHOTO_BYTES', 2 * 1024 * 1024, env),
+    ...overrides,
+  };
+}

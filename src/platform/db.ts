@@ -1,0 +1,133 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Result of one statement: rows already parsed into JS values (int8 → safe number, date → 'YYYY-MM-DD'). */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/** Anything that runs SQL: the database itself or an open transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+
+/** Money and counters are int8; we keep them as JS numbers and refuse any that would lose precision. */
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value out of safe integer range: ${text}`);
+  return n;
+}
+
+const parseDate = (text: string): string => text;
+
+/** Opens the embedded store (PGlite) at `dataDir`, or in memory when `dataDir` is undefined. */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const lite = await PGlite.create(dataDir, { parsers: { [INT8]: parseInt8, [DATE]: parseDate } });
+  // PGlite is one connection: a transaction holds it, so everything else queues behind it.
+  const toResult = <T>(r: { rows: T[]; affectedRows?: number }): QueryResult<T> => ({
+    rows: r.rows,
+    rowCount: r.affectedRows ?? r.rows.length,
+  });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      return toResult(await lite.query<T>(sql, params as unknown[] | undefined));
+    },
+    async exec(sql: string) {
+      await lite.exec(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return lite.transaction(async (tx) =>
+        fn({
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            return toResult(await tx.query<R>(sql, params as unknown[] | undefined));
+          },
+          async exec(sql: string) {
+            await tx.exec(sql);
+          },
+        }),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await lite.close();
+    },
+  };
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === INT8) return parseInt8;
+    if (oid === DATE) return parseDate;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** Opens a pool on a PostgreSQL server. */
+export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  await pool.query('select 1');
+  let closed = false;
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const r = await c.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  });
+  const self = wrap(pool);
+  return {
+    kind: 'postgres',
+    query: self.query,
+    exec: self.exec,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** PostgreSQL when a URL is given, otherwise the embedded store. */
+export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+/** True when `err` is a PostgreSQL unique violation, optionally on the named constraint. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

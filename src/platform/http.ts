@@ -1,0 +1,95 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from 'typebox';
+import type { RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import { AppError } from './errors.ts';
+import { maskIdNumbersIn } from './mask.ts';
+
+/** The Fastify instance with TypeBox types: every route's body, params and query are typed from its schema. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** The one error body every 4xx and 5xx response carries. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable machine-readable code, e.g. `invalid_id_number`' }),
+      message: Type.String({ description: 'Human-readable explanation' }),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      requestId: Type.String(),
+    }),
+  },
+  { $id: 'Error', title: 'Error' },
+);
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request or failed validation',
+  401: 'Missing, invalid or expired credentials',
+  403: 'The caller may not do this',
+  404: 'Not found',
+  409: 'Conflicts with the current state (duplicate, already done)',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Refused by a business rule',
+  429: 'Too many requests',
+};
+
+/** Response schemas for the given error statuses, all with the shared error body. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const s of new Set([400, ...statuses])) {
+    out[s] = Type.Ref('Error', { description: ERROR_DESCRIPTIONS[s] ?? 'Error' }) as unknown as TSchema;
+  }
+  return out;
+}
+
+/** Maps any thrown error onto the one response shape. Unexpected errors are logged (masked) and become 500. */
+export function installErrorHandler(app: App): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    const requestId = String(req.id);
+    const send = (status: number, code: string, message: string, details?: Record<string, unknown>) =>
+      reply.status(status).send({ error: { code, message, ...(details ? { details } : {}), requestId } });
+
+    if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const first = fe.validation[0];
+      const params = (first?.params ?? {}) as Record<string, unknown>;
+      const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+      const field = params.missingProperty
+        ? [path, params.missingProperty].filter(Boolean).join('.')
+        : path || fe.validationContext;
+      return send(400, 'validation_failed', `${fe.validationContext ?? 'request'}${path ? '.' + path : ''} ${first?.message ?? 'is invalid'}`, {
+        field,
+        in: fe.validationContext,
+      });
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(400, 'malformed_json', 'The request body is not valid JSON');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(413, 'payload_too_large', 'The request body is larger than this route accepts');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(415, 'unsupported_media_type', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here`);
+    }
+    if (err instanceof SyntaxError) return send(400, 'malformed_json', 'The request body is not valid JSON');
+    if (fe.statusCode === 429) return send(429, 'rate_limited', fe.message);
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return send(fe.statusCode, 'bad_request', fe.message);
+    req.log.error({ err: { message: maskIdNumbersIn(err.message), stack: maskIdNumbersIn(err.stack ?? '') } }, 'unexpected error');
+    return send(500, 'internal_error', `Something went wrong on our side; quote request id ${requestId}`);
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, requestId: String(req.id) },
+    }),
+  );
+}
+
+export { Fastify, type FastifyInstance };
