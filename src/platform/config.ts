@@ -29,7 +29,8 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const mode = (env.YIBAO_MODE ?? (env.NODE_ENV === 'production' ? 'production' : 'demo')) as Config['mode'];
-  if (!['production', 'demo', 'test'].includes(mode)) throw new Error(`YIBAO_MODE must be production, demo or test`);
+  if (!['production', 'demo', 'test'].includes(mode))
+    throw new Error(`YIBAO_MODE must be production, demo or test`);
   return {
     port: int('PORT', 8080, env),
     host: env.HOST ?? '0.0.0.0',

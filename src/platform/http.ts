@@ -64,10 +64,15 @@ export function installErrorHandler(app: App): void {
       const field = params.missingProperty
         ? [path, params.missingProperty].filter(Boolean).join('.')
         : path || fe.validationContext;
-      return send(400, 'validation_failed', `${fe.validationContext ?? 'request'}${path ? '.' + path : ''} ${first?.message ?? 'is invalid'}`, {
-        field,
-        in: fe.validationContext,
-      });
+      return send(
+        400,
+        'validation_failed',
+        `${fe.validationContext ?? 'request'}${path ? '.' + path : ''} ${first?.message ?? 'is invalid'}`,
+        {
+          field,
+          in: fe.validationContext,
+        },
+      );
     }
     switch (fe.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -76,18 +81,30 @@ export function installErrorHandler(app: App): void {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return send(413, 'payload_too_large', 'The request body is larger than this route accepts');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(415, 'unsupported_media_type', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here`);
+        return send(
+          415,
+          'unsupported_media_type',
+          `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here`,
+        );
     }
     if (err instanceof SyntaxError) return send(400, 'malformed_json', 'The request body is not valid JSON');
     if (fe.statusCode === 429) return send(429, 'rate_limited', fe.message);
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return send(fe.statusCode, 'bad_request', fe.message);
-    req.log.error({ err: { message: maskIdNumbersIn(err.message), stack: maskIdNumbersIn(err.stack ?? '') } }, 'unexpected error');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+      return send(fe.statusCode, 'bad_request', fe.message);
+    req.log.error(
+      { err: { message: maskIdNumbersIn(err.message), stack: maskIdNumbersIn(err.stack ?? '') } },
+      'unexpected error',
+    );
     return send(500, 'internal_error', `Something went wrong on our side; quote request id ${requestId}`);
   });
 
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({
-      error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, requestId: String(req.id) },
+      error: {
+        code: 'route_not_found',
+        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+        requestId: String(req.id),
+      },
     }),
   );
 }

@@ -1,0 +1,125 @@
+import Fastify from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import { randomUUID } from 'node:crypto';
+import type { Db } from './platform/db.ts';
+import type { Config } from './platform/config.ts';
+import type { Caller } from './platform/context.ts';
+import { unauthorized } from './platform/errors.ts';
+import { ErrorBody, installErrorHandler, type App } from './platform/http.ts';
+import { maskIdNumbersIn } from './platform/mask.ts';
+import { resolveSession } from './accounts/sessions.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { identityRoutes } from './people/identity-routes.ts';
+import { registryRoutes } from './people/registry-routes.ts';
+import { employerRoutes } from './employers/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
+import { systemRoutes } from './platform/system-routes.ts';
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  /** The clock every request reads; tests move it. */
+  clock?: () => Date;
+  logger?: boolean;
+}
+
+/** A bearer token is resolved by the first authenticator that knows its prefix. */
+type Authenticator = (db: Db, token: string, now: Date) => Promise<Caller | null>;
+const authenticators: Array<{ prefix: string; resolve: Authenticator }> = [
+  { prefix: 'yb_', resolve: (db, token, now) => resolveSession(db, token, now) },
+];
+
+/** Builds the whole HTTP API on the given store. Nothing listens until the caller does. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers["idempotency-key"]'],
+            serializers: {
+              // URLs may carry ID numbers in query strings: never log them in clear.
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: maskIdNumbersIn(req.url),
+                id: req.id,
+              }),
+            },
+          },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorate('db', opts.db);
+  app.decorate('config', config);
+  app.decorate('clock', opts.clock ?? (() => new Date()));
+  app.decorateRequest('caller', null);
+  app.addSchema(ErrorBody);
+  installErrorHandler(app);
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Yibao API',
+        version: '0.1.0',
+        description:
+          'Electronic medical insurance cards and their real-time settlement. Errors always have the body `{ error: { code, message, details?, requestId } }`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from POST /v1/auth/login' },
+        },
+      },
+      tags: [
+        { name: 'system', description: 'Health and API description' },
+        { name: 'auth', description: 'Registration, login and sessions' },
+        { name: 'me', description: 'What a person reads and does about themselves' },
+        { name: 'identity', description: 'Identity verification and staff review' },
+        { name: 'registry', description: 'The population registry that identity is checked against' },
+        { name: 'employers', description: 'Employers and their employees' },
+        { name: 'admin', description: 'Administration: offices and staff accounts' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    if (!header) return;
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized('invalid_token', 'Authorization must be "Bearer <token>"');
+    const token = match[1]!;
+    const auth = authenticators.find((a) => token.startsWith(a.prefix));
+    const caller = auth ? await auth.resolve(app.db, token, app.clock()) : null;
+    if (!caller) throw unauthorized('invalid_token', 'The token is unknown or has expired; log in again');
+    req.caller = caller;
+  });
+
+  await app.register(systemRoutes);
+  await app.register(accountRoutes);
+  await app.register(peopleRoutes);
+  await app.register(identityRoutes);
+  await app.register(registryRoutes);
+  await app.register(employerRoutes);
+  await app.register(notificationRoutes);
+  return app;
+}

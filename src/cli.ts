@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './platform/config.ts';
+import { migrate } from './platform/migrate.ts';
+import { importRegistry } from './people/registry.ts';
+import { seedDemo } from './demo/seed.ts';
+import { ensureAdmin } from './accounts/admin.ts';
+import { openConfiguredDb, serve } from './server.ts';
+
+const USAGE = `usage: yibao <command>
+  serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
+  migrate                   apply pending SQL migrations
+  seed                      load the demo data (idempotent)
+  registry import FILE      load population-registry rows from a CSV file (id_number,name)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { demo: { type: 'boolean' } },
+  });
+  const [command, ...rest] = positionals;
+  const config = loadConfig(process.env, values.demo ? { mode: 'demo' } : {});
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1; // keep running
+    case 'migrate': {
+      const db = await openConfiguredDb(config);
+      try {
+        const applied = await migrate(db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      const db = await openConfiguredDb(config);
+      try {
+        await migrate(db);
+        await ensureAdmin(db, { ...config, mode: 'demo' });
+        const r = await seedDemo(db, new Date());
+        console.log(
+          r.seeded ? `demo data loaded (${r.registryRows} registry citizens)` : 'demo data already present',
+        );
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'registry': {
+      const [sub, file] = rest;
+      if (sub !== 'import' || !file) break;
+      const db = await openConfiguredDb(config);
+      try {
+        await migrate(db);
+        const report = await importRegistry(db, readFileSync(file, 'utf8'), new Date());
+        console.log(`accepted ${report.accepted}, rejected ${report.rejected}`);
+        for (const e of report.errors) console.log(`  line ${e.line}: ${e.code}: ${e.message}`);
+        return report.rejected && !report.accepted ? 1 : 0;
+      } finally {
+        await db.close();
+      }
+    }
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: Error) => {
+    console.error(`yibao: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,67 @@
+import type { FastifyRequest } from 'fastify';
+import type { Db } from './db.ts';
+import type { Config } from './config.ts';
+import { forbidden, unauthorized } from './errors.ts';
+
+export type Role = 'person' | 'staff' | 'employer' | 'institution' | 'admin' | 'terminal';
+
+/** Who is calling, resolved once per request from the bearer token. */
+export interface Caller {
+  userId: string;
+  role: Role;
+  /** Person behind a `person` account. */
+  personId: string | null;
+  employerId: string | null;
+  /** Staff office; staff act within its region. */
+  officeId: string | null;
+  institutionId: string | null;
+  terminalId: string | null;
+  /** The region this caller acts in (person's region, staff office's region, ...), when it has one. */
+  regionCode: string | null;
+}
+
+/** What every domain function takes first: the store, the caller, the clock, the configuration. */
+export interface Ctx {
+  db: Db;
+  caller: Caller | null;
+  now: Date;
+  config: Config;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+    clock: () => Date;
+  }
+}
+
+/** The context of one request. */
+export function ctxOf(req: FastifyRequest): Ctx {
+  return { db: req.server.db, caller: req.caller, now: req.server.clock(), config: req.server.config };
+}
+
+/** The caller, who must hold one of `roles`; otherwise 401 (anonymous) or 403 (wrong role). */
+export function requireRole(req: FastifyRequest, ...roles: Role[]): Caller {
+  const caller = req.caller;
+  if (!caller) throw unauthorized('unauthenticated', 'Log in first: send Authorization: Bearer <token>');
+  if (!roles.includes(caller.role)) {
+    throw forbidden('wrong_role', `This route is for ${roles.join(' or ')} accounts, not ${caller.role}`);
+  }
+  return caller;
+}
+
+/** A person caller's own person id. */
+export function requirePerson(req: FastifyRequest): Caller & { personId: string } {
+  const caller = requireRole(req, 'person');
+  return caller as Caller & { personId: string };
+}
+
+/** Security requirement for OpenAPI on every authenticated route. */
+export const bearer = [{ bearerAuth: [] }];
+
+/** OpenAPI: this route needs no credentials. */
+export const publicRoute: Array<Record<string, string[]>> = [];

@@ -1,0 +1,107 @@
+import { call, login, newCitizen, newPhone, type TestEnv } from './env.ts';
+
+export const PASSWORD = 'secret-pass-1';
+/** Smallest valid PNG/JPEG headers plus padding: enough for the magic-byte check. */
+export const PNG_BYTES = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 1),
+]);
+export const JPEG_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
+
+export interface TestPerson {
+  token: string;
+  personId: string;
+  userId: string;
+  idNumber: string;
+  name: string;
+  phone: string;
+}
+
+/** Registers a person account (resident by default) and logs in. */
+export async function registerPerson(
+  env: TestEnv,
+  opts: {
+    insuranceType?: 'resident' | 'flexible';
+    regionCode?: string;
+    birthDate?: string;
+    inRegistry?: boolean;
+  } = {},
+): Promise<TestPerson> {
+  const c = newCitizen({ birthDate: opts.birthDate });
+  const phone = newPhone();
+  if (opts.inRegistry !== false) {
+    await env.db.query('insert into population_registry (id_number, name) values ($1, $2)', [
+      c.idNumber,
+      c.name,
+    ]);
+  }
+  const r = await call(env.app, 'POST', '/v1/auth/register', {
+    body: {
+      phone,
+      password: PASSWORD,
+      name: c.name,
+      idNumber: c.idNumber,
+      regionCode: opts.regionCode ?? 'demo',
+      insuranceType: opts.insuranceType,
+    },
+  });
+  if (r.status !== 201) throw new Error(`register failed: ${r.status} ${r.raw}`);
+  const { token } = await login(env.app, phone, PASSWORD);
+  return {
+    token,
+    personId: r.body.personId,
+    userId: r.body.userId,
+    idNumber: c.idNumber,
+    name: c.name,
+    phone,
+  };
+}
+
+/** A registered person whose identity is verified through the real flow (photo + registry match). */
+export async function verifiedPerson(
+  env: TestEnv,
+  opts: Parameters<typeof registerPerson>[1] = {},
+): Promise<TestPerson> {
+  const p = await registerPerson(env, opts);
+  const up = await call(env.app, 'POST', '/v1/me/identity/photo', {
+    token: p.token,
+    payload: PNG_BYTES,
+    headers: { 'content-type': 'image/png' },
+  });
+  if (up.status !== 201) throw new Error(`photo upload failed: ${up.status} ${up.raw}`);
+  const v = await call(env.app, 'POST', '/v1/me/identity', {
+    token: p.token,
+    body: { idNumber: p.idNumber, name: p.name },
+  });
+  if (v.body?.status !== 'verified') throw new Error(`verification failed: ${v.status} ${v.raw}`);
+  return p;
+}
+
+let staffCounter = 0;
+
+/** An office in `regionCode` and a staff account in it, logged in. */
+export async function createStaff(
+  env: TestEnv,
+  regionCode = 'demo',
+  kind: 'county_centre' | 'service_point' | 'window' = 'county_centre',
+): Promise<{ token: string; officeId: string; userId: string }> {
+  const office = await call(env.app, 'POST', '/v1/admin/offices', {
+    token: env.adminToken,
+    body: { regionCode, name: `Office ${++staffCounter}`, kind },
+  });
+  if (office.status !== 201) throw new Error(`office failed: ${office.raw}`);
+  const loginName = `staff${staffCounter}x${Date.now() % 100000}`;
+  const s = await call(env.app, 'POST', '/v1/admin/staff', {
+    token: env.adminToken,
+    body: { login: loginName, password: PASSWORD, displayName: '柜员', officeId: office.body.id },
+  });
+  if (s.status !== 201) throw new Error(`staff failed: ${s.raw}`);
+  const { token } = await login(env.app, loginName, PASSWORD);
+  return { token, officeId: office.body.id, userId: s.body.userId };
+}
+
+/** Counts rows of a table: tests use it to prove a refused request changed nothing. */
+export async function countRows(env: TestEnv, table: string): Promise<number> {
+  const { rows } = await env.db.query<{ n: number }>(`select count(*)::int8 as n from ${table}`);
+  return rows[0]!.n;
+}
