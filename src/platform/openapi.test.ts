@@ -18,17 +18,24 @@ test('the served OpenAPI document describes every route and passes the Redocly l
         operations++;
         assert.ok(op.operationId, `${method} ${path} has an operationId`);
         assert.ok(op.summary, `${method} ${path} has a summary`);
-        assert.ok(Object.keys(op.responses).some((s) => s.startsWith('4')), `${method} ${path} documents a 4xx`);
+        assert.ok(
+          Object.keys(op.responses).some((s) => s.startsWith('4')),
+          `${method} ${path} documents a 4xx`,
+        );
       }
     }
     assert.ok(operations >= 15, `expected the whole API, saw ${operations} operations`);
     const file = join(mkdtempSync(join(tmpdir(), 'yibao-openapi-')), 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
-    const out = execFileSync(process.execPath, ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--format=stylish'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--format=stylish'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
     assert.doesNotMatch(out, /\berror\b/, out);
     assert.doesNotMatch(out, /\bwarning\b/, out);
   } finally {
