@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from './db.ts';
+import { conflict, unprocessable } from './errors.ts';
+
+/** Keys are kept at least this long (DOMAIN.md: at least 24 hours). */
+export const IDEMPOTENCY_RETENTION_HOURS = 48;
+
+export interface StoredAnswer<T> {
+  status: number;
+  body: T;
+  /** True when this is the stored answer of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** A stable hash of a request body: key order does not matter. */
+export function requestHash(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
+}
+
+/** A 64-bit advisory-lock number for a (scope, key) pair, as a decimal string for PostgreSQL's bigint. */
+function lockNumber(scope: string, key: string): string {
+  return createHash('sha256').update(`${scope}\u0000${key}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Runs `fn` at most once per (scope, key), inside the caller's transaction `tx`:
+ * - a request whose key is being processed by another transaction right now → 409 `idempotency_key_in_use`;
+ * - a key already used with the same body → the stored answer, `fn` is not run, nothing moves;
+ * - a key already used with another body → 422 `idempotency_key_mismatch`;
+ * - otherwise `fn` runs and its answer is stored in the same transaction, so it exists iff the effects do.
+ * A refusal thrown by `fn` rolls everything back and stores nothing: the client may retry with the same key.
+ */
+export async function idempotent<T>(
+  tx: Queryable,
+  scope: string,
+  key: string,
+  hash: string,
+  fn: () => Promise<{ status: number; body: T }>,
+): Promise<StoredAnswer<T>> {
+  const lock = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1::bigint) as ok', [
+    lockNumber(scope, key),
+  ]);
+  if (!lock.rows[0]?.ok) {
+    throw conflict(
+      'idempotency_key_in_use',
+      'A request with this Idempotency-Key is still being processed; retry shortly',
+    );
+  }
+  const { rows } = await tx.query<{ request_hash: string; response_status: number; response_body: T }>(
+    'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
+    [scope, key],
+  );
+  const stored = rows[0];
+  if (stored) {
+    if (stored.request_hash !== hash) {
+      throw unprocessable(
+        'idempotency_key_mismatch',
+        'This Idempotency-Key was already used with a different request body',
+      );
+    }
+    return { status: stored.response_status, body: stored.response_body, replayed: true };
+  }
+  const answer = await fn();
+  await tx.query(
+    'insert into idempotency_keys (scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5)',
+    [scope, key, hash, answer.status, JSON.stringify(answer.body)],
+  );
+  return { ...answer, replayed: false };
+}
+
+/** Deletes keys older than the retention period; returns how many. */
+export async function purgeIdempotencyKeys(q: Queryable, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3600_000);
+  return (await q.query('delete from idempotency_keys where created_at < $1', [cutoff])).rowCount;
+}
