@@ -183,7 +183,7 @@ void describe('offline verifier', () => {
     );
   });
 
-  void test('malformed JWKS is refused; foreign key types are ignored; private members are not used', () => {
+  void test('malformed JWKS is refused; keys of other types are ignored', () => {
     assert.throws(() => createVerifier('{}'), TypeError);
     assert.throws(
       () => createVerifier({ keys: [{ kty: 'OKP', crv: 'Ed25519', kid: '0000000g', x: 'AA' }] }),
