@@ -17,6 +17,9 @@ import { registryRoutes } from './people/registry-routes.ts';
 import { employerRoutes } from './employers/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { systemRoutes } from './platform/system-routes.ts';
+import { loadSecretKey } from './platform/secrets.ts';
+import { KeyRingCache } from './qr/store.ts';
+import { qrRoutes } from './qr/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -59,6 +62,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('db', opts.db);
   app.decorate('config', config);
   app.decorate('clock', opts.clock ?? (() => new Date()));
+  app.decorate(
+    'qrKeys',
+    new KeyRingCache(
+      opts.db,
+      loadSecretKey({ envValue: config.secretKeyHex, mode: config.mode, dataDir: config.dataDir }),
+    ),
+  );
   app.decorateRequest('caller', null);
   app.addSchema(ErrorBody);
   installErrorHandler(app);
@@ -96,6 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'registry', description: 'The population registry that identity is checked against' },
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
+        { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -121,5 +132,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(registryRoutes);
   await app.register(employerRoutes);
   await app.register(notificationRoutes);
+  await app.register(qrRoutes);
   return app;
 }

@@ -17,6 +17,12 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Largest ID photo accepted. */
   maxPhotoBytes: number;
+  /** 64 hex characters sealing stored secrets (QR signing keys); outside production one is created under dataDir. */
+  secretKeyHex?: string;
+  /** Lifetime of a QR code shown by the app. */
+  qrTtlSeconds: number;
+  /** Clock skew tolerated when a terminal checks a QR code. */
+  qrClockSkewSeconds: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -42,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlSeconds: int('YIBAO_SESSION_TTL_SECONDS', 8 * 3600, env),
     loginRateLimitPerMinute: int('YIBAO_LOGIN_RATE_LIMIT', 10, env),
     maxPhotoBytes: int('YIBAO_MAX_PHOTO_BYTES', 2 * 1024 * 1024, env),
+    secretKeyHex: env.YIBAO_SECRET_KEY || undefined,
+    qrTtlSeconds: int('YIBAO_QR_TTL_SECONDS', 60, env),
+    qrClockSkewSeconds: int('YIBAO_QR_CLOCK_SKEW_SECONDS', 30, env),
     ...overrides,
   };
 }

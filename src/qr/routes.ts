@@ -1,0 +1,65 @@
+import { Type } from 'typebox';
+import type { App } from '../platform/http.ts';
+import { errorResponses } from '../platform/http.ts';
+import { bearer, ctxOf, publicRoute, requireRole } from '../platform/context.ts';
+
+// The verifier's Jwk type is the general RFC 7517 shape; ours are always OKP/Ed25519 with every field set.
+const Jwk = Type.Object({
+  kty: Type.String({ examples: ['OKP'] }),
+  crv: Type.Optional(Type.String({ examples: ['Ed25519'] })),
+  x: Type.Optional(Type.String()),
+  kid: Type.Optional(Type.String()),
+  use: Type.Optional(Type.String({ examples: ['sig'] })),
+  alg: Type.Optional(Type.String({ examples: ['EdDSA'] })),
+  exp: Type.Optional(Type.Integer({ description: 'A retired key stops verifying at this unix time' })),
+});
+
+export async function qrRoutes(app: App): Promise<void> {
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        operationId: 'getQrJwks',
+        summary: 'Public keys that verify QR codes, for terminals to check codes offline',
+        tags: ['qr'],
+        security: publicRoute,
+        response: { 200: Type.Object({ keys: Type.Array(Jwk) }), ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const now = ctxOf(req).now;
+      const ring = await app.qrKeys.get(now);
+      // Terminals cache this; a short max-age lets them pick up a rotation within a minute.
+      reply.header('cache-control', 'public, max-age=60');
+      return ring.toJwks(now);
+    },
+  );
+
+  app.post(
+    '/v1/admin/qr-keys/rotate',
+    {
+      schema: {
+        operationId: 'rotateQrKeys',
+        summary: 'Rotate the QR signing key; the old key keeps verifying for its grace period',
+        tags: ['qr'],
+        security: bearer,
+        response: {
+          200: Type.Object({ added: Type.String(), retired: Type.Array(Type.String()) }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'admin');
+      const { config } = app;
+      const secret = loadSecretKey({
+        envValue: config.secretKeyHex,
+        mode: config.mode,
+        dataDir: config.dataDir,
+      });
+      const result = await rotateKeys(app.db, secret, ctxOf(req).now);
+      app.qrKeys.invalidate();
+      return result;
+    },
+  );
+}

@@ -1,0 +1,142 @@
+import type { Db, Queryable } from '../platform/db.ts';
+import { seal, unseal } from '../platform/secrets.ts';
+import { QrTokenReplayed } from './errors.ts';
+import { KeyRing, type SigningKeyRecord } from './keyring.ts';
+import type { TokenClaims } from './token.ts';
+
+interface KeyRow {
+  kid: string;
+  private_key_sealed: string | null;
+  public_key_pem: string;
+  created_at: Date;
+  retired_at: Date | null;
+  grace_seconds: number;
+}
+
+async function saveKey(q: Queryable, secretKey: Buffer, r: SigningKeyRecord): Promise<void> {
+  await q.query(
+    `insert into qr_signing_keys (kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (kid) do update set retired_at = excluded.retired_at, grace_seconds = excluded.grace_seconds`,
+    [
+      r.kid,
+      r.privateKeyPem === null ? null : seal(secretKey, r.privateKeyPem),
+      r.publicKeyPem,
+      r.createdAt,
+      r.retiredAt ?? null,
+      r.graceSeconds,
+    ],
+  );
+}
+
+/** Reads every stored key into a ring, opening the sealed private keys. */
+export async function loadKeyRing(q: Queryable, secretKey: Buffer): Promise<KeyRing> {
+  const { rows } = await q.query<KeyRow>(
+    'select kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds from qr_signing_keys order by created_at, kid',
+  );
+  return new KeyRing(
+    rows.map((r) => ({
+      kid: r.kid,
+      privateKeyPem: r.private_key_sealed === null ? null : unseal(secretKey, r.private_key_sealed),
+      publicKeyPem: r.public_key_pem,
+      createdAt: r.created_at,
+      retiredAt: r.retired_at,
+      graceSeconds: r.grace_seconds,
+    })),
+  );
+}
+
+/** Rotates the signing keys: a new key signs from now on, the old ones verify until their grace ends. */
+export async function rotateKeys(
+  db: Db,
+  secretKey: Buffer,
+  now: Date,
+): Promise<{ added: string; retired: string[] }> {
+  return db.transaction(async (tx) => {
+    await tx.query('lock table qr_signing_keys in exclusive mode');
+    const ring = await loadKeyRing(tx, secretKey);
+    const { added, retired } = ring.rotate(now);
+    await saveKey(tx, secretKey, added);
+    for (const r of retired) await saveKey(tx, secretKey, r);
+    return { added: added.kid, retired: retired.map((r) => r.kid) };
+  });
+}
+
+/**
+ * The server's view of the keys, reloaded from the store at most every `maxAgeMs` (so every process of a
+ * cluster picks up a rotation quickly) and at once after a local rotation. The first use creates a key
+ * when the store has none.
+ */
+export class KeyRingCache {
+  #ring: KeyRing | undefined;
+  #loadedAt = 0;
+  #loading: Promise<KeyRing> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly secretKey: Buffer,
+    private readonly maxAgeMs = 10_000,
+  ) {}
+
+  async get(now: Date): Promise<KeyRing> {
+    if (this.#ring && Date.now() - this.#loadedAt < this.maxAgeMs) return this.#ring;
+    this.#loading ??= this.#load(now).finally(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+
+  /** Rotates the stored keys and drops the cached ring so the new key signs at once. */
+  async rotate(now: Date): Promise<{ added: string; retired: string[] }> {
+    const result = await rotateKeys(this.db, this.secretKey, now);
+    this.#ring = undefined;
+    return result;
+  }
+
+  async #load(now: Date): Promise<KeyRing> {
+    let ring = await loadKeyRing(this.db, this.secretKey);
+    try {
+      ring.signingKey(now);
+    } catch {
+      await rotateKeys(this.db, this.secretKey, now);
+      ring = await loadKeyRing(this.db, this.secretKey);
+    }
+    this.#ring = ring;
+    this.#loadedAt = Date.now();
+    return ring;
+  }
+}
+
+/**
+ * Records that a token has been used, in the transaction that uses it. A token whose nonce is already
+ * recorded is a replay, refused even if it has not expired.
+ */
+export async function consumeToken(
+  tx: Queryable,
+  claims: TokenClaims,
+  institutionId: string | null,
+  now: Date,
+): Promise<void> {
+  const { rowCount } = await tx.query(
+    `insert into qr_consumed_nonces (ecard_id, nonce, kid, expires_at, consumed_at, institution_id)
+     values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+    [claims.ecardId, claims.nonce, claims.kid, claims.expiresAt, now, institutionId],
+  );
+  if (rowCount === 0) throw new QrTokenReplayed();
+}
+
+/** Whether a token has been used already (for scans, which do not consume). */
+export async function isConsumed(q: Queryable, claims: TokenClaims): Promise<boolean> {
+  const { rows } = await q.query('select 1 from qr_consumed_nonces where ecard_id = $1 and nonce = $2', [
+    claims.ecardId,
+    claims.nonce,
+  ]);
+  return rows.length > 0;
+}
+
+/** Forgets nonces of tokens that can no longer verify anyway (expired plus a day of margin). */
+export async function purgeConsumedNonces(q: Queryable, now: Date): Promise<number> {
+  return (
+    await q.query(`delete from qr_consumed_nonces where expires_at < $1`, [
+      new Date(now.getTime() - 86_400_000),
+    ])
+  ).rowCount;
+}
