@@ -51,15 +51,7 @@ export async function qrRoutes(app: App): Promise<void> {
     },
     async (req) => {
       requireRole(req, 'admin');
-      const { config } = app;
-      const secret = loadSecretKey({
-        envValue: config.secretKeyHex,
-        mode: config.mode,
-        dataDir: config.dataDir,
-      });
-      const result = await rotateKeys(app.db, secret, ctxOf(req).now);
-      app.qrKeys.invalidate();
-      return result;
+      return app.qrKeys.rotate(ctxOf(req).now);
     },
   );
 }
