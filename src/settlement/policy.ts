@@ -39,8 +39,8 @@ const CatalogueCategoryRules = Type.Object(
 /** TypeBox (JSON Schema) for PolicyRules, for validating policies at the API boundary. */
 export const PolicyRulesSchema = Type.Object(
   {
-    region: Type.String({ minLength: 1, description: 'region code, e.g. "demo"' }),
-    version: Type.String({ minLength: 1, description: 'policy version label' }),
+    region: Type.String({ minLength: 1, pattern: '\\S', description: 'region code, e.g. "demo"' }),
+    version: Type.String({ minLength: 1, pattern: '\\S', description: 'policy version label' }),
     averageWageFen: Type.Integer({
       minimum: 1,
       maximum: Number.MAX_SAFE_INTEGER,
