@@ -20,6 +20,8 @@ import { systemRoutes } from './platform/system-routes.ts';
 import { loadSecretKey } from './platform/secrets.ts';
 import { KeyRingCache } from './qr/store.ts';
 import { qrRoutes } from './qr/routes.ts';
+import { policyRoutes } from './settlement/policy-routes.ts';
+import { PolicyRulesSchema } from './settlement/policy.ts';
 
 export interface AppOptions {
   db: Db;
@@ -71,6 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   );
   app.decorateRequest('caller', null);
   app.addSchema(ErrorBody);
+  app.addSchema(PolicyRulesSchema);
   installErrorHandler(app);
 
   await app.register(rateLimit, {
@@ -107,6 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
         { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
+        { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -133,5 +137,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(employerRoutes);
   await app.register(notificationRoutes);
   await app.register(qrRoutes);
+  await app.register(policyRoutes);
   return app;
 }

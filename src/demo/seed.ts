@@ -6,6 +6,7 @@ import { checkIdNumber } from '../people/id-number.ts';
 import { insertPerson } from '../people/store.ts';
 import { makeCreditCode } from '../employers/credit-code.ts';
 import { syntheticCitizen } from './synthetic.ts';
+import { installDemoPolicy } from '../settlement/policy-store.ts';
 
 export const DEMO_REGION = 'demo';
 /** Demo accounts and passwords, printed at seed time; never used outside demo mode. */
@@ -30,6 +31,7 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
       `insert into regions (code, name) values ($1, 'Demo region 演示统筹区'), ('440300', 'Shenzhen 深圳市')`,
       [DEMO_REGION],
     );
+    await installDemoPolicy(tx, now);
     const county = randomUUID();
     const servicePoint = randomUUID();
     await tx.query(
