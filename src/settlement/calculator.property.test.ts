@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { Value } from 'typebox/value';
 import {
   calculateSettlement,
   type Accumulators,
@@ -15,6 +16,7 @@ import {
 import {
   DEMO_POLICY,
   SPECIAL_SERVICE_TYPES,
+  PolicyRulesSchema,
   resolvePolicyAmounts,
   validatePolicy,
   type PolicyRules,
@@ -182,10 +184,11 @@ function property(name: string, check: (input: SettlementInput, result: Settleme
 }
 
 void describe('settlement properties', () => {
-  void test('the generators produce valid policies', () => {
+  void test('the generated policies are valid for validatePolicy and the TypeBox schema', () => {
     fc.assert(
       fc.property(randomPolicy, (policy) => {
         assert.deepEqual(validatePolicy(policy), []);
+        assert.equal(Value.Check(PolicyRulesSchema, policy), true, 'the TypeBox schema agrees');
       }),
     );
   });

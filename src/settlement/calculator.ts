@@ -372,15 +372,19 @@ interface RuleContext {
 
 type DraftLine = Omit<SettlementLine, 'personal'>;
 
-function isApproved(item: BillItem, serviceType: ServiceType, policy: PolicyRules): boolean {
-  const required = (policy.approvalRequired as readonly string[]).includes(serviceType);
-  return !required || (item.approvalRef !== undefined && item.approvalRef.trim() !== '');
+/** A blank reference is no reference: HIS systems send empty strings for "none". */
+function hasApprovalRef(item: BillItem): boolean {
+  return item.approvalRef !== undefined && item.approvalRef.trim() !== '';
+}
+
+/** True when the policy does not require approval for the item's type, or the item carries one. */
+function isApproved(item: BillItem, policy: PolicyRules): boolean {
+  const required = (policy.approvalRequired as readonly string[]).includes(item.serviceType);
+  return !required || hasApprovalRef(item);
 }
 
 function approvalNote(item: BillItem): string {
-  return item.approvalRef !== undefined && item.approvalRef.trim() !== ''
-    ? ` (approval ${item.approvalRef})`
-    : '';
+  return hasApprovalRef(item) ? ` (approval ${item.approvalRef})` : '';
 }
 
 /** Applies the ordinary inpatient or outpatient rule to `eligible`; returns the fund share before the ceiling. */
@@ -474,7 +478,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     item.serviceType === 'special_outpatient' ||
     (item.serviceType === 'special_material' && item.unitPrice > materialLimit);
 
-  if (usesOwnRule && !isApproved(item, item.serviceType, policy)) {
+  if (usesOwnRule && !isApproved(item, policy)) {
     line.rule = 'approval_missing';
     line.withoutApproval = eligible;
     line.explanations.push(`${label} without approval: ${yuan(eligible)} to the person`);

@@ -63,7 +63,6 @@ void describe('mulRatioHalfUp', () => {
     assert.equal(mulRatioHalfUp(Number.MAX_SAFE_INTEGER, 10_000), Number.MAX_SAFE_INTEGER);
     // 9007199254740991 × 0.9999 = 9006298534815516.9009 → 9006298534815517
     assert.equal(mulRatioHalfUp(Number.MAX_SAFE_INTEGER, 9_999), 9_006_298_534_815_517);
-    assert.notEqual(Math.round((Number.MAX_SAFE_INTEGER * 9_999) / 10_000), 9_006_298_534_815_517);
   });
 
   void test('refuses negative, non-integer and unsafe arguments, and an unsafe result', () => {

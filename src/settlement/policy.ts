@@ -39,6 +39,7 @@ const CatalogueCategoryRules = Type.Object(
 /** TypeBox (JSON Schema) for PolicyRules, for validating policies at the API boundary. */
 export const PolicyRulesSchema = Type.Object(
   {
+    // pattern \S: at least one non-blank character, as validatePolicy demands.
     region: Type.String({ minLength: 1, pattern: '\\S', description: 'region code, e.g. "demo"' }),
     version: Type.String({ minLength: 1, pattern: '\\S', description: 'policy version label' }),
     averageWageFen: Type.Integer({
@@ -100,7 +101,7 @@ export const PolicyRulesSchema = Type.Object(
       { additionalProperties: false, description: 'catalogue classes (甲类 A, 乙类 B)' },
     ),
   },
-  { additionalProperties: false, $id: 'PolicyRules' },
+  { additionalProperties: false },
 );
 
 /** One policy version's rules. All money in fen, all ratios in basis points. */
