@@ -73,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   );
   app.decorateRequest('caller', null);
   app.addSchema(ErrorBody);
-  app.addSchema(PolicyRulesSchema);
+  app.addSchema({ ...PolicyRulesSchema, $id: 'PolicyRules', title: 'PolicyRules' });
   installErrorHandler(app);
 
   await app.register(rateLimit, {
