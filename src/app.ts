@@ -16,6 +16,7 @@ import { identityRoutes } from './people/identity-routes.ts';
 import { registryRoutes } from './people/registry-routes.ts';
 import { employerRoutes } from './employers/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
 import { systemRoutes } from './platform/system-routes.ts';
 
 export interface AppOptions {
@@ -96,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'registry', description: 'The population registry that identity is checked against' },
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
+        { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -121,5 +123,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(registryRoutes);
   await app.register(employerRoutes);
   await app.register(notificationRoutes);
+  await app.register(ledgerRoutes);
   return app;
 }
