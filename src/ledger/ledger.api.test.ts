@@ -614,6 +614,19 @@ forEachStore('ledger', (env) => {
       assert.ok(amount > initial - spent, `${amount} was refused with ${initial - spent} left`);
     assert.equal(await balanceOf(env().db, acct), initial - spent);
     assert.equal(await balanceOf(env().db, recv), spent);
+    // Each debit saw the balance its predecessor left under the row lock: the reported balances after
+    // the successful debits chain exactly from the initial balance down to the final one.
+    const chain = results
+      .flatMap((r, i) =>
+        r.status === 'fulfilled' ? [{ amount: amounts[i]!, after: r.value.balances[acct]! }] : [],
+      )
+      .sort((x, y) => y.after - x.after);
+    let left = initial;
+    for (const step of chain) {
+      assert.equal(step.after, left - step.amount, 'a debit reported a balance computed from a stale read');
+      left = step.after;
+    }
+    assert.equal(left, initial - spent);
     const { rows } = await env().db.query<{ n: number }>(
       `select count(*)::int8 as n from ledger_entries where account_id = $1 and amount < 0`,
       [acct],
