@@ -248,6 +248,17 @@ forEachStore('ledger', (env) => {
         ],
       }),
     );
+    await refused(404, 'region_not_found', (q) =>
+      post(q, {
+        kind: 'deposit',
+        reference: ref(),
+        regionCode: 'atlantis',
+        entries: [
+          { accountId: fund, amount: -1 },
+          { accountId: acct, amount: 1 },
+        ],
+      }),
+    );
     await refused(400, 'invalid_amount', (q) => deposit(q, p.personId, 0));
     await refused(400, 'invalid_amount', (q) => deposit(q, p.personId, -5));
     await refused(404, 'person_not_found', (q) => deposit(q, randomUUID(), 5));

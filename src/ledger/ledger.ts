@@ -52,7 +52,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * other changes). Refusals are AppErrors thrown before anything is written:
  * 400 `invalid_amount` / `too_few_entries` / `invalid_posting`, 422 `unbalanced_posting`,
  * `amount_out_of_range`, `insufficient_balance` (an individual account would go negative),
- * 404 `ledger_account_not_found`, 409 `posting_exists` (this event was already posted).
+ * 404 `ledger_account_not_found` / `region_not_found`, 409 `posting_exists` (this event was already posted).
  *
  * @example
  * await db.transaction((tx) => post(tx, {
@@ -129,6 +129,9 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
         referenceType: input.reference.type,
         referenceId: input.reference.id,
       });
+    }
+    if ((err as { code?: string })?.code === '23503') {
+      throw notFound('region_not_found', `No region ${input.regionCode}`);
     }
     throw err;
   }
