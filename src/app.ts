@@ -16,6 +16,7 @@ import { identityRoutes } from './people/identity-routes.ts';
 import { registryRoutes } from './people/registry-routes.ts';
 import { employerRoutes } from './employers/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
 import { systemRoutes } from './platform/system-routes.ts';
 import { loadSecretKey } from './platform/secrets.ts';
 import { KeyRingCache } from './qr/store.ts';
@@ -111,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'admin', description: 'Administration: offices and staff accounts' },
         { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
+        { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -138,5 +140,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(notificationRoutes);
   await app.register(qrRoutes);
   await app.register(policyRoutes);
+  await app.register(ledgerRoutes);
   return app;
 }

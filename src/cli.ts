@@ -6,12 +6,14 @@ import { importRegistry } from './people/registry.ts';
 import { seedDemo } from './demo/seed.ts';
 import { ensureAdmin } from './accounts/admin.ts';
 import { openConfiguredDb, serve } from './server.ts';
+import { checkLedger } from './ledger/check.ts';
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
   migrate                   apply pending SQL migrations
   seed                      load the demo data (idempotent)
-  registry import FILE      load population-registry rows from a CSV file (id_number,name)`;
+  registry import FILE      load population-registry rows from a CSV file (id_number,name)
+  ledger check              prove the ledger's invariants (exit 1 when any is violated)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,6 +61,22 @@ async function main(argv: string[]): Promise<number> {
         console.log(`accepted ${report.accepted}, rejected ${report.rejected}`);
         for (const e of report.errors) console.log(`  line ${e.line}: ${e.code}: ${e.message}`);
         return report.rejected && !report.accepted ? 1 : 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'ledger': {
+      if (rest[0] !== 'check') break;
+      const db = await openConfiguredDb(config);
+      try {
+        await migrate(db);
+        const r = await checkLedger(db);
+        const { accounts, postings, entries } = r.stats;
+        console.log(
+          `${r.ok ? 'ledger ok' : 'LEDGER BROKEN'}: ${accounts} accounts, ${postings} postings, ${entries} entries`,
+        );
+        for (const p of r.problems) console.log(`  ${p}`);
+        return r.ok ? 0 : 1;
       } finally {
         await db.close();
       }

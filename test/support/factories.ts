@@ -105,3 +105,20 @@ export async function countRows(env: TestEnv, table: string): Promise<number> {
   const { rows } = await env.db.query<{ n: number }>(`select count(*)::int8 as n from ${table}`);
   return rows[0]!.n;
 }
+
+/** Credits a person's individual account with `amount` fen (a ledger `deposit` posting); returns the new balance. */
+export async function depositTo(env: TestEnv, personId: string, amount: number): Promise<number> {
+  const { deposit } = await import('../../src/ledger/ledger.ts');
+  return (await env.db.transaction((tx) => deposit(tx, personId, amount, 'test deposit', env.clock.now())))
+    .balance;
+}
+
+/** A verified person whose individual account holds `balance` fen. */
+export async function fundedPerson(
+  env: TestEnv,
+  balance: number,
+  opts: Parameters<typeof registerPerson>[1] = {},
+): Promise<TestPerson & { balance: number }> {
+  const p = await verifiedPerson(env, opts);
+  return { ...p, balance: await depositTo(env, p.personId, balance) };
+}

@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../platform/db.ts';
+import { isUniqueViolation } from '../platform/db.ts';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../platform/errors.ts';
+import {
+  POSTING_KINDS,
+  nextBalance,
+  reversalOf,
+  validateEntries,
+  type AccountKind,
+  type EntryInput,
+  type InstitutionKind,
+  type PostingKind,
+  type RegionKind,
+} from './rules.ts';
+
+export type { AccountKind, EntryInput, PostingKind } from './rules.ts';
+
+/**
+ * The double-entry ledger. Every money path (settlement, refund, daily payment to an institution,
+ * contributions, demo deposits) writes one balanced posting here, inside its own transaction.
+ *
+ * Locking, so that concurrent postings queue instead of deadlocking:
+ * 1. callers first lock their business rows in the fixed order person → relative → institution
+ *    (`select ... for update`), as every money path does;
+ * 2. `post` then locks the ledger accounts it touches in ascending account id order, in one statement.
+ * Callers must not lock ledger accounts themselves in any other order.
+ */
+
+export interface PostingInput {
+  kind: PostingKind;
+  /** The business event this posting records; (kind, type, id) is unique, so an event posts once. */
+  reference: { type: string; id: string };
+  regionCode: string;
+  entries: readonly EntryInput[];
+  memo?: string;
+  /** When the event happened (the request's clock); the database's time when omitted. */
+  at?: Date;
+}
+
+export interface PostingResult {
+  postingId: string;
+  /** Each touched account's balance after the posting (e.g. `balc` on a receipt). */
+  balances: Record<string, number>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Writes one balanced posting and moves the balances of its accounts, in the caller's transaction
+ * (`tx` must be one: this never opens its own, so the posting commits or rolls back with the caller's
+ * other changes). Refusals are AppErrors thrown before anything is written:
+ * 400 `invalid_amount` / `too_few_entries` / `invalid_posting`, 422 `unbalanced_posting`,
+ * `amount_out_of_range`, `insufficient_balance` (an individual account would go negative),
+ * 404 `ledger_account_not_found` / `region_not_found`, 409 `posting_exists` (this event was already posted).
+ *
+ * @example
+ * await db.transaction((tx) => post(tx, {
+ *   kind: 'settlement', reference: { type: 'settlement', id }, regionCode: 'demo',
+ *   entries: [{ accountId: fund, amount: -3420000 }, { accountId: receivable, amount: 3420000 }],
+ * }));
+ */
+export async function post(tx: Queryable, input: PostingInput): Promise<PostingResult> {
+  if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
+    throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
+  }
+  if (!input.reference?.type || !input.reference?.id || !input.regionCode) {
+    throw badRequest('invalid_posting', 'A posting needs a reference type, reference id and region');
+  }
+  const v = validateEntries(input.entries);
+  if (!v.ok) {
+    const { code, message, ...details } = v.problem;
+    const status = code === 'unbalanced_posting' || code === 'amount_out_of_range' ? 422 : 400;
+    throw new AppError(status, code, message, details);
+  }
+  for (const e of input.entries) {
+    if (!UUID.test(e.accountId))
+      throw notFound('ledger_account_not_found', `No ledger account ${e.accountId}`);
+  }
+
+  // Lock every touched account in ascending id order in one statement (see the module comment).
+  const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
+  const { rows: accounts } = await tx.query<{ id: string; kind: AccountKind; balance: number }>(
+    'select id, kind, balance from ledger_accounts where id = any($1::uuid[]) order by id for update',
+    [ids],
+  );
+  if (accounts.length !== ids.length) {
+    const found = new Set(accounts.map((a) => a.id));
+    const missing = ids.find((id) => !found.has(id));
+    throw notFound('ledger_account_not_found', `No ledger account ${missing}`);
+  }
+  const deltas = new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
+  const balances: Record<string, number> = {};
+  const updates: Array<{ id: string; delta: number }> = [];
+  for (const a of accounts) {
+    const delta = deltas.get(a.id) ?? 0;
+    const next = nextBalance(a.kind, a.balance, delta);
+    if (!next.ok) {
+      if (next.problem === 'insufficient_balance') {
+        throw unprocessable('insufficient_balance', 'The individual account does not hold enough money', {
+          accountId: a.id,
+          shortfall: -(a.balance + delta),
+        });
+      }
+      throw unprocessable('amount_out_of_range', `The balance of account ${a.id} would leave the safe range`);
+    }
+    balances[a.id] = next.balance;
+    if (delta !== 0) updates.push({ id: a.id, delta });
+  }
+
+  const postingId = randomUUID();
+  try {
+    await tx.query(
+      `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at)
+       values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()))`,
+      [
+        postingId,
+        input.kind,
+        input.reference.type,
+        input.reference.id,
+        input.regionCode,
+        input.memo ?? '',
+        input.at ?? null,
+      ],
+    );
+  } catch (err) {
+    if (isUniqueViolation(err, 'ledger_postings_reference_unique')) {
+      throw conflict('posting_exists', `This ${input.kind} was already posted`, {
+        referenceType: input.reference.type,
+        referenceId: input.reference.id,
+      });
+    }
+    if ((err as { code?: string })?.code === '23503') {
+      throw notFound('region_not_found', `No region ${input.regionCode}`);
+    }
+    throw err;
+  }
+  const params: unknown[] = [postingId];
+  const values = input.entries.map((e, i) => {
+    params.push(e.accountId.toLowerCase(), e.amount);
+    return `($1, $${2 * i + 2}::uuid, $${2 * i + 3}::int8)`;
+  });
+  await tx.query(
+    `insert into ledger_entries (posting_id, account_id, amount) values ${values.join(', ')}`,
+    params,
+  );
+  try {
+    for (const u of updates) {
+      await tx.query('update ledger_accounts set balance = balance + $2 where id = $1', [u.id, u.delta]);
+    }
+  } catch (err) {
+    // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
+    const e = err as { code?: string; constraint?: string };
+    if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
+      throw unprocessable('insufficient_balance', 'The individual account does not hold enough money');
+    }
+    throw err;
+  }
+  return { postingId, balances };
+}
+
+/**
+ * Posts the exact reversal of an earlier posting (a refund undoes a settlement entry by entry).
+ * The reference names the refund's business event; posting the same one twice is a 409.
+ */
+export async function reversePosting(
+  tx: Queryable,
+  postingId: string,
+  opts: { kind?: PostingKind; reference: { type: string; id: string }; memo?: string; at?: Date },
+): Promise<PostingResult> {
+  if (!UUID.test(postingId)) throw notFound('posting_not_found', 'No such posting');
+  const { rows: head } = await tx.query<{ region_code: string }>(
+    'select region_code from ledger_postings where id = $1',
+    [postingId],
+  );
+  if (!head[0]) throw notFound('posting_not_found', 'No such posting');
+  const { rows } = await tx.query<{ account_id: string; amount: number }>(
+    'select account_id, amount from ledger_entries where posting_id = $1 order by id',
+    [postingId],
+  );
+  return post(tx, {
+    kind: opts.kind ?? 'refund',
+    reference: opts.reference,
+    regionCode: head[0].region_code,
+    memo: opts.memo,
+    at: opts.at,
+    entries: reversalOf(rows.map((r) => ({ accountId: r.account_id, amount: r.amount }))),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Accounts: one per kind and owner, created on first use.
+
+interface Owner {
+  ownerId: string;
+  regionCode: string;
+  personId?: string;
+  institutionId?: string;
+}
+
+/** The id of the account of `kind` for `ownerId`, or null when it has not been created yet. */
+export async function findAccount(q: Queryable, kind: AccountKind, ownerId: string): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>(
+    'select id from ledger_accounts where kind = $1 and owner_id = $2',
+    [kind, ownerId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Get-or-create, safe under concurrency: a racing insert is absorbed by `on conflict do nothing`. */
+async function accountFor(q: Queryable, kind: AccountKind, owner: Owner): Promise<string> {
+  const existing = await findAccount(q, kind, owner.ownerId);
+  if (existing) return existing;
+  await q.query(
+    `insert into ledger_accounts (id, kind, owner_id, region_code, person_id, institution_id)
+     values ($1, $2, $3, $4, $5, $6) on conflict (kind, owner_id) do nothing`,
+    [
+      randomUUID(),
+      kind,
+      owner.ownerId,
+      owner.regionCode,
+      owner.personId ?? null,
+      owner.institutionId ?? null,
+    ],
+  );
+  const id = await findAccount(q, kind, owner.ownerId);
+  if (!id) throw new Error(`ledger account ${kind} for ${owner.ownerId} vanished`);
+  return id;
+}
+
+/** The person's individual account (in the person's region). 404 `person_not_found` for an unknown person. */
+export async function individualAccount(q: Queryable, personId: string): Promise<string> {
+  const { rows } = UUID.test(personId)
+    ? await q.query<{ region_code: string }>('select region_code from persons where id = $1', [personId])
+    : { rows: [] };
+  if (!rows[0]) throw notFound('person_not_found', 'No such person');
+  return accountFor(q, 'individual', {
+    ownerId: personId.toLowerCase(),
+    regionCode: rows[0].region_code,
+    personId,
+  });
+}
+
+/** A region-level account: `pooled_fund`, `premium_income`, `opening_balance` or `patient_cash`. */
+export function regionAccount(q: Queryable, kind: RegionKind, regionCode: string): Promise<string> {
+  return accountFor(q, kind, { ownerId: regionCode, regionCode });
+}
+
+export const pooledFund = (q: Queryable, regionCode: string) => regionAccount(q, 'pooled_fund', regionCode);
+export const premiumIncome = (q: Queryable, regionCode: string) =>
+  regionAccount(q, 'premium_income', regionCode);
+export const openingBalance = (q: Queryable, regionCode: string) =>
+  regionAccount(q, 'opening_balance', regionCode);
+export const patientCash = (q: Queryable, regionCode: string) => regionAccount(q, 'patient_cash', regionCode);
+
+/**
+ * An institution-level account. The region is the institution's own; the caller passes it because the
+ * institutions table lives in another module.
+ */
+export async function institutionAccount(
+  q: Queryable,
+  kind: InstitutionKind,
+  institutionId: string,
+  regionCode: string,
+): Promise<string> {
+  if (!UUID.test(institutionId)) throw notFound('institution_not_found', 'No such institution');
+  return accountFor(q, kind, {
+    ownerId: institutionId.toLowerCase(),
+    regionCode,
+    institutionId,
+  });
+}
+
+export const institutionReceivable = (q: Queryable, institutionId: string, regionCode: string) =>
+  institutionAccount(q, 'institution_receivable', institutionId, regionCode);
+export const institutionCash = (q: Queryable, institutionId: string, regionCode: string) =>
+  institutionAccount(q, 'institution_cash', institutionId, regionCode);
+export const institutionBank = (q: Queryable, institutionId: string, regionCode: string) =>
+  institutionAccount(q, 'institution_bank', institutionId, regionCode);
+
+/** An account's current balance in fen. 404 `ledger_account_not_found`. */
+export async function balanceOf(q: Queryable, accountId: string): Promise<number> {
+  const { rows } = UUID.test(accountId)
+    ? await q.query<{ balance: number }>('select balance from ledger_accounts where id = $1', [accountId])
+    : { rows: [] };
+  if (!rows[0]) throw notFound('ledger_account_not_found', `No ledger account ${accountId}`);
+  return rows[0].balance;
+}
+
+export interface Movement {
+  /** The entry's id; also the paging cursor. */
+  entryId: string;
+  postingId: string;
+  kind: PostingKind;
+  referenceType: string;
+  referenceId: string;
+  /** Signed fen: positive in, negative out. */
+  amount: number;
+  memo: string;
+  at: Date;
+}
+
+export const MAX_PAGE = 100;
+
+/**
+ * An account's entries, newest first, `limit` at a time. Pass the returned `nextCursor` as `before`
+ * for the next page; it is null on the last page.
+ */
+export async function movements(
+  q: Queryable,
+  accountId: string,
+  opts: { limit?: number; before?: string | null } = {},
+): Promise<{ movements: Movement[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 20), 1), MAX_PAGE);
+  if (opts.before != null && !/^\d{1,15}$/.test(opts.before)) {
+    throw badRequest('invalid_cursor', 'The cursor is not one this API returned');
+  }
+  const { rows } = await q.query<{
+    id: number;
+    posting_id: string;
+    kind: PostingKind;
+    reference_type: string;
+    reference_id: string;
+    amount: number;
+    memo: string;
+    created_at: Date;
+  }>(
+    `select e.id, e.posting_id, p.kind, p.reference_type, p.reference_id, e.amount, p.memo, p.created_at
+       from ledger_entries e join ledger_postings p on p.id = e.posting_id
+      where e.account_id = $1 and ($2::int8 is null or e.id < $2::int8)
+      order by e.id desc
+      limit $3`,
+    [accountId, opts.before ?? null, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  return {
+    movements: page.map((r) => ({
+      entryId: String(r.id),
+      postingId: r.posting_id,
+      kind: r.kind,
+      referenceType: r.reference_type,
+      referenceId: r.reference_id,
+      amount: r.amount,
+      memo: r.memo,
+      at: r.created_at,
+    })),
+    nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+  };
+}
+
+/**
+ * Credits a person's individual account from their region's `opening_balance` account: the demo seed
+ * and tests fund accounts this way until contributions exist. Amount: positive safe integer fen.
+ */
+export async function deposit(
+  tx: Queryable,
+  personId: string,
+  amount: number,
+  memo = 'deposit',
+  at?: Date,
+): Promise<{ postingId: string; accountId: string; balance: number }> {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw badRequest('invalid_amount', 'A deposit is a positive whole number of fen');
+  }
+  const accountId = await individualAccount(tx, personId);
+  const { rows } = await tx.query<{ region_code: string }>(
+    'select region_code from ledger_accounts where id = $1',
+    [accountId],
+  );
+  const regionCode = rows[0]!.region_code;
+  const source = await openingBalance(tx, regionCode);
+  const r = await post(tx, {
+    kind: 'deposit',
+    reference: { type: 'deposit', id: randomUUID() },
+    regionCode,
+    memo,
+    at,
+    entries: [
+      { accountId: source, amount: -amount },
+      { accountId, amount },
+    ],
+  });
+  return { postingId: r.postingId, accountId, balance: r.balances[accountId]! };
+}

@@ -1,0 +1,70 @@
+import { Type } from 'typebox';
+import type { App } from '../platform/http.ts';
+import { errorResponses } from '../platform/http.ts';
+import { bearer, requirePerson } from '../platform/context.ts';
+import { balanceOf, findAccount, MAX_PAGE, movements } from './ledger.ts';
+
+const MovementView = Type.Object({
+  entryId: Type.String({ description: 'Entry id; also the paging cursor' }),
+  postingId: Type.String({ format: 'uuid' }),
+  kind: Type.Union(
+    [
+      Type.Literal('settlement'),
+      Type.Literal('refund'),
+      Type.Literal('institution_payment'),
+      Type.Literal('contribution'),
+      Type.Literal('deposit'),
+    ],
+    { description: 'What moved the money' },
+  ),
+  referenceType: Type.String({ description: 'The business record behind it, e.g. `settlement`' }),
+  referenceId: Type.String(),
+  amount: Type.Integer({ description: 'Signed fen: positive into the account, negative out of it' }),
+  memo: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export async function ledgerRoutes(app: App): Promise<void> {
+  app.get(
+    '/v1/me/account',
+    {
+      schema: {
+        operationId: 'getMyIndividualAccount',
+        summary: 'The person’s individual account: balance and movements, newest first',
+        tags: ['ledger'],
+        security: bearer,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 20 })),
+          before: Type.Optional(
+            Type.String({ pattern: '^[0-9]{1,15}$', description: '`nextCursor` of the previous page' }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            balance: Type.Integer({ description: 'Balance in fen' }),
+            movements: Type.Array(MovementView),
+            nextCursor: Type.Union([Type.String(), Type.Null()], {
+              description: 'Pass as `before` for the next page; null on the last page',
+            }),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const caller = requirePerson(req);
+      // Reading never creates the account: a person who was never credited simply has nothing yet.
+      const accountId = await findAccount(app.db, 'individual', caller.personId.toLowerCase());
+      if (!accountId) return { balance: 0, movements: [], nextCursor: null };
+      const [balance, page] = await Promise.all([
+        balanceOf(app.db, accountId),
+        movements(app.db, accountId, { limit: req.query.limit, before: req.query.before }),
+      ]);
+      return {
+        balance,
+        movements: page.movements.map((m) => ({ ...m, at: m.at.toISOString() })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+}
