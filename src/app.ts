@@ -17,6 +17,7 @@ import { registryRoutes } from './people/registry-routes.ts';
 import { employerRoutes } from './employers/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { systemRoutes } from './platform/system-routes.ts';
+import { cardRoutes } from './cards/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -96,6 +97,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'registry', description: 'The population registry that identity is checked against' },
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
+        {
+          name: 'cards',
+          description: 'Physical social security cards: applications, issue, activation, loss, replacement',
+        },
+        {
+          name: 'ecard',
+          description: 'The electronic medical insurance card (e-voucher): apply, authorise, activate, pay',
+        },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -121,5 +130,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(registryRoutes);
   await app.register(employerRoutes);
   await app.register(notificationRoutes);
+  await app.register(cardRoutes);
   return app;
 }

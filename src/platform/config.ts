@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList } from '../cards/working-days.ts';
 
 /** Everything the process reads from its environment, read once at start. */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Largest ID photo accepted. */
   maxPhotoBytes: number;
+  /** Public holidays (`YYYY-MM-DD`) the card working-day calendar skips besides weekends. */
+  publicHolidays: string[];
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -25,6 +28,16 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function holidays(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.YIBAO_PUBLIC_HOLIDAYS;
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_PUBLIC_HOLIDAYS_2026];
+  try {
+    return parseHolidayList(raw);
+  } catch (err) {
+    throw new Error(`YIBAO_PUBLIC_HOLIDAYS: ${(err as Error).message}`);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -42,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlSeconds: int('YIBAO_SESSION_TTL_SECONDS', 8 * 3600, env),
     loginRateLimitPerMinute: int('YIBAO_LOGIN_RATE_LIMIT', 10, env),
     maxPhotoBytes: int('YIBAO_MAX_PHOTO_BYTES', 2 * 1024 * 1024, env),
+    publicHolidays: holidays(env),
     ...overrides,
   };
 }
