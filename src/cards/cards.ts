@@ -1264,7 +1264,7 @@ export async function resetPin(
 /** A person's cards (or all cards of a person in a staff member's region) in issue order. */
 export async function listCards(q: Queryable, personId: string, masked: boolean): Promise<CardView[]> {
   const { rows } = await q.query<CardRow>(
-    `select ${CARD_COLUMNS} from cards where person_id = $1 order by issued_at, id`,
+    `select ${CARD_COLUMNS} from cards where person_id = $1 order by issued_at, card_number`,
     [personId],
   );
   return rows.map((r) => toCard(r, masked));
