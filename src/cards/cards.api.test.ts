@@ -706,6 +706,54 @@ forEachStore(
       assert.equal((await verify(c.pin)).ok, false);
     });
 
+    test('refusals: an insured person whose insurance has ended gets no card; a PIN-less card cannot pay', async () => {
+      const p = await registerPerson(env());
+      const county = await createStaff(env(), 'demo', 'county_centre');
+      await env().db.query(`update persons set status = 'ended' where id = $1`, [p.personId]);
+      await refuse(
+        () =>
+          post('/v1/me/cards/applications', p.token, { channel: 'county_centre', officeId: county.officeId }),
+        422,
+        'person_not_active',
+      );
+      await refuse(
+        () =>
+          post('/v1/staff/cards/applications', county.token, {
+            channel: 'county_centre',
+            idNumber: p.idNumber,
+            name: p.name,
+            idChecked: true,
+            pin: CARD_PIN,
+          }),
+        422,
+        'person_not_active',
+      );
+      // an agent card issued on the spot has no PIN until activation
+      const q = await registerPerson(env());
+      const b = await post('/v1/staff/cards/applications', county.token, {
+        channel: 'agent',
+        idNumber: q.idNumber,
+        name: q.name,
+        agent: newCitizen(),
+        idChecked: true,
+      });
+      assert.equal(b.status, 201, b.raw);
+      const check = await env().db.transaction((tx) =>
+        verifyCardPin(tx, b.body.card.cardNumber, CARD_PIN, env().clock.now()),
+      );
+      assert.deepEqual(check, { ok: false, code: 'pin_not_set', attemptsLeft: 3 });
+      await assert.rejects(
+        env().db.transaction((tx) =>
+          activateOnFirstUse(tx, b.body.card.id, 'pharmacy', null, env().clock.now()),
+        ),
+        (err: { code: string }) => err.code === 'pin_not_set',
+      );
+      const row = await env().db.query<{ status: string }>('select status from cards where id = $1', [
+        b.body.card.id,
+      ]);
+      assert.equal(row.rows[0]!.status, 'issued');
+    });
+
     test('activation on first use at a hospital or pharmacy (for settlement)', async () => {
       const c = await issuedCard(env());
       const institutionId = '00000000-0000-4000-8000-000000000001';

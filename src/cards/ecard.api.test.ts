@@ -250,6 +250,26 @@ forEachStore('the electronic medical insurance card', (env) => {
     assert.equal((await get('/v1/me/ecard', p.token)).body.id, again.body.id);
   });
 
+  test('a suspended e-card cannot be activated or opened for payment; resuming restores its earlier status', async () => {
+    const p = await verifiedPerson(env());
+    await post('/v1/me/ecard', p.token, { channel: 'app', authorise: true });
+    await post('/v1/me/ecard/suspend', p.token);
+    await refuse(() => post('/v1/me/ecard/activate', p.token, { consent: true }), 422, 'ecard_suspended');
+    await refuse(
+      () => post('/v1/me/ecard/payment', p.token, { pin: PAYMENT_PIN, consent: true }),
+      422,
+      'ecard_suspended',
+    );
+    const r = await post('/v1/me/ecard/resume', p.token);
+    assert.equal(r.body.status, 'applied', 'never activated: back to applied');
+    const a = await post('/v1/me/ecard/activate', p.token, { consent: true });
+    assert.equal(a.body.status, 'active');
+    // one person cannot touch another's e-card through the person routes
+    const other = await verifiedPerson(env());
+    await refuse(() => post('/v1/me/ecard/suspend', other.token), 404, 'ecard_not_found');
+    await refuse(() => get('/v1/me/ecard', other.token), 404, 'ecard_not_found');
+  });
+
   test('payment PIN and payment view for the QR/settlement code', async () => {
     const p = await activeEcard(env());
     const loaded = await loadEcardForPayment(env().db, p.ecardId);
