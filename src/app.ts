@@ -23,6 +23,7 @@ import { KeyRingCache } from './qr/store.ts';
 import { qrRoutes } from './qr/routes.ts';
 import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
+import { cardRoutes } from './cards/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -113,6 +114,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
+        {
+          name: 'cards',
+          description: 'Physical social security cards: applications, issue, activation, loss, replacement',
+        },
+        {
+          name: 'ecard',
+          description: 'The electronic medical insurance card (e-voucher): apply, authorise, activate, pay',
+        },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -141,5 +150,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(qrRoutes);
   await app.register(policyRoutes);
   await app.register(ledgerRoutes);
+  await app.register(cardRoutes);
   return app;
 }

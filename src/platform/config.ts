@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList } from '../cards/working-days.ts';
 
 /** Everything the process reads from its environment, read once at start. */
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   qrTtlSeconds: number;
   /** Clock skew tolerated when a terminal checks a QR code. */
   qrClockSkewSeconds: number;
+  /** Public holidays (`YYYY-MM-DD`) the card working-day calendar skips besides weekends. */
+  publicHolidays: string[];
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -31,6 +34,16 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function holidays(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.YIBAO_PUBLIC_HOLIDAYS;
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_PUBLIC_HOLIDAYS_2026];
+  try {
+    return parseHolidayList(raw);
+  } catch (err) {
+    throw new Error(`YIBAO_PUBLIC_HOLIDAYS: ${(err as Error).message}`);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -51,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secretKeyHex: env.YIBAO_SECRET_KEY || undefined,
     qrTtlSeconds: int('YIBAO_QR_TTL_SECONDS', 60, env),
     qrClockSkewSeconds: int('YIBAO_QR_CLOCK_SKEW_SECONDS', 30, env),
+    publicHolidays: holidays(env),
     ...overrides,
   };
 }

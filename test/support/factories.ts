@@ -121,4 +121,76 @@ export async function fundedPerson(
 ): Promise<TestPerson & { balance: number }> {
   const p = await verifiedPerson(env, opts);
   return { ...p, balance: await depositTo(env, p.personId, balance) };
+export const CARD_PIN = '246810';
+export const PAYMENT_PIN = '135790';
+
+/**
+ * A registered person with a physical card issued on the spot at a county centre of their region
+ * (status `issued`, not yet activated), and its chip PIN. Pass `activate: true` for an `active` card.
+ */
+export async function issuedCard(
+  env: TestEnv,
+  opts: { regionCode?: string; pin?: string; activate?: boolean; person?: TestPerson } = {},
+): Promise<{
+  person: TestPerson;
+  staff: { token: string; officeId: string; userId: string };
+  cardId: string;
+  cardNumber: string;
+  applicationId: string;
+  pin: string;
+}> {
+  const regionCode = opts.regionCode ?? 'demo';
+  const person = opts.person ?? (await registerPerson(env, { regionCode }));
+  const staff = await createStaff(env, regionCode, 'county_centre');
+  const pin = opts.pin ?? CARD_PIN;
+  const r = await call(env.app, 'POST', '/v1/staff/cards/applications', {
+    token: staff.token,
+    body: { channel: 'county_centre', idNumber: person.idNumber, name: person.name, idChecked: true, pin },
+  });
+  if (r.status !== 201) throw new Error(`card issue failed: ${r.status} ${r.raw}`);
+  if (opts.activate) {
+    const a = await call(env.app, 'POST', `/v1/staff/cards/${r.body.card.id}/activate`, {
+      token: staff.token,
+      body: { place: 'bank' },
+    });
+    if (a.status !== 200) throw new Error(`card activation failed: ${a.status} ${a.raw}`);
+  }
+  return {
+    person,
+    staff,
+    cardId: r.body.card.id,
+    cardNumber: r.body.card.cardNumber,
+    applicationId: r.body.application.id,
+    pin,
+  };
+}
+
+/**
+ * A verified person with an activated e-card whose payment function is open, and its payment PIN.
+ * `withCard: true` issues a physical card first, so the e-card is mapped to it.
+ */
+export async function activeEcard(
+  env: TestEnv,
+  opts: {
+    regionCode?: string;
+    pin?: string;
+    channel?: 'app' | 'wechat' | 'alipay' | 'bank_app';
+    withCard?: boolean;
+  } = {},
+): Promise<TestPerson & { ecardId: string; paymentPin: string; cardId: string | null }> {
+  const person = await verifiedPerson(env, { regionCode: opts.regionCode });
+  const card = opts.withCard ? await issuedCard(env, { regionCode: opts.regionCode, person }) : null;
+  const paymentPin = opts.pin ?? PAYMENT_PIN;
+  const steps: Array<[string, unknown]> = [
+    ['/v1/me/ecard', { channel: opts.channel ?? 'app', authorise: true }],
+    ['/v1/me/ecard/activate', { consent: true }],
+    ['/v1/me/ecard/payment', { pin: paymentPin, consent: true }],
+  ];
+  let ecardId = '';
+  for (const [url, body] of steps) {
+    const r = await call(env.app, 'POST', url, { token: person.token, body });
+    if (r.status !== 200 && r.status !== 201) throw new Error(`${url} failed: ${r.status} ${r.raw}`);
+    ecardId = r.body.id;
+  }
+  return { ...person, ecardId, paymentPin, cardId: card?.cardId ?? null };
 }
