@@ -121,6 +121,8 @@ export async function fundedPerson(
 ): Promise<TestPerson & { balance: number }> {
   const p = await verifiedPerson(env, opts);
   return { ...p, balance: await depositTo(env, p.personId, balance) };
+}
+
 export const CARD_PIN = '246810';
 export const PAYMENT_PIN = '135790';
 
