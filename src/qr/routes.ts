@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { bearer, ctxOf, publicRoute, requireRole } from '../platform/context.ts';
+import { bearer, ctxOf, publicRoute, requirePerson, requireRole } from '../platform/context.ts';
+import { issueQr } from './issue.ts';
 
 // The verifier's Jwk type is the general RFC 7517 shape; ours are always OKP/Ed25519 with every field set.
 const Jwk = Type.Object({
@@ -54,4 +55,43 @@ export async function qrRoutes(app: App): Promise<void> {
       return app.qrKeys.rotate(ctxOf(req).now);
     },
   );
+
+  app.get(
+    '/v1/me/ecard/qr',
+    {
+      schema: {
+        operationId: 'getMyQrCode',
+        summary: 'A fresh QR code to pay with (own e-card, or a relative’s with `for`)',
+        description:
+          'The code is valid for a short time (60 s by default) and pays once. With `for=<person id>` a person who holds a confirmed family card display permission gets the relative’s code.',
+        tags: ['qr'],
+        security: bearer,
+        querystring: Type.Object({
+          for: Type.Optional(Type.String({ format: 'uuid', description: 'The relative’s person id' })),
+        }),
+        response: {
+          200: Type.Object({
+            token: Type.String({ description: 'The text inside the QR code' }),
+            issuedAt: Type.String({ format: 'date-time' }),
+            expiresAt: Type.String({ format: 'date-time' }),
+            ttlSeconds: Type.Integer(),
+            svg: Type.String(),
+            pngDataUrl: Type.String(),
+            holder: Type.Object({ self: Type.Boolean(), maskedName: Type.String() }),
+          }),
+          ...errorResponses(401, 403, 404, 422),
+        },
+      },
+    },
+    async (req, reply) => {
+      const person = requirePerson(req);
+      reply.header('cache-control', 'no-store');
+      return issueQr(ctxOf(req), app.qrKeys, person.personId, req.query.for, mayDisplayRelativeCard);
+    },
+  );
+}
+
+/** Family card display permission; replaced by the family module's rule when it lands. */
+async function mayDisplayRelativeCard(): Promise<boolean> {
+  return false;
 }
