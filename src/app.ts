@@ -10,6 +10,8 @@ import { unauthorized } from './platform/errors.ts';
 import { ErrorBody, installErrorHandler, type App } from './platform/http.ts';
 import { maskIdNumbersIn } from './platform/mask.ts';
 import { resolveSession } from './accounts/sessions.ts';
+import { resolveTerminal } from './institutions/store.ts';
+import { institutionRoutes } from './institutions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { identityRoutes } from './people/identity-routes.ts';
@@ -37,6 +39,7 @@ export interface AppOptions {
 type Authenticator = (db: Db, token: string, now: Date) => Promise<Caller | null>;
 const authenticators: Array<{ prefix: string; resolve: Authenticator }> = [
   { prefix: 'yb_', resolve: (db, token, now) => resolveSession(db, token, now) },
+  { prefix: 'ybt_', resolve: (db, token, now) => resolveTerminal(db, token, now) },
 ];
 
 /** Builds the whole HTTP API on the given store. Nothing listens until the caller does. */
@@ -112,6 +115,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
         { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
+        { name: 'institutions', description: 'Designated hospitals and pharmacies, their staff, terminals and scan audit' },
+        { name: 'terminal', description: 'What a terminal (hospital HIS, pharmacy POS) calls' },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -151,5 +156,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(policyRoutes);
   await app.register(ledgerRoutes);
   await app.register(cardRoutes);
+  await app.register(institutionRoutes);
   return app;
 }

@@ -196,3 +196,56 @@ export async function activeEcard(
   }
   return { ...person, ecardId, paymentPin, cardId: card?.cardId ?? null };
 }
+
+let institutionCounter = 0;
+
+/** A designated institution (a pharmacy by default) with a staff account, logged in. */
+export async function createInstitution(
+  env: TestEnv,
+  opts: { kind?: 'hospital' | 'pharmacy'; regionCode?: string; acceptsEcard?: boolean } = {},
+): Promise<{ institutionId: string; code: string; staffToken: string; regionCode: string }> {
+  const kind = opts.kind ?? 'pharmacy';
+  const serial =
+    String(Date.now() % 1_000_000).padStart(6, '0') + String(++institutionCounter % 100_000).padStart(5, '0');
+  const code = (kind === 'hospital' ? 'H' : 'P') + serial;
+  const regionCode = opts.regionCode ?? 'demo';
+  const r = await call(env.app, 'POST', '/v1/admin/institutions', {
+    token: env.adminToken,
+    body: {
+      code,
+      name: `${kind} ${institutionCounter}`,
+      kind,
+      tier: kind === 'hospital' ? 3 : undefined,
+      regionCode,
+      acceptsEcard: opts.acceptsEcard,
+    },
+  });
+  if (r.status !== 201) throw new Error(`institution failed: ${r.status} ${r.raw}`);
+  const login = `inst${institutionCounter}x${Date.now() % 100000}`;
+  const s = await call(env.app, 'POST', `/v1/admin/institutions/${r.body.id}/staff`, {
+    token: env.adminToken,
+    body: { login, password: PASSWORD, displayName: 'Cashier' },
+  });
+  if (s.status !== 201) throw new Error(`institution staff failed: ${s.raw}`);
+  return { institutionId: r.body.id, code, staffToken: (await login_(env, login)).token, regionCode };
+}
+
+async function login_(env: TestEnv, loginName: string) {
+  const r = await call(env.app, 'POST', '/v1/auth/login', { body: { login: loginName, password: PASSWORD } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.raw}`);
+  return r.body as { token: string };
+}
+
+/** A terminal of the institution and its bearer credential. */
+export async function createTerminal(
+  env: TestEnv,
+  inst: { staffToken: string },
+  name = 'Till 1',
+): Promise<{ terminalId: string; token: string }> {
+  const r = await call(env.app, 'POST', '/v1/institution/terminals', {
+    token: inst.staffToken,
+    body: { name },
+  });
+  if (r.status !== 201) throw new Error(`terminal failed: ${r.status} ${r.raw}`);
+  return { terminalId: r.body.terminal.id, token: r.body.credential };
+}
