@@ -12,6 +12,7 @@ import { maskIdNumbersIn } from './platform/mask.ts';
 import { resolveSession } from './accounts/sessions.ts';
 import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
+import { familyRoutes } from './family/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { identityRoutes } from './people/identity-routes.ts';
@@ -115,8 +116,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'employers', description: 'Employers and their employees' },
         { name: 'admin', description: 'Administration: offices and staff accounts' },
         { name: 'qr', description: 'Dynamic QR codes: signing keys, issuing and scanning' },
-        { name: 'institutions', description: 'Designated hospitals and pharmacies, their staff, terminals and scan audit' },
+        {
+          name: 'institutions',
+          description: 'Designated hospitals and pharmacies, their staff, terminals and scan audit',
+        },
         { name: 'terminal', description: 'What a terminal (hospital HIS, pharmacy POS) calls' },
+        { name: 'family', description: 'Family binding: mutual aid and family card display' },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -157,5 +162,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(ledgerRoutes);
   await app.register(cardRoutes);
   await app.register(institutionRoutes);
+  await app.register(familyRoutes);
   return app;
 }

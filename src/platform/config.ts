@@ -20,6 +20,10 @@ export interface Config {
   maxPhotoBytes: number;
   /** 64 hex characters sealing stored secrets (QR signing keys); outside production one is created under dataDir. */
   secretKeyHex?: string;
+  /** Most relatives one person may bind. */
+  maxRelatives: number;
+  /** Above this many fen paid from accounts, an e-card payment needs the payment PIN. */
+  paymentPinThresholdFen: number;
   /** Lifetime of a QR code shown by the app. */
   qrTtlSeconds: number;
   /** Clock skew tolerated when a terminal checks a QR code. */
@@ -63,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxPhotoBytes: int('YIBAO_MAX_PHOTO_BYTES', 2 * 1024 * 1024, env),
     secretKeyHex: env.YIBAO_SECRET_KEY || undefined,
     qrTtlSeconds: int('YIBAO_QR_TTL_SECONDS', 60, env),
+    maxRelatives: int('YIBAO_MAX_RELATIVES', 8, env),
+    paymentPinThresholdFen: int('YIBAO_PAYMENT_PIN_THRESHOLD_FEN', 50_000, env),
     qrClockSkewSeconds: int('YIBAO_QR_CLOCK_SKEW_SECONDS', 30, env),
     publicHolidays: holidays(env),
     ...overrides,

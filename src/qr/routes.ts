@@ -3,6 +3,7 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, publicRoute, requirePerson, requireRole } from '../platform/context.ts';
 import { issueQr } from './issue.ts';
+import { mayDisplayCard } from '../family/family.ts';
 
 // The verifier's Jwk type is the general RFC 7517 shape; ours are always OKP/Ed25519 with every field set.
 const Jwk = Type.Object({
@@ -86,12 +87,9 @@ export async function qrRoutes(app: App): Promise<void> {
     async (req, reply) => {
       const person = requirePerson(req);
       reply.header('cache-control', 'no-store');
-      return issueQr(ctxOf(req), app.qrKeys, person.personId, req.query.for, mayDisplayRelativeCard);
+      return issueQr(ctxOf(req), app.qrKeys, person.personId, req.query.for, (viewer, relative) =>
+        mayDisplayCard(app.db, viewer, relative),
+      );
     },
   );
-}
-
-/** Family card display permission; replaced by the family module's rule when it lands. */
-async function mayDisplayRelativeCard(): Promise<boolean> {
-  return false;
 }
