@@ -42,18 +42,34 @@ function pgArgs(url: string): { args: string[]; env: NodeJS.ProcessEnv } {
  * Standard pgbench TPC-B (the built-in script) on the same server, as the baseline every settlement figure is
  * divided by: `pgbench -i -s scale`, then `pgbench -c clients -j min(clients, 2) -T seconds -M prepared`.
  */
-export async function runPgbench(serverUrl: string, opts: { clients: number; seconds: number; scale: number }): Promise<PgbenchResult> {
+export async function runPgbench(
+  serverUrl: string,
+  opts: { clients: number; seconds: number; scale: number },
+): Promise<PgbenchResult> {
   const url = await recreateDatabase(serverUrl, 'yibao_bench_pgbench');
   const { args, env } = pgArgs(url);
   const db = args.pop()!;
   execFileSync('pgbench', ['-i', '-q', '-s', String(opts.scale), ...args, db], { env, stdio: 'ignore' });
   const run = spawnSync(
     'pgbench',
-    ['-c', String(opts.clients), '-j', String(Math.min(opts.clients, 2)), '-T', String(opts.seconds), '-M', 'prepared', ...args, db],
+    [
+      '-c',
+      String(opts.clients),
+      '-j',
+      String(Math.min(opts.clients, 2)),
+      '-T',
+      String(opts.seconds),
+      '-M',
+      'prepared',
+      ...args,
+      db,
+    ],
     { env, encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
-  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout) ?? /tps = ([\d.]+)/.exec(run.stdout);
+  const tps =
+    /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout) ??
+    /tps = ([\d.]+)/.exec(run.stdout);
   const lat = /latency average = ([\d.]+) ms/.exec(run.stdout);
   const tx = /number of transactions actually processed: (\d+)/.exec(run.stdout);
   if (!tps) throw new Error(`could not read pgbench output:\n${run.stdout}`);
