@@ -13,6 +13,7 @@ import { resolveSession } from './accounts/sessions.ts';
 import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
 import { familyRoutes } from './family/routes.ts';
+import { settlementRoutes } from './settlement/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { identityRoutes } from './people/identity-routes.ts';
@@ -122,6 +123,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         },
         { name: 'terminal', description: 'What a terminal (hospital HIS, pharmacy POS) calls' },
         { name: 'family', description: 'Family binding: mutual aid and family card display' },
+        {
+          name: 'settlement',
+          description: 'Real-time settlement, receipts, refunds and daily reconciliation',
+        },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -163,5 +168,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(cardRoutes);
   await app.register(institutionRoutes);
   await app.register(familyRoutes);
+  await app.register(settlementRoutes);
   return app;
 }

@@ -7,6 +7,7 @@ import { seedDemo } from './demo/seed.ts';
 import { ensureAdmin } from './accounts/admin.ts';
 import { openConfiguredDb, serve } from './server.ts';
 import { checkLedger } from './ledger/check.ts';
+import { checkSettlements } from './settlement/check.ts';
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
@@ -76,7 +77,11 @@ async function main(argv: string[]): Promise<number> {
           `${r.ok ? 'ledger ok' : 'LEDGER BROKEN'}: ${accounts} accounts, ${postings} postings, ${entries} entries`,
         );
         for (const p of r.problems) console.log(`  ${p}`);
-        return r.ok ? 0 : 1;
+        // Settlement invariants: accumulators equal their settlements, no one past the fund ceiling.
+        const s = await checkSettlements(db);
+        console.log(s.ok ? 'settlements ok' : 'SETTLEMENTS BROKEN');
+        for (const p of s.problems) console.log(`  ${p}`);
+        return r.ok && s.ok ? 0 : 1;
       } finally {
         await db.close();
       }

@@ -249,3 +249,43 @@ export async function createTerminal(
   if (r.status !== 201) throw new Error(`terminal failed: ${r.status} ${r.raw}`);
   return { terminalId: r.body.terminal.id, token: r.body.credential };
 }
+
+/** A fresh QR code of the person's own e-card (or a relative's with `forPersonId`). */
+export async function qrOf(env: TestEnv, person: { token: string }, forPersonId?: string): Promise<string> {
+  const r = await call(env.app, 'GET', `/v1/me/ecard/qr${forPersonId ? `?for=${forPersonId}` : ''}`, {
+    token: person.token,
+  });
+  if (r.status !== 200) throw new Error(`qr failed: ${r.status} ${r.raw}`);
+  return r.body.token;
+}
+
+/** A bill item in the catalogue; `yuan` is the unit price in yuan. */
+export function item(code: string, yuan: number, opts: Record<string, unknown> = {}) {
+  return {
+    code,
+    name: `药品${code}`,
+    quantity: 1,
+    unitPrice: Math.round(yuan * 100),
+    catalogue: 'in',
+    serviceType: 'outpatient',
+    ...opts,
+  };
+}
+
+let keyCounter = 0;
+/** A unique Idempotency-Key. */
+export const newKey = () => `key-${Date.now()}-${++keyCounter}`;
+
+/** A settlement through the terminal API. */
+export function settleCall(
+  env: TestEnv,
+  terminalToken: string,
+  body: Record<string, unknown>,
+  key: string | null = newKey(),
+) {
+  return call(env.app, 'POST', '/v1/terminal/settlements', {
+    token: terminalToken,
+    body,
+    headers: key ? { 'idempotency-key': key } : {},
+  });
+}

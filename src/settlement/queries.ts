@@ -1,0 +1,116 @@
+import type { Queryable } from '../platform/db.ts';
+import { notFound } from '../platform/errors.ts';
+import { maskIdNumber, maskName } from '../platform/mask.ts';
+import { toNationalFigures, type SettlementResult } from './calculator.ts';
+import type { SettlementView } from './settle.ts';
+import { receiptHtml, receiptText, type ReceiptData } from './receipt.ts';
+
+interface Row {
+  id: string;
+  status: SettlementView['status'];
+  created_at: Date;
+  institution_id: string;
+  terminal_id: string | null;
+  method: 'qr' | 'card';
+  id_number: string;
+  name: string;
+  insurance_type: string;
+  retired: boolean;
+  relative_account_paid: number;
+  version: string;
+  business_date: string;
+  card_activated: boolean;
+  result: SettlementResult;
+}
+
+const SELECT = `select s.id, s.status, s.created_at, s.institution_id, s.terminal_id, s.method, p.id_number, p.name, p.insurance_type,
+    p.retired, s.relative_account_paid, v.version, s.business_date, s.card_activated, s.result
+  from settlements s join persons p on p.id = s.person_id join policy_versions v on v.id = s.policy_version_id`;
+
+function toView(r: Row): SettlementView {
+  return {
+    id: r.id,
+    estimate: false,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    institutionId: r.institution_id,
+    terminalId: r.terminal_id,
+    method: r.method,
+    person: {
+      maskedName: maskName(r.name),
+      maskedIdNumber: maskIdNumber(r.id_number),
+      insuranceType: r.insurance_type,
+      retired: r.retired,
+    },
+    relativePaid: r.relative_account_paid > 0,
+    policyVersion: r.version,
+    businessDate: r.business_date,
+    cardActivated: r.card_activated,
+    result: r.result,
+    national: toNationalFigures(r.result),
+  };
+}
+
+/** One settlement, as seen by its institution or its person; anyone else gets a 404. */
+export async function getSettlement(
+  q: Queryable,
+  id: string,
+  who: { institutionId: string } | { personId: string },
+): Promise<SettlementView> {
+  const [col, value] =
+    'institutionId' in who ? ['s.institution_id', who.institutionId] : ['s.person_id', who.personId];
+  const { rows } = await q.query<Row>(`${SELECT} where s.id = $1 and ${col} = $2`, [id, value]);
+  if (!rows[0]) throw notFound('settlement_not_found', 'No such settlement');
+  return toView(rows[0]);
+}
+
+export async function listPersonSettlements(
+  q: Queryable,
+  personId: string,
+  limit: number,
+): Promise<SettlementView[]> {
+  const { rows } = await q.query<Row>(
+    `${SELECT} where s.person_id = $1 order by s.created_at desc, s.id limit $2`,
+    [personId, limit],
+  );
+  return rows.map(toView);
+}
+
+/** The receipt of a settlement of this institution, as text or HTML. */
+export async function receiptFor(
+  q: Queryable,
+  id: string,
+  institutionId: string,
+  format: 'text' | 'html',
+): Promise<string> {
+  const view = await getSettlement(q, id, { institutionId });
+  const { rows: inst } = await q.query<{ name: string; code: string }>(
+    'select name, code from institutions where id = $1',
+    [institutionId],
+  );
+  const { rows: lines } = await q.query<{
+    line_index: number;
+    quantity: number;
+    unit_price: number;
+    refund_id: string | null;
+  }>(
+    'select line_index, quantity, unit_price, refund_id from settlement_lines where settlement_id = $1 order by line_index',
+    [id],
+  );
+  const data: ReceiptData = {
+    institutionName: inst[0]!.name,
+    institutionCode: inst[0]!.code,
+    terminalId: view.terminalId,
+    settlementId: id,
+    createdAt: new Date(view.createdAt),
+    maskedName: view.person.maskedName,
+    maskedIdNumber: view.person.maskedIdNumber,
+    insuranceType: view.person.insuranceType,
+    policyVersion: view.policyVersion,
+    result: view.result,
+    items: lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price })),
+    refundedLines: lines.filter((l) => l.refund_id).map((l) => l.line_index),
+    status: view.status,
+  };
+  return format === 'html' ? receiptHtml(data) : receiptText(data);
+}

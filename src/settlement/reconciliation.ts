@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../platform/context.ts';
+import type { Queryable } from '../platform/db.ts';
+import { conflict, notFound, unprocessable } from '../platform/errors.ts';
+import { institutionBank, institutionReceivable, post } from '../ledger/ledger.ts';
+
+export interface DayFigures {
+  count: number;
+  total: number;
+  fund: number;
+  accountPaid: number;
+  relativeAccountPaid: number;
+  cashPaid: number;
+}
+
+export interface Reconciliation {
+  institutionId: string;
+  businessDate: string;
+  settlements: DayFigures;
+  refunds: DayFigures;
+  /** What the agency owes the institution for the day: fund and account shares, less refunds. */
+  owedByAgency: number;
+  paid: { amount: number; paidAt: string } | null;
+}
+
+async function figures(
+  q: Queryable,
+  table: 'settlements' | 'refunds',
+  institutionId: string,
+  date: string,
+): Promise<DayFigures> {
+  const { rows } = await q.query<DayFigures>(
+    `select count(*)::int8 as count, coalesce(sum(total), 0)::int8 as total, coalesce(sum(fund), 0)::int8 as fund,
+            coalesce(sum(account_paid), 0)::int8 as "accountPaid", coalesce(sum(relative_account_paid), 0)::int8 as "relativeAccountPaid",
+            coalesce(sum(cash_paid), 0)::int8 as "cashPaid"
+       from ${table} where institution_id = $1 and business_date = $2`,
+    [institutionId, date],
+  );
+  return rows[0]!;
+}
+
+/** The institution's daily reconciliation (national interface 3201): settlements, refunds, what is owed, whether paid. */
+export async function reconcile(q: Queryable, institutionId: string, date: string): Promise<Reconciliation> {
+  const settlements = await figures(q, 'settlements', institutionId, date);
+  const refunds = await figures(q, 'refunds', institutionId, date);
+  const owed = (f: DayFigures) => f.fund + f.accountPaid + f.relativeAccountPaid;
+  const { rows } = await q.query<{ amount: number; paid_at: Date }>(
+    'select amount, paid_at from institution_payments where institution_id = $1 and business_date = $2',
+    [institutionId, date],
+  );
+  return {
+    institutionId,
+    businessDate: date,
+    settlements,
+    refunds,
+    owedByAgency: owed(settlements) - owed(refunds),
+    paid: rows[0] ? { amount: rows[0].amount, paidAt: rows[0].paid_at.toISOString() } : null,
+  };
+}
+
+/**
+ * The agency marks a day's total as paid to the institution: the receivable goes down and the institution's
+ * bank account up, in the ledger, once per institution and day.
+ */
+export async function payInstitutionDay(
+  ctx: Ctx,
+  institutionId: string,
+  date: string,
+  paidBy: string,
+): Promise<Reconciliation> {
+  return ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ region_code: string }>(
+      'select region_code from institutions where id = $1 for update',
+      [institutionId],
+    );
+    if (!rows[0]) throw notFound('institution_not_found', 'No such institution');
+    const region = rows[0].region_code;
+    const day = await reconcile(tx, institutionId, date);
+    if (day.paid) throw conflict('already_paid', `The total of ${date} was already paid`);
+    if (day.owedByAgency <= 0)
+      throw unprocessable('nothing_owed', `Nothing is owed to the institution for ${date}`);
+    const id = randomUUID();
+    const posting = await post(tx, {
+      kind: 'institution_payment',
+      reference: { type: 'institution_payment', id },
+      regionCode: region,
+      at: ctx.now,
+      entries: [
+        { accountId: await institutionReceivable(tx, institutionId, region), amount: -day.owedByAgency },
+        { accountId: await institutionBank(tx, institutionId, region), amount: day.owedByAgency },
+      ],
+    });
+    await tx.query(
+      `insert into institution_payments (id, institution_id, business_date, amount, posting_id, paid_by, paid_at)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, institutionId, date, day.owedByAgency, posting.postingId, paidBy, ctx.now],
+    );
+    return reconcile(tx, institutionId, date);
+  });
+}

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx, Caller } from '../platform/context.ts';
+import type { Queryable } from '../platform/db.ts';
+import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
+import { idempotent, requestHash } from '../platform/idempotency.ts';
+import { maskIdNumber, maskName } from '../platform/mask.ts';
+import { createKeyRingVerifier } from '../qr/verifier.ts';
+import { consumeToken, type KeyRingCache } from '../qr/store.ts';
+import { QrCardFrozen, QrCardRevoked } from '../qr/errors.ts';
+import type { TokenClaims } from '../qr/token.ts';
+import { loadEcardForPayment, verifyPaymentPin } from '../cards/ecard.ts';
+import { activateOnFirstUse, pinCheckError, verifyCardPin } from '../cards/cards.ts';
+import { chinaDate } from '../cards/working-days.ts';
+import { findMutualAidPayer } from '../family/family.ts';
+import {
+  balanceOf,
+  individualAccount,
+  institutionCash,
+  institutionReceivable,
+  patientCash,
+  pooledFund,
+  post,
+} from '../ledger/ledger.ts';
+import {
+  calculateSettlement,
+  toNationalFigures,
+  type Accumulators,
+  type Bill,
+  type SettlementResult,
+} from './calculator.ts';
+import { markPolicyUsed, policyInForce } from './policy-store.ts';
+
+export interface SettleRequest {
+  /** The scanned QR text, or… */
+  qr?: string;
+  /** …the physical card's number and chip PIN. */
+  card?: { number: string; pin: string };
+  bill: Bill;
+  /** Compute only: nothing moves and the QR token is not consumed. */
+  estimate?: boolean;
+  /** The e-card payment PIN, required when the accounts pay more than the configured amount. */
+  paymentPin?: string;
+  /** Let a bound relative's account (family mutual aid) pay what the person's own account cannot. Default true. */
+  familyAccount?: boolean;
+}
+
+export interface SettlementView {
+  id: string | null;
+  estimate: boolean;
+  status: 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+  createdAt: string;
+  institutionId: string;
+  terminalId: string | null;
+  method: 'qr' | 'card';
+  person: { maskedName: string; maskedIdNumber: string; insuranceType: string; retired: boolean };
+  relativePaid: boolean;
+  policyVersion: string;
+  businessDate: string;
+  cardActivated: boolean;
+  result: SettlementResult;
+  national: ReturnType<typeof toNationalFigures>;
+}
+
+interface PersonRow {
+  id: string;
+  id_number: string;
+  name: string;
+  region_code: string;
+  insurance_type: 'employee' | 'resident' | 'flexible';
+  retired: boolean;
+  status: string;
+}
+
+async function lockPerson(tx: Queryable, personId: string): Promise<PersonRow> {
+  const { rows } = await tx.query<PersonRow>(
+    'select id, id_number, name, region_code, insurance_type, retired, status from persons where id = $1 for update',
+    [personId],
+  );
+  if (!rows[0]) throw notFound('person_not_found', 'No such insured person');
+  return rows[0];
+}
+
+/** Locks (creating at zero) the person's accumulators of a year. */
+async function lockAccumulators(tx: Queryable, personId: string, year: number): Promise<Accumulators> {
+  await tx.query(
+    'insert into person_year_accumulators (person_id, year) values ($1, $2) on conflict do nothing',
+    [personId, year],
+  );
+  const { rows } = await tx.query<{ d: number; o: number; f: number }>(
+    `select inpatient_deductible_paid as d, outpatient_eligible_spent as o, fund_paid as f
+       from person_year_accumulators where person_id = $1 and year = $2 for update`,
+    [personId, year],
+  );
+  const r = rows[0]!;
+  return { inpatientDeductiblePaid: r.d, outpatientEligibleSpent: r.o, fundPaid: r.f };
+}
+
+type Payer =
+  | { method: 'qr'; claims: TokenClaims; personId: string; ecardId: string }
+  | { method: 'card'; personId: string; cardId: string; cardStatus: 'issued' | 'active' };
+
+/** Who pays: the QR token's e-card (signature, time, card state) or the physical card (chip PIN). */
+async function identify(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: SettleRequest): Promise<Payer> {
+  if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
+  if (req.qr) {
+    if (!(await institutionAcceptsEcard(ctx.db, terminal.institutionId!))) {
+      throw unprocessable(
+        'ecard_not_accepted',
+        'This institution does not accept the e-card; read the physical card instead',
+      );
+    }
+    const ring = await keys.get(ctx.now);
+    const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
+      req.qr,
+      ctx.now,
+    );
+    const ecard = await loadEcardForPayment(ctx.db, claims.ecardId);
+    if (!ecard) throw new QrCardRevoked('The e-card of this code no longer exists');
+    return { method: 'qr', claims, personId: ecard.personId, ecardId: ecard.id };
+  }
+  const card = req.card!;
+  // The failure count of a wrong PIN must be kept even though the settlement is refused: its own transaction.
+  const check = await ctx.db.transaction((tx) => verifyCardPin(tx, card.number, card.pin, ctx.now));
+  if (!check.ok) throw pinCheckError(check);
+  return { method: 'card', personId: check.personId, cardId: check.cardId, cardStatus: check.status };
+}
+
+async function institutionAcceptsEcard(q: Queryable, institutionId: string): Promise<boolean> {
+  const { rows } = await q.query<{ accepts_ecard: boolean }>(
+    'select accepts_ecard from institutions where id = $1',
+    [institutionId],
+  );
+  return rows[0]?.accepts_ecard ?? false;
+}
+
+async function institutionKind(q: Queryable, institutionId: string): Promise<'hospital' | 'pharmacy'> {
+  const { rows } = await q.query<{ kind: 'hospital' | 'pharmacy' }>(
+    'select kind from institutions where id = $1',
+    [institutionId],
+  );
+  return rows[0]?.kind ?? 'hospital';
+}
+
+/**
+ * Settles a bill in real time, in one transaction: consume the QR token, lock the person (then the relative
+ * whose account may pay), lock the year's accumulators, compute under the policy in force, write the
+ * settlement and its lines, post the balanced ledger entries, update the accumulators. With an
+ * Idempotency-Key the same request again returns the first answer and moves nothing.
+ * `estimate: true` computes the same breakdown without writing anything or consuming the token.
+ */
+export async function settle(
+  ctx: Ctx,
+  keys: KeyRingCache,
+  terminal: Caller,
+  req: SettleRequest,
+  idempotencyKey: string | undefined,
+): Promise<{ status: number; body: SettlementView; replayed: boolean }> {
+  if (!req.estimate && !idempotencyKey) {
+    throw badRequest(
+      'idempotency_key_required',
+      'Send an Idempotency-Key header so that a retry cannot pay twice',
+    );
+  }
+  const payer = await identify(ctx, keys, terminal, req);
+  const institutionId = terminal.institutionId!;
+  const run = (tx: Queryable) => settleIn(tx, ctx, terminal, institutionId, payer, req);
+  if (req.estimate) {
+    // Computed in a transaction that is always rolled back: an estimate never leaves a trace.
+    let view: SettlementView | undefined;
+    await ctx.db
+      .transaction(async (tx) => {
+        view = await run(tx);
+        throw ROLLBACK;
+      })
+      .catch((err: unknown) => {
+        if (err !== ROLLBACK) throw err;
+      });
+    return { status: 200, body: view!, replayed: false };
+  }
+  const hash = requestHash({
+    ...req,
+    card: req.card ? { number: req.card.number } : undefined,
+    paymentPin: undefined,
+  });
+  return ctx.db.transaction((tx) =>
+    idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async () => ({
+      status: 201,
+      body: await run(tx),
+    })),
+  );
+}
+
+const ROLLBACK = Symbol('rollback');
+
+async function settleIn(
+  tx: Queryable,
+  ctx: Ctx,
+  terminal: Caller,
+  institutionId: string,
+  payer: Payer,
+  req: SettleRequest,
+): Promise<SettlementView> {
+  const estimate = req.estimate === true;
+  // Lock order: person, then relative, then institution (DOMAIN.md "No deadlocks by design").
+  const person = await lockPerson(tx, payer.personId);
+  if (person.status !== 'active')
+    throw unprocessable('person_not_active', `The insured person's status is ${person.status}`);
+  if (payer.method === 'qr') {
+    const ecard = await loadEcardForPayment(tx, payer.ecardId);
+    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
+    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
+    if (!ecard.paymentOpen)
+      throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+    if (!estimate) await consumeToken(tx, payer.claims, institutionId, ctx.now);
+  }
+
+  const businessDate = chinaDate(ctx.now);
+  const year = Number(businessDate.slice(0, 4));
+  const policy = await policyInForce(tx, person.region_code, businessDate);
+  const accountId = await individualAccount(tx, person.id);
+
+  let relative: { personId: string; accountId: string; balance: number } | null = null;
+  if (req.familyAccount !== false) {
+    const payerId = await findMutualAidPayer(tx, person.id);
+    if (payerId) {
+      await lockPerson(tx, payerId);
+      const relAccount = await individualAccount(tx, payerId);
+      relative = { personId: payerId, accountId: relAccount, balance: await balanceOf(tx, relAccount) };
+    }
+  }
+  const accumulators = await lockAccumulators(tx, person.id, year);
+  const result = calculateSettlement({
+    policy: policy.rules,
+    person: { insuranceType: person.insurance_type, retired: person.retired },
+    accumulators,
+    accountBalance: await balanceOf(tx, accountId),
+    relative: relative ? { accountBalance: relative.balance } : undefined,
+    bill: req.bill,
+  });
+  const t = result.totals;
+
+  // The payment PIN guards the e-card's account payments above a configurable amount.
+  if (
+    payer.method === 'qr' &&
+    !estimate &&
+    t.accountPaid + t.relativeAccountPaid > ctx.config.paymentPinThresholdFen
+  ) {
+    if (!req.paymentPin) {
+      throw unprocessable(
+        'payment_pin_required',
+        'The accounts pay more than the no-PIN limit: ask for the payment PIN',
+        {
+          thresholdFen: ctx.config.paymentPinThresholdFen,
+        },
+      );
+    }
+    await verifyPaymentPin(tx, payer.ecardId, req.paymentPin);
+  }
+
+  let cardActivated = false;
+  const id = estimate ? null : randomUUID();
+  if (id) {
+    if (payer.method === 'card' && payer.cardStatus === 'issued') {
+      cardActivated = await activateOnFirstUse(
+        tx,
+        payer.cardId,
+        await institutionKind(tx, institutionId),
+        institutionId,
+        ctx.now,
+      );
+    }
+    const receivable = await institutionReceivable(tx, institutionId, person.region_code);
+    const entries = [
+      { accountId: await pooledFund(tx, person.region_code), amount: -t.fund },
+      { accountId, amount: -t.accountPaid },
+      ...(relative ? [{ accountId: relative.accountId, amount: -t.relativeAccountPaid }] : []),
+      { accountId: receivable, amount: t.fund + t.accountPaid + t.relativeAccountPaid },
+      // Cash never passes through the fund: it is recorded as collected by the institution at the till.
+      { accountId: await patientCash(tx, person.region_code), amount: -t.cashPaid },
+      { accountId: await institutionCash(tx, institutionId, person.region_code), amount: t.cashPaid },
+    ].filter((e) => e.amount !== 0);
+    const posting =
+      entries.length >= 2
+        ? await post(tx, {
+            kind: 'settlement',
+            reference: { type: 'settlement', id },
+            regionCode: person.region_code,
+            entries,
+            at: ctx.now,
+          })
+        : null;
+    await tx.query(
+      `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
+         relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
+         result, posting_id, created_at, card_activated)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+      [
+        id,
+        person.id,
+        person.region_code,
+        institutionId,
+        terminal.terminalId,
+        policy.id,
+        payer.method,
+        payer.method === 'qr' ? payer.ecardId : null,
+        payer.method === 'card' ? payer.cardId : null,
+        t.relativeAccountPaid > 0 ? relative!.personId : null,
+        req.bill.setting,
+        year,
+        businessDate,
+        t.total,
+        t.fund,
+        t.accountPaid,
+        t.relativeAccountPaid,
+        t.cashPaid,
+        JSON.stringify(result),
+        posting?.postingId ?? null,
+        ctx.now,
+        cardActivated,
+      ],
+    );
+    const items = req.bill.items;
+    const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
+    await tx.query(
+      `insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price, amount, fund,
+         account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible, delta_outpatient_eligible, delta_fund_paid)
+       select $1, $2, * from unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
+         $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[])`,
+      [
+        id,
+        person.id,
+        col('index'),
+        col('code'),
+        col('name'),
+        result.lines.map((l) => items[l.index]!.quantity),
+        result.lines.map((l) => items[l.index]!.unitPrice),
+        col('amount'),
+        col('fund'),
+        result.lines.map((l) => l.personal.account),
+        result.lines.map((l) => l.personal.relativeAccount),
+        result.lines.map((l) => l.personal.cash),
+        result.lines.map((l) => l.accumulatorDeltas.inpatientDeductiblePaid),
+        result.lines.map((l) => l.accumulatorDeltas.outpatientEligibleSpent),
+        result.lines.map((l) => l.accumulatorDeltas.fundPaid),
+      ],
+    );
+    const after = result.newAccumulators;
+    await tx.query(
+      `update person_year_accumulators set inpatient_deductible_paid = $3, outpatient_eligible_spent = $4, fund_paid = $5
+        where person_id = $1 and year = $2`,
+      [person.id, year, after.inpatientDeductiblePaid, after.outpatientEligibleSpent, after.fundPaid],
+    );
+    await markPolicyUsed(tx, policy.id, ctx.now);
+  }
+  return {
+    id,
+    estimate,
+    status: estimate ? 'estimate' : 'settled',
+    createdAt: ctx.now.toISOString(),
+    institutionId,
+    terminalId: terminal.terminalId,
+    method: payer.method,
+    person: {
+      maskedName: maskName(person.name),
+      maskedIdNumber: maskIdNumber(person.id_number),
+      insuranceType: person.insurance_type,
+      retired: person.retired,
+    },
+    relativePaid: t.relativeAccountPaid > 0,
+    policyVersion: policy.version,
+    businessDate,
+    cardActivated,
+    result,
+    national: toNationalFigures(result),
+  };
+}
