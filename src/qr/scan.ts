@@ -1,0 +1,144 @@
+import type { Caller, Ctx } from '../platform/context.ts';
+import { AppError, badRequest, unprocessable } from '../platform/errors.ts';
+import { maskIdNumber, maskName } from '../platform/mask.ts';
+import { loadEcardForPayment } from '../cards/ecard.ts';
+import { pinCheckError, verifyCardPin } from '../cards/cards.ts';
+import { chinaDate } from '../cards/working-days.ts';
+import { recordScan } from '../institutions/store.ts';
+import { balanceOf, findAccount } from '../ledger/ledger.ts';
+import { policyInForce } from '../settlement/policy-store.ts';
+import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from './errors.ts';
+import { isConsumed, type KeyRingCache } from './store.ts';
+import { createKeyRingVerifier } from './verifier.ts';
+
+export interface ScanRequest {
+  qr?: string;
+  card?: { number: string; pin: string };
+}
+
+export interface Eligibility {
+  method: 'qr' | 'card';
+  person: {
+    maskedName: string;
+    maskedIdNumber: string;
+    insuranceType: string;
+    retired: boolean;
+    status: string;
+  };
+  ecard: { status: string; paymentOpen: boolean } | null;
+  card: { status: string } | null;
+  /** Whether the individual account can pay now (open payment for a QR code, a positive balance). */
+  canPayFromAccount: boolean;
+  accountBalance: number;
+  policy: { regionCode: string; version: string };
+  /** When the scanned QR code stops being valid. */
+  expiresAt: string | null;
+}
+
+/**
+ * Checks a scanned QR code (or a physical card with its chip PIN) and returns what the cashier needs to
+ * know before billing. Nothing is consumed: the settlement does that. Every scan, accepted or refused, is
+ * written to the audit trail with the reason.
+ */
+export async function scan(
+  ctx: Ctx,
+  keys: KeyRingCache,
+  terminal: Caller,
+  req: ScanRequest,
+): Promise<Eligibility> {
+  const method = req.card ? 'card' : 'qr';
+  const audit = {
+    institutionId: terminal.institutionId!,
+    terminalId: terminal.terminalId!,
+    regionCode: terminal.regionCode!,
+    at: ctx.now,
+    method,
+  } as const;
+  let ids: { ecardId?: string | null; personId?: string | null } = {};
+  try {
+    const result = await check(ctx, keys, terminal, req, (found) => (ids = found));
+    await recordScan(ctx.db, { ...audit, outcome: 'accepted', reason: null, ...ids });
+    return result;
+  } catch (err) {
+    if (err instanceof AppError)
+      await recordScan(ctx.db, { ...audit, outcome: 'refused', reason: err.code, ...ids });
+    throw err;
+  }
+}
+
+async function check(
+  ctx: Ctx,
+  keys: KeyRingCache,
+  terminal: Caller,
+  req: ScanRequest,
+  found: (ids: { ecardId?: string | null; personId?: string | null }) => void,
+): Promise<Eligibility> {
+  if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
+  let personId: string;
+  let ecard: Awaited<ReturnType<typeof loadEcardForPayment>> = null;
+  let card: { status: string } | null = null;
+  let expiresAt: string | null = null;
+  if (req.qr) {
+    const { rows } = await ctx.db.query<{ accepts_ecard: boolean }>(
+      'select accepts_ecard from institutions where id = $1',
+      [terminal.institutionId],
+    );
+    if (!rows[0]?.accepts_ecard) {
+      throw unprocessable(
+        'ecard_not_accepted',
+        'This institution does not accept the e-card; read the physical card instead',
+      );
+    }
+    const ring = await keys.get(ctx.now);
+    const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
+      req.qr,
+      ctx.now,
+    );
+    found({ ecardId: claims.ecardId });
+    ecard = await loadEcardForPayment(ctx.db, claims.ecardId);
+    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
+    found({ ecardId: ecard.id, personId: ecard.personId });
+    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
+    if (await isConsumed(ctx.db, claims)) throw new QrTokenReplayed();
+    personId = ecard.personId;
+    expiresAt = claims.expiresAt.toISOString();
+  } else {
+    const c = req.card!;
+    const pin = await ctx.db.transaction((tx) => verifyCardPin(tx, c.number, c.pin, ctx.now));
+    if (!pin.ok) throw pinCheckError(pin);
+    found({ personId: pin.personId });
+    personId = pin.personId;
+    card = { status: pin.status };
+  }
+  const { rows } = await ctx.db.query<{
+    id_number: string;
+    name: string;
+    insurance_type: string;
+    retired: boolean;
+    status: string;
+    region_code: string;
+  }>('select id_number, name, insurance_type, retired, status, region_code from persons where id = $1', [
+    personId,
+  ]);
+  const p = rows[0]!;
+  const policy = await policyInForce(ctx.db, p.region_code, chinaDate(ctx.now));
+  const account = await findAccount(ctx.db, 'individual', personId);
+  const accountBalance = account ? await balanceOf(ctx.db, account) : 0;
+  return {
+    method: req.qr ? 'qr' : 'card',
+    person: {
+      maskedName: maskName(p.name),
+      maskedIdNumber: maskIdNumber(p.id_number),
+      insuranceType: p.insurance_type,
+      retired: p.retired,
+      status: p.status,
+    },
+    ecard: ecard ? { status: ecard.status, paymentOpen: ecard.paymentOpen } : null,
+    card,
+    canPayFromAccount:
+      p.status === 'active' && accountBalance > 0 && (req.card ? true : (ecard?.paymentOpen ?? false)),
+    accountBalance,
+    policy: { regionCode: p.region_code, version: policy.version },
+    expiresAt,
+  };
+}
