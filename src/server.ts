@@ -4,7 +4,7 @@ import { openDb, type Db } from './platform/db.ts';
 import { migrate } from './platform/migrate.ts';
 import { buildApp } from './app.ts';
 import { ensureAdmin } from './accounts/admin.ts';
-import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, seedDemo } from './demo/seed.ts';
 import type { App } from './platform/http.ts';
 
 /** Opens the configured store: PostgreSQL when DATABASE_URL is set, else PGlite under the data directory. */
@@ -38,6 +38,8 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
       console.log('  Demo data loaded. Demo logins (demo mode only):');
       for (const [who, a] of Object.entries(DEMO_ACCOUNTS))
         console.log(`    ${who.padEnd(9)} ${a.login} / ${a.password}`);
+      console.log(`  Demo e-card payment PIN: ${DEMO_PAYMENT_PIN}`);
+      console.log(`  Demo pharmacy terminal credential (shown once): ${seeded.terminalCredential}`);
       console.log();
     }
   }

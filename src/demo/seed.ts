@@ -7,6 +7,9 @@ import { insertPerson } from '../people/store.ts';
 import { makeCreditCode } from '../employers/credit-code.ts';
 import { syntheticCitizen } from './synthetic.ts';
 import { installDemoPolicy } from '../settlement/policy-store.ts';
+import { hashSecret } from '../platform/password.ts';
+import { deposit } from '../ledger/ledger.ts';
+import { createInstitution, createTerminal } from '../institutions/store.ts';
 
 export const DEMO_REGION = 'demo';
 /** Demo accounts and passwords, printed at seed time; never used outside demo mode. */
@@ -15,18 +18,23 @@ export const DEMO_ACCOUNTS = {
   relative: { login: '13800000002', password: 'demo-pass-2' },
   staff: { login: 'staff', password: 'staff-demo-pass' },
   employer: { login: 'employer', password: 'employer-demo-pass' },
+  pharmacy: { login: 'pharmacy', password: 'pharmacy-demo-pass' },
 };
+/** The demo e-card payment PIN of both demo people. */
+export const DEMO_PAYMENT_PIN = '123456';
 
 export interface SeedReport {
   seeded: boolean;
   registryRows: number;
+  /** The demo pharmacy terminal's credential, shown once. */
+  terminalCredential?: string;
 }
 
 /** Loads the demo region, offices, staff, an employer, a few thousand registry citizens and two people. Idempotent. */
 export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<SeedReport> {
   const { rows } = await db.query('select 1 from regions where code = $1', [DEMO_REGION]);
   if (rows.length) return { seeded: false, registryRows: 0 };
-  await db.transaction(async (tx) => {
+  const terminalCredential = await db.transaction(async (tx) => {
     await tx.query(
       `insert into regions (code, name) values ($1, 'Demo region 演示统筹区'), ('440300', 'Shenzhen 深圳市')`,
       [DEMO_REGION],
@@ -54,6 +62,7 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
       officeId: servicePoint,
     });
 
+    const personIds: string[] = [];
     const citizens = Array.from({ length: registrySize }, (_, n) => syntheticCitizen(n));
     await upsertRegistry(tx, citizens, now);
 
@@ -95,7 +104,45 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
         displayName: c.name,
         personId: person.id,
       });
+      personIds.push(person.id);
+      // An activated e-card with its payment function open, and money in the individual account.
+      await tx.query(
+        `insert into ecards (id, person_id, region_code, status, payment_open, payment_pin_hash, applied_channel, applied_at,
+           activated_at, payment_opened_at, updated_at)
+         values ($1, $2, $3, 'active', true, $4, 'app', $5, $5, $5, $5)`,
+        [randomUUID(), person.id, DEMO_REGION, await hashSecret(DEMO_PAYMENT_PIN), now],
+      );
+      await deposit(tx, person.id, i === 0 ? 200_000 : 5_000, 'demo opening balance', now);
     }
+    // The demo person bound the relative, with family mutual aid and card display.
+    await tx.query(
+      `insert into family_bindings (id, binder_person_id, relative_person_id, kinship, channel, mutual_aid, card_display, created_at,
+         display_decided_at)
+       values ($1, $2, $3, 'sibling', 'app', true, 'confirmed', $4, $4)`,
+      [randomUUID(), personIds[0], personIds[1], now],
+    );
+
+    const pharmacy = await createInstitution(tx, {
+      code: 'P99000000001',
+      name: 'Demo Pharmacy 演示大药房',
+      kind: 'pharmacy',
+      regionCode: DEMO_REGION,
+    });
+    await createInstitution(tx, {
+      code: 'H99000000001',
+      name: 'Demo People’s Hospital 演示人民医院',
+      kind: 'hospital',
+      tier: 3,
+      regionCode: DEMO_REGION,
+    });
+    const staffId = await createUser(tx, {
+      role: 'institution',
+      ...DEMO_ACCOUNTS.pharmacy,
+      displayName: 'Pharmacy manager',
+      institutionId: pharmacy.id,
+    });
+    const till = await createTerminal(tx, now, pharmacy.id, 'Till 1 收银台', staffId);
+    return till.credential;
   });
-  return { seeded: true, registryRows: registrySize };
+  return { seeded: true, registryRows: registrySize, terminalCredential };
 }

@@ -192,7 +192,7 @@ export async function institutionRoutes(app: App): Promise<void> {
       const s = institutionStaff(req);
       return reply
         .status(201)
-        .send(await createTerminal(ctxOf(req), s.institutionId, req.body.name, s.userId));
+        .send(await createTerminal(app.db, ctxOf(req).now, s.institutionId, req.body.name, s.userId));
     },
   );
 

@@ -153,19 +153,20 @@ const TERMINAL_TOKEN = /^ybt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
 /** Creates a terminal; its credential is returned this once and only its hash is kept. */
 export async function createTerminal(
-  ctx: Ctx,
+  q: Queryable,
+  now: Date,
   institutionId: string,
   name: string,
   createdBy: string,
 ): Promise<{ terminal: Terminal; credential: string }> {
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
-  await ctx.db.query(
+  await q.query(
     `insert into terminals (id, institution_id, name, secret_hash, created_by, created_at) values ($1, $2, $3, $4, $5, $6)`,
-    [id, institutionId, name, sha256(secret).toString('hex'), createdBy, ctx.now],
+    [id, institutionId, name, sha256(secret).toString('hex'), createdBy, now],
   );
   return {
-    terminal: await getTerminal(ctx.db, institutionId, id),
+    terminal: await getTerminal(q, institutionId, id),
     credential: `ybt_${id.replace(/-/g, '')}_${secret}`,
   };
 }
