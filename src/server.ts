@@ -13,6 +13,7 @@ export async function openConfiguredDb(config: Config): Promise<Db> {
   return openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir + '/pglite',
+    poolSize: config.dbPoolSize,
   });
 }
 

@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** PostgreSQL server; when unset the embedded PGlite store under `dataDir` is used. */
   databaseUrl?: string;
+  /** Connections in the PostgreSQL pool. */
+  dbPoolSize: number;
   dataDir: string;
   /** `production` refuses to start without an admin password; `demo` seeds demo data. */
   mode: 'production' | 'demo' | 'test';
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: int('PORT', 8080, env),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    dbPoolSize: int('YIBAO_DB_POOL_SIZE', 10, env),
     dataDir: resolve(env.YIBAO_DATA_DIR ?? 'data'),
     mode,
     adminPassword: env.YIBAO_ADMIN_PASSWORD || undefined,

@@ -122,8 +122,8 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
 }
 
 /** PostgreSQL when a URL is given, otherwise the embedded store. */
-export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+export function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number }): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize) : openPglite(opts.dataDir);
 }
 
 /** True when `err` is a PostgreSQL unique violation, optionally on the named constraint. */
