@@ -30,6 +30,10 @@ export interface ReceiptData {
 /** Display columns of a string (East Asian Wide and Fullwidth characters count as 2). */
 export const width = (s: string): number => stringWidth(s);
 
+/** Control characters would reach the printer as commands (cut, drawer, new lines): print them as spaces. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+
 /** Splits `text` into pieces of at most `columns` display columns, never splitting a character. */
 export function wrap(text: string, columns: number): string[] {
   const lines: string[] = [];
@@ -70,7 +74,7 @@ export function beijingTime(d: Date): string {
 export function receiptLines(r: ReceiptData): string[] {
   const t = r.result.totals;
   const out: string[] = [
-    ...centre(r.institutionName),
+    ...centre(printable(r.institutionName)),
     ...centre('医保结算单 Settlement'),
     rule('='),
     ...pair('机构 Inst.', r.institutionCode),
@@ -85,11 +89,14 @@ export function receiptLines(r: ReceiptData): string[] {
   for (const line of r.result.lines) {
     const refunded = r.refundedLines.includes(line.index);
     out.push(
-      ...wrap(`${line.index + 1}. ${line.name}${refunded ? ' [已退 REFUNDED]' : ''}`, RECEIPT_COLUMNS),
+      ...wrap(
+        `${line.index + 1}. ${printable(line.name)}${refunded ? ' [已退 REFUNDED]' : ''}`,
+        RECEIPT_COLUMNS,
+      ),
     );
     const item = r.items[line.index];
     const qty = item ? ` ${item.quantity}x${formatYuan(item.unitPrice)}` : '';
-    out.push(...pair(`   ${line.code}${qty}`, formatYuan(line.amount)));
+    out.push(...pair(`   ${printable(line.code)}${qty}`, formatYuan(line.amount)));
     if (line.fund) out.push(...pair('   统筹 fund', formatYuan(line.fund)));
   }
   out.push(
