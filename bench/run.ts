@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the benchmarks, each beside a baseline measured in the same run on the same machine.
  *
- *   npm run bench -- [--people 100000] [--seconds 20] [--clients 8] [--server postgres://postgres@127.0.0.1:5432/test]
+ *   npm run bench -- [--people 100000] [--seconds 20] [--clients 8] [--server postgres://…] [--only qr]
  *
  * Prints a table and writes bench/results.json.
  */
@@ -40,6 +40,7 @@ console.log(
 console.log('\n== QR tokens (Ed25519), beside raw node:crypto');
 const qr = runQrBench({ durationMs: 4000 });
 console.log(formatQrBench(qr));
+if (values.only === 'qr') process.exit(0);
 
 console.log(
   `\n== Settlement through the HTTP API on PostgreSQL: ${people.toLocaleString('en')} people, ${clients} clients, ${seconds} s`,
