@@ -21,6 +21,7 @@ const { values } = parseArgs({
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     },
+    only: { type: 'string' },
   },
 });
 const people = Number(values.people);
