@@ -108,7 +108,8 @@ export function woffToSfnt(woff: Buffer): Buffer {
 /** The main (chinese-simplified subset) font of a weight. */
 export function mainFont(weight: FontWeight): StatementFont {
   const font = loadFile(`noto-sans-sc-${weight}`, `noto-sans-sc-chinese-simplified-${weight}-normal.woff`);
-  if (!font) throw new Error(`cannot load ${PACKAGE} chinese-simplified ${weight}: is the package installed?`);
+  if (!font)
+    throw new Error(`cannot load ${PACKAGE} chinese-simplified ${weight}: is the package installed?`);
   return font;
 }
 
@@ -146,7 +147,10 @@ export function fontFor(codePoint: number, weight: FontWeight): StatementFont | 
   if (main.font.hasGlyphForCodePoint(codePoint)) return main;
   for (const slice of sliceTable()) {
     if (!slice.ranges.some(([low, high]) => codePoint >= low && codePoint <= high)) continue;
-    const font = loadFile(`noto-sans-sc-${slice.id}-${weight}`, `noto-sans-sc-${slice.id}-${weight}-normal.woff`);
+    const font = loadFile(
+      `noto-sans-sc-${slice.id}-${weight}`,
+      `noto-sans-sc-${slice.id}-${weight}-normal.woff`,
+    );
     if (font?.font.hasGlyphForCodePoint(codePoint)) return font;
   }
   return undefined;

@@ -106,7 +106,8 @@ function isValidDate(text: string): boolean {
 export function validateRightsRecord(input: RightsRecordInput): string[] {
   const problems: string[] = [];
   const fen = (value: unknown, path: string) => {
-    if (!isFen(value)) problems.push(`${path} must be a non-negative safe integer of fen, got ${String(value)}`);
+    if (!isFen(value))
+      problems.push(`${path} must be a non-negative safe integer of fen, got ${String(value)}`);
   };
   if (input.person.name.trim() === '') problems.push('person.name must not be blank');
   if (input.person.idNumber.trim() === '') problems.push('person.idNumber must not be blank');
@@ -119,7 +120,8 @@ export function validateRightsRecord(input: RightsRecordInput): string[] {
   if (input.region.name.trim() === '' || input.region.code.trim() === '') {
     problems.push('region.code and region.name must not be blank');
   }
-  if (!isValidDate(input.issueDate)) problems.push(`issueDate must be a real YYYY-MM-DD date, got ${input.issueDate}`);
+  if (!isValidDate(input.issueDate))
+    problems.push(`issueDate must be a real YYYY-MM-DD date, got ${input.issueDate}`);
   else if (Number(input.issueDate.slice(0, 4)) < input.year) {
     problems.push(`issueDate ${input.issueDate} is before the year ${input.year} it reports on`);
   }
@@ -275,7 +277,8 @@ const yuan = (fen: number) => formatYuan(fen);
 
 /** Every text the document draws, built once so that fonts can be registered before drawing. */
 function buildContent(input: RightsRecordInput) {
-  const idShown = input.idNumberDisplay === 'clear' ? input.person.idNumber : maskIdNumber(input.person.idNumber);
+  const idShown =
+    input.idNumberDisplay === 'clear' ? input.person.idNumber : maskIdNumber(input.person.idNumber);
   const issuer = input.issuer ?? `${input.region.name}医疗保障经办机构`;
   const byMonth = new Map(input.contributions.map((entry) => [entry.month, entry]));
   const monthRows: string[][] = [];
@@ -413,7 +416,12 @@ export async function renderRightsRecordPdf(input: RightsRecordInput): Promise<B
 
 function drawPage(doc: PDFKit.PDFDocument, content: ReturnType<typeof buildContent>) {
   let y = PAGE.margin;
-  drawText(doc, content.title, PAGE.margin, y, { size: 18, weight: 700, width: CONTENT_WIDTH, align: 'center' });
+  drawText(doc, content.title, PAGE.margin, y, {
+    size: 18,
+    weight: 700,
+    width: CONTENT_WIDTH,
+    align: 'center',
+  });
   y += 28;
   drawText(doc, content.subtitle, PAGE.margin, y, { size: 11, width: CONTENT_WIDTH, align: 'center' });
   y += 16;
@@ -455,7 +463,14 @@ function drawPage(doc: PDFKit.PDFDocument, content: ReturnType<typeof buildConte
   const columnWidth = (CONTENT_WIDTH - gap) / 2;
   const topOfTables = y;
   y = sectionTitle(doc, content.sections[1] ?? '', topOfTables);
-  const accountBottom = sideTable(doc, PAGE.margin, y, columnWidth, content.accountColumns, content.accountRows);
+  const accountBottom = sideTable(
+    doc,
+    PAGE.margin,
+    y,
+    columnWidth,
+    content.accountColumns,
+    content.accountRows,
+  );
   y = sectionTitle(doc, content.sections[2] ?? '', topOfTables, PAGE.margin + columnWidth + gap);
   const settlementBottom = sideTable(
     doc,
