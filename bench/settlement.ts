@@ -116,7 +116,9 @@ async function startServer(
   secretKey: string,
   poolSize: number,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/yibao.mjs', 'serve'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (see docs/PERFORMANCE.md).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/yibao.mjs', 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: url,

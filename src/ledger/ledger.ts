@@ -145,8 +145,13 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
     params,
   );
   try {
-    for (const u of updates) {
-      await tx.query('update ledger_accounts set balance = balance + $2 where id = $1', [u.id, u.delta]);
+    // One statement for every touched account: round trips, not rows, are what a posting costs.
+    if (updates.length) {
+      await tx.query(
+        `update ledger_accounts a set balance = a.balance + v.delta
+           from unnest($1::uuid[], $2::int8[]) as v(id, delta) where a.id = v.id`,
+        [updates.map((u) => u.id), updates.map((u) => u.delta)],
+      );
     }
   } catch (err) {
     // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.

@@ -14,6 +14,7 @@ import { chinaDate } from '../cards/working-days.ts';
 import { findMutualAidPayer } from '../family/family.ts';
 import {
   balanceOf,
+  findAccount,
   individualAccount,
   institutionCash,
   institutionReceivable,
@@ -21,6 +22,7 @@ import {
   pooledFund,
   post,
 } from '../ledger/ledger.ts';
+import type { AccountKind } from '../ledger/rules.ts';
 import {
   calculateSettlement,
   toNationalFigures,
@@ -80,19 +82,43 @@ async function lockPerson(tx: Queryable, personId: string): Promise<PersonRow> {
   return rows[0];
 }
 
-/** Locks (creating at zero) the person's accumulators of a year. */
+/**
+ * Locks (creating at zero) the person's accumulators of a year, in one statement: the upsert's DO UPDATE
+ * takes the row lock and returns the current values.
+ */
 async function lockAccumulators(tx: Queryable, personId: string, year: number): Promise<Accumulators> {
-  await tx.query(
-    'insert into person_year_accumulators (person_id, year) values ($1, $2) on conflict do nothing',
-    [personId, year],
-  );
   const { rows } = await tx.query<{ d: number; o: number; f: number }>(
-    `select inpatient_deductible_paid as d, outpatient_eligible_spent as o, fund_paid as f
-       from person_year_accumulators where person_id = $1 and year = $2 for update`,
+    `insert into person_year_accumulators (person_id, year) values ($1, $2)
+     on conflict (person_id, year) do update set year = excluded.year
+     returning inpatient_deductible_paid as d, outpatient_eligible_spent as o, fund_paid as f`,
     [personId, year],
   );
   const r = rows[0]!;
   return { inpatientDeductiblePaid: r.d, outpatientEligibleSpent: r.o, fundPaid: r.f };
+}
+
+/**
+ * Ids of the region's and institution's ledger accounts, per store. They never change once created, so only
+ * ids read back as already committed are remembered; creation still goes through get-or-create.
+ */
+const accountIds = new WeakMap<object, Map<string, string>>();
+
+async function cachedAccount(
+  store: object,
+  key: string,
+  load: () => Promise<string>,
+  find: () => Promise<string | null>,
+): Promise<string> {
+  let cache = accountIds.get(store);
+  if (!cache) accountIds.set(store, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const existing = await find();
+  if (existing) {
+    cache.set(key, existing);
+    return existing;
+  }
+  return load();
 }
 
 type Payer =
@@ -269,15 +295,28 @@ async function settleIn(
         ctx.now,
       );
     }
-    const receivable = await institutionReceivable(tx, institutionId, person.region_code);
+    const region = person.region_code;
+    const account = (kind: AccountKind, owner: string, load: () => Promise<string>) =>
+      cachedAccount(ctx.db, `${kind}:${owner}`, load, () => findAccount(tx, kind, owner));
+    const receivable = await account('institution_receivable', institutionId, () =>
+      institutionReceivable(tx, institutionId, region),
+    );
     const entries = [
-      { accountId: await pooledFund(tx, person.region_code), amount: -t.fund },
+      { accountId: await account('pooled_fund', region, () => pooledFund(tx, region)), amount: -t.fund },
       { accountId, amount: -t.accountPaid },
       ...(relative ? [{ accountId: relative.accountId, amount: -t.relativeAccountPaid }] : []),
       { accountId: receivable, amount: t.fund + t.accountPaid + t.relativeAccountPaid },
       // Cash never passes through the fund: it is recorded as collected by the institution at the till.
-      { accountId: await patientCash(tx, person.region_code), amount: -t.cashPaid },
-      { accountId: await institutionCash(tx, institutionId, person.region_code), amount: t.cashPaid },
+      {
+        accountId: await account('patient_cash', region, () => patientCash(tx, region)),
+        amount: -t.cashPaid,
+      },
+      {
+        accountId: await account('institution_cash', institutionId, () =>
+          institutionCash(tx, institutionId, region),
+        ),
+        amount: t.cashPaid,
+      },
     ].filter((e) => e.amount !== 0);
     const posting =
       entries.length >= 2
@@ -350,7 +389,7 @@ async function settleIn(
         where person_id = $1 and year = $2`,
       [person.id, year, after.inpatientDeductiblePaid, after.outpatientEligibleSpent, after.fundPaid],
     );
-    await markPolicyUsed(tx, policy.id, ctx.now);
+    if (!policy.used) await markPolicyUsed(tx, policy.id, ctx.now);
   }
   return {
     id,
