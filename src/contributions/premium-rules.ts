@@ -18,6 +18,17 @@
  *   amount that is not wage-based; those rules are not modelled here.
  */
 import { Type, type Static } from 'typebox';
+import {
+  checkInteger,
+  checkString,
+  checkUnknownKeys,
+  deepFreeze,
+  describeValue,
+  isRecord,
+  objectAt,
+  type IntegerRange,
+  type Problems,
+} from '../platform/rules-check.ts';
 
 const BASIS_POINTS_PER_UNIT = 10_000n;
 const MONTHS_PER_YEAR = 12n;
@@ -122,91 +133,12 @@ export const DEMO_PREMIUM_RULES: PremiumRules = deepFreeze<PremiumRules>({
   flexible: { rateBp: 1_000, creditedBpOfBase: 200 },
 });
 
-/** Freezes an object graph so a shared rules constant cannot be changed by accident. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-type Problems = string[];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (value === undefined) return 'undefined';
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-function objectAt(parent: Record<string, unknown>, key: string, problems: Problems) {
-  const value = parent[key];
-  if (value === undefined) {
-    problems.push(`${key} is missing`);
-    return undefined;
-  }
-  if (!isRecord(value)) {
-    problems.push(`${key} must be an object, got ${describeValue(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function checkUnknownKeys(
-  value: Record<string, unknown>,
-  known: readonly string[],
-  path: string,
-  problems: Problems,
-) {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key))
-      problems.push(`${path ? `${path}.` : ''}${key} is not a known premium rules field`);
-  }
-}
-
-interface Range {
-  min: number;
-  max: number;
-  unit: string;
-}
-
-function checkInteger(
-  parent: Record<string, unknown>,
-  key: string,
-  path: string,
-  problems: Problems,
-  range: Range,
-): number | undefined {
-  const value = parent[key];
-  if (value === undefined) {
-    problems.push(`${path} is missing`);
-    return undefined;
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    problems.push(`${path} must be an integer (${range.unit}), got ${describeValue(value)}`);
-    return undefined;
-  }
-  if (value < range.min || value > range.max) {
-    problems.push(`${path} must be between ${range.min} and ${range.max} ${range.unit}, got ${value}`);
-    return undefined;
-  }
-  return value;
-}
-
-function checkString(parent: Record<string, unknown>, key: string, problems: Problems) {
-  const value = parent[key];
-  if (value === undefined) problems.push(`${key} is missing`);
-  else if (typeof value !== 'string' || value.trim() === '')
-    problems.push(`${key} must be a non-empty string, got ${describeValue(value)}`);
-}
-
-const RATE: Range = { min: 0, max: 10_000, unit: 'basis points' };
-const BP_OF_MONTHLY_WAGE: Range = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'basis points of W / 12' };
+const RATE: IntegerRange = { min: 0, max: 10_000, unit: 'basis points' };
+const BP_OF_MONTHLY_WAGE: IntegerRange = {
+  min: 0,
+  max: Number.MAX_SAFE_INTEGER,
+  unit: 'basis points of W / 12',
+};
 
 /**
  * Checks premium rules and returns every problem found as a human-readable sentence (empty when
@@ -218,7 +150,7 @@ const BP_OF_MONTHLY_WAGE: Range = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 
 export function validatePremiumRules(rules: unknown): string[] {
   const problems: Problems = [];
   if (!isRecord(rules)) return [`the premium rules must be an object, got ${describeValue(rules)}`];
-  checkUnknownKeys(rules, Object.keys(PremiumRulesSchema.properties), '', problems);
+  checkUnknownKeys(rules, Object.keys(PremiumRulesSchema.properties), '', problems, 'premium rules field');
 
   checkString(rules, 'region', problems);
   checkString(rules, 'version', problems);
@@ -228,11 +160,17 @@ export function validatePremiumRules(rules: unknown): string[] {
     unit: 'fen',
   });
 
-  const base = objectAt(rules, 'base', problems);
+  const base = objectAt(rules, 'base', 'base', problems);
   let floorBp: number | undefined;
   let capBp: number | undefined;
   if (base) {
-    checkUnknownKeys(base, ['floorBpOfMonthlyWage', 'capBpOfMonthlyWage'], 'base', problems);
+    checkUnknownKeys(
+      base,
+      ['floorBpOfMonthlyWage', 'capBpOfMonthlyWage'],
+      'base',
+      problems,
+      'premium rules field',
+    );
     floorBp = checkInteger(
       base,
       'floorBpOfMonthlyWage',
@@ -248,13 +186,14 @@ export function validatePremiumRules(rules: unknown): string[] {
     }
   }
 
-  const employee = objectAt(rules, 'employee', problems);
+  const employee = objectAt(rules, 'employee', 'employee', problems);
   if (employee) {
     checkUnknownKeys(
       employee,
       ['employerRateBp', 'employeeRateBp', 'creditedBpOfBase'],
       'employee',
       problems,
+      'premium rules field',
     );
     checkInteger(employee, 'employerRateBp', 'employee.employerRateBp', problems, RATE);
     const own = checkInteger(employee, 'employeeRateBp', 'employee.employeeRateBp', problems, RATE);
@@ -267,9 +206,9 @@ export function validatePremiumRules(rules: unknown): string[] {
     }
   }
 
-  const flexible = objectAt(rules, 'flexible', problems);
+  const flexible = objectAt(rules, 'flexible', 'flexible', problems);
   if (flexible) {
-    checkUnknownKeys(flexible, ['rateBp', 'creditedBpOfBase'], 'flexible', problems);
+    checkUnknownKeys(flexible, ['rateBp', 'creditedBpOfBase'], 'flexible', problems, 'premium rules field');
     const rate = checkInteger(flexible, 'rateBp', 'flexible.rateBp', problems, RATE);
     const credited = checkInteger(flexible, 'creditedBpOfBase', 'flexible.creditedBpOfBase', problems, RATE);
     if (rate !== undefined && credited !== undefined && credited > rate) {

@@ -1,7 +1,8 @@
 import type { Caller, Ctx } from '../platform/context.ts';
 import { AppError, badRequest, unprocessable } from '../platform/errors.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
-import { loadEcardForPayment } from '../cards/ecard.ts';
+import { loadEcardForPayment, type EcardForPayment } from '../cards/ecard.ts';
+import type { TokenClaims } from './token.ts';
 import { pinCheckError, verifyCardPin } from '../cards/cards.ts';
 import { chinaDate } from '../cards/working-days.ts';
 import { recordScan } from '../institutions/store.ts';
@@ -10,6 +11,35 @@ import { policyInForce } from '../settlement/policy-store.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from './errors.ts';
 import { isConsumed, type KeyRingCache } from './store.ts';
 import { createKeyRingVerifier } from './verifier.ts';
+
+/**
+ * Reads a scanned code at an institution: the institution must take the e-card, and the token's signature
+ * and time must hold (offline-capable checks); returns its claims and the e-card it names, if any.
+ * Shared by the scan and the settlement, which then check the card's state in their own way.
+ */
+export async function readScannedCode(
+  ctx: Ctx,
+  keys: KeyRingCache,
+  institutionId: string,
+  text: string,
+): Promise<{ claims: TokenClaims; ecard: EcardForPayment | null }> {
+  const { rows } = await ctx.db.query<{ accepts_ecard: boolean }>(
+    'select accepts_ecard from institutions where id = $1',
+    [institutionId],
+  );
+  if (!rows[0]?.accepts_ecard) {
+    throw unprocessable(
+      'ecard_not_accepted',
+      'This institution does not accept the e-card; read the physical card instead',
+    );
+  }
+  const ring = await keys.get(ctx.now);
+  const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
+    text,
+    ctx.now,
+  );
+  return { claims, ecard: await loadEcardForPayment(ctx.db, claims.ecardId) };
+}
 
 export interface ScanRequest {
   qr?: string;
@@ -79,23 +109,10 @@ async function check(
   let card: { status: string } | null = null;
   let expiresAt: string | null = null;
   if (req.qr) {
-    const { rows } = await ctx.db.query<{ accepts_ecard: boolean }>(
-      'select accepts_ecard from institutions where id = $1',
-      [terminal.institutionId],
-    );
-    if (!rows[0]?.accepts_ecard) {
-      throw unprocessable(
-        'ecard_not_accepted',
-        'This institution does not accept the e-card; read the physical card instead',
-      );
-    }
-    const ring = await keys.get(ctx.now);
-    const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
-      req.qr,
-      ctx.now,
-    );
+    const read = await readScannedCode(ctx, keys, terminal.institutionId!, req.qr);
+    const claims = read.claims;
     found({ ecardId: claims.ecardId });
-    ecard = await loadEcardForPayment(ctx.db, claims.ecardId);
+    ecard = read.ecard;
     if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
     found({ ecardId: ecard.id, personId: ecard.personId });
     if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);

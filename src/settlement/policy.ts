@@ -12,6 +12,16 @@
  */
 import { Type, type Static } from 'typebox';
 import { mulRatioHalfUp } from './money.ts';
+import {
+  checkInteger,
+  checkString,
+  checkUnknownKeys,
+  deepFreeze,
+  describeValue,
+  isRecord,
+  objectAt,
+  type Problems,
+} from '../platform/rules-check.ts';
 
 /** Service types whose items follow their own rule rather than the bill's ordinary rule. */
 export const SPECIAL_SERVICE_TYPES = ['large_equipment', 'special_material', 'special_outpatient'] as const;
@@ -148,86 +158,9 @@ export const DEMO_POLICY: PolicyRules = deepFreeze<PolicyRules>({
   catalogue: { A: { selfPayFirstBp: 0 }, B: { selfPayFirstBp: 0 } },
 });
 
-/** Freezes an object graph so a shared policy constant cannot be changed by accident. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-type Problems = string[];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (value === undefined) return 'undefined';
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-/** Returns the object at `path`, or records a problem and returns undefined. */
-function objectAt(parent: Record<string, unknown>, key: string, path: string, problems: Problems) {
-  const value = parent[key];
-  if (value === undefined) {
-    problems.push(`${path} is missing`);
-    return undefined;
-  }
-  if (!isRecord(value)) {
-    problems.push(`${path} must be an object, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function checkUnknownKeys(
-  value: Record<string, unknown>,
-  known: readonly string[],
-  path: string,
-  problems: Problems,
-) {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) problems.push(`${path ? `${path}.` : ''}${key} is not a known policy field`);
-  }
-}
-
-function checkInteger(
-  parent: Record<string, unknown>,
-  key: string,
-  path: string,
-  problems: Problems,
-  range: { min: number; max: number; unit: string },
-): number | undefined {
-  const value = parent[key];
-  if (value === undefined) {
-    problems.push(`${path} is missing`);
-    return undefined;
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    problems.push(`${path} must be an integer (${range.unit}), got ${describe(value)}`);
-    return undefined;
-  }
-  if (value < range.min || value > range.max) {
-    problems.push(`${path} must be between ${range.min} and ${range.max} ${range.unit}, got ${value}`);
-    return undefined;
-  }
-  return value;
-}
-
 const RATIO = { min: 0, max: 10_000, unit: 'basis points' };
 const FEN = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'fen' };
 const BP_OF_WAGE = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'basis points of W' };
-
-function checkString(parent: Record<string, unknown>, key: string, problems: Problems) {
-  const value = parent[key];
-  if (value === undefined) problems.push(`${key} is missing`);
-  else if (typeof value !== 'string' || value.trim() === '')
-    problems.push(`${key} must be a non-empty string, got ${describe(value)}`);
-}
 
 /**
  * Checks a policy and returns every problem found as a human-readable sentence (empty when valid):
@@ -236,8 +169,8 @@ function checkString(parent: Record<string, unknown>, key: string, problems: Pro
  */
 export function validatePolicy(rules: unknown): string[] {
   const problems: Problems = [];
-  if (!isRecord(rules)) return [`the policy must be an object, got ${describe(rules)}`];
-  checkUnknownKeys(rules, Object.keys(PolicyRulesSchema.properties), '', problems);
+  if (!isRecord(rules)) return [`the policy must be an object, got ${describeValue(rules)}`];
+  checkUnknownKeys(rules, Object.keys(PolicyRulesSchema.properties), '', problems, 'policy field');
 
   checkString(rules, 'region', problems);
   checkString(rules, 'version', problems);
@@ -247,7 +180,7 @@ export function validatePolicy(rules: unknown): string[] {
   let deductibleBp: number | undefined;
   const inpatient = objectAt(rules, 'inpatient', 'inpatient', problems);
   if (inpatient) {
-    checkUnknownKeys(inpatient, ['deductibleBpOfWage', 'fundRatioBp'], 'inpatient', problems);
+    checkUnknownKeys(inpatient, ['deductibleBpOfWage', 'fundRatioBp'], 'inpatient', problems, 'policy field');
     deductibleBp = checkInteger(
       inpatient,
       'deductibleBpOfWage',
@@ -257,7 +190,7 @@ export function validatePolicy(rules: unknown): string[] {
     );
     const ratios = objectAt(inpatient, 'fundRatioBp', 'inpatient.fundRatioBp', problems);
     if (ratios) {
-      checkUnknownKeys(ratios, ['notRetired', 'retired'], 'inpatient.fundRatioBp', problems);
+      checkUnknownKeys(ratios, ['notRetired', 'retired'], 'inpatient.fundRatioBp', problems, 'policy field');
       checkInteger(ratios, 'notRetired', 'inpatient.fundRatioBp.notRetired', problems, RATIO);
       checkInteger(ratios, 'retired', 'inpatient.fundRatioBp.retired', problems, RATIO);
     }
@@ -266,7 +199,13 @@ export function validatePolicy(rules: unknown): string[] {
   let thresholdBp: number | undefined;
   const outpatient = objectAt(rules, 'outpatient', 'outpatient', problems);
   if (outpatient) {
-    checkUnknownKeys(outpatient, ['thresholdBpOfWage', 'fundRatioBp'], 'outpatient', problems);
+    checkUnknownKeys(
+      outpatient,
+      ['thresholdBpOfWage', 'fundRatioBp'],
+      'outpatient',
+      problems,
+      'policy field',
+    );
     thresholdBp = checkInteger(
       outpatient,
       'thresholdBpOfWage',
@@ -280,7 +219,7 @@ export function validatePolicy(rules: unknown): string[] {
   for (const key of ['largeEquipment', 'specialOutpatient'] as const) {
     const section = objectAt(rules, key, key, problems);
     if (section) {
-      checkUnknownKeys(section, ['fundRatioBp'], key, problems);
+      checkUnknownKeys(section, ['fundRatioBp'], key, problems, 'policy field');
       checkInteger(section, 'fundRatioBp', `${key}.fundRatioBp`, problems, RATIO);
     }
   }
@@ -288,7 +227,7 @@ export function validatePolicy(rules: unknown): string[] {
   const material = objectAt(rules, 'specialMaterial', 'specialMaterial', problems);
   if (material) {
     const fields = ['unitPriceLimitFen', 'domesticFundRatioBp', 'importedFundRatioBp'];
-    checkUnknownKeys(material, fields, 'specialMaterial', problems);
+    checkUnknownKeys(material, fields, 'specialMaterial', problems, 'policy field');
     checkInteger(material, 'unitPriceLimitFen', 'specialMaterial.unitPriceLimitFen', problems, FEN);
     checkInteger(material, 'domesticFundRatioBp', 'specialMaterial.domesticFundRatioBp', problems, RATIO);
     checkInteger(material, 'importedFundRatioBp', 'specialMaterial.importedFundRatioBp', problems, RATIO);
@@ -297,16 +236,16 @@ export function validatePolicy(rules: unknown): string[] {
   const approvals = rules.approvalRequired;
   if (approvals === undefined) problems.push('approvalRequired is missing');
   else if (!Array.isArray(approvals))
-    problems.push(`approvalRequired must be an array, got ${describe(approvals)}`);
+    problems.push(`approvalRequired must be an array, got ${describeValue(approvals)}`);
   else {
     const seen = new Set<unknown>();
     for (const entry of approvals as unknown[]) {
       if (!(SPECIAL_SERVICE_TYPES as readonly unknown[]).includes(entry)) {
         problems.push(
-          `approvalRequired may only list ${SPECIAL_SERVICE_TYPES.join(', ')}; got ${describe(entry)}`,
+          `approvalRequired may only list ${SPECIAL_SERVICE_TYPES.join(', ')}; got ${describeValue(entry)}`,
         );
       } else if (seen.has(entry)) {
-        problems.push(`approvalRequired lists ${describe(entry)} twice`);
+        problems.push(`approvalRequired lists ${describeValue(entry)} twice`);
       }
       seen.add(entry);
     }
@@ -314,11 +253,11 @@ export function validatePolicy(rules: unknown): string[] {
 
   const catalogue = objectAt(rules, 'catalogue', 'catalogue', problems);
   if (catalogue) {
-    checkUnknownKeys(catalogue, ['A', 'B'], 'catalogue', problems);
+    checkUnknownKeys(catalogue, ['A', 'B'], 'catalogue', problems, 'policy field');
     for (const category of ['A', 'B'] as const) {
       const section = objectAt(catalogue, category, `catalogue.${category}`, problems);
       if (section) {
-        checkUnknownKeys(section, ['selfPayFirstBp'], `catalogue.${category}`, problems);
+        checkUnknownKeys(section, ['selfPayFirstBp'], `catalogue.${category}`, problems, 'policy field');
         checkInteger(section, 'selfPayFirstBp', `catalogue.${category}.selfPayFirstBp`, problems, RATIO);
       }
     }

@@ -4,8 +4,8 @@ import type { Queryable } from '../platform/db.ts';
 import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
 import { idempotent, requestHash } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
-import { createKeyRingVerifier } from '../qr/verifier.ts';
 import { consumeToken, type KeyRingCache } from '../qr/store.ts';
+import { readScannedCode } from '../qr/scan.ts';
 import { QrCardFrozen, QrCardRevoked } from '../qr/errors.ts';
 import type { TokenClaims } from '../qr/token.ts';
 import { loadEcardForPayment, verifyPaymentPin } from '../cards/ecard.ts';
@@ -129,18 +129,7 @@ type Payer =
 async function identify(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: SettleRequest): Promise<Payer> {
   if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
   if (req.qr) {
-    if (!(await institutionAcceptsEcard(ctx.db, terminal.institutionId!))) {
-      throw unprocessable(
-        'ecard_not_accepted',
-        'This institution does not accept the e-card; read the physical card instead',
-      );
-    }
-    const ring = await keys.get(ctx.now);
-    const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
-      req.qr,
-      ctx.now,
-    );
-    const ecard = await loadEcardForPayment(ctx.db, claims.ecardId);
+    const { claims, ecard } = await readScannedCode(ctx, keys, terminal.institutionId!, req.qr);
     if (!ecard) throw new QrCardRevoked('The e-card of this code no longer exists');
     return { method: 'qr', claims, personId: ecard.personId, ecardId: ecard.id };
   }
@@ -149,14 +138,6 @@ async function identify(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: Set
   const check = await ctx.db.transaction((tx) => verifyCardPin(tx, card.number, card.pin, ctx.now));
   if (!check.ok) throw pinCheckError(check);
   return { method: 'card', personId: check.personId, cardId: check.cardId, cardStatus: check.status };
-}
-
-async function institutionAcceptsEcard(q: Queryable, institutionId: string): Promise<boolean> {
-  const { rows } = await q.query<{ accepts_ecard: boolean }>(
-    'select accepts_ecard from institutions where id = $1',
-    [institutionId],
-  );
-  return rows[0]?.accepts_ecard ?? false;
 }
 
 async function institutionKind(q: Queryable, institutionId: string): Promise<'hospital' | 'pharmacy'> {

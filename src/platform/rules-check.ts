@@ -1,0 +1,91 @@
+/**
+ * Small helpers for validating rule sets given as plain data (policy versions, premium rules): each records
+ * every problem as a sentence instead of stopping at the first, so an administrator sees them all at once.
+ */
+export type Problems = string[];
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short description of a value for a problem sentence. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (value === undefined) return 'undefined';
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/** The object at `parent[key]` (named `path` in problems), or undefined with the problem recorded. */
+export function objectAt(parent: Record<string, unknown>, key: string, path: string, problems: Problems) {
+  const value = parent[key];
+  if (value === undefined) {
+    problems.push(`${path} is missing`);
+    return undefined;
+  }
+  if (!isRecord(value)) {
+    problems.push(`${path} must be an object, got ${describeValue(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Records every key of `value` that is not in `known`, as "`path.key` is not a known `noun`". */
+export function checkUnknownKeys(
+  value: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+  problems: Problems,
+  noun: string,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) problems.push(`${path ? `${path}.` : ''}${key} is not a known ${noun}`);
+  }
+}
+
+export interface IntegerRange {
+  min: number;
+  max: number;
+  unit: string;
+}
+
+/** The integer at `parent[key]` within `range`, or undefined with the problem recorded. */
+export function checkInteger(
+  parent: Record<string, unknown>,
+  key: string,
+  path: string,
+  problems: Problems,
+  range: IntegerRange,
+): number | undefined {
+  const value = parent[key];
+  if (value === undefined) {
+    problems.push(`${path} is missing`);
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    problems.push(`${path} must be an integer (${range.unit}), got ${describeValue(value)}`);
+    return undefined;
+  }
+  if (value < range.min || value > range.max) {
+    problems.push(`${path} must be between ${range.min} and ${range.max} ${range.unit}, got ${value}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Freezes an object graph so a shared constant (a demo policy) cannot be changed by accident. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Records a problem unless `parent[key]` is a non-empty string. */
+export function checkString(parent: Record<string, unknown>, key: string, problems: Problems): void {
+  const value = parent[key];
+  if (value === undefined) problems.push(`${key} is missing`);
+  else if (typeof value !== 'string' || value.trim() === '')
+    problems.push(`${key} must be a non-empty string, got ${describeValue(value)}`);
+}
