@@ -14,6 +14,7 @@ import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
 import { familyRoutes } from './family/routes.ts';
 import { settlementRoutes } from './settlement/routes.ts';
+import { contributionRoutes } from './contributions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { identityRoutes } from './people/identity-routes.ts';
@@ -127,6 +128,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'settlement',
           description: 'Real-time settlement, receipts, refunds and daily reconciliation',
         },
+        {
+          name: 'contributions',
+          description: 'Premium rules, monthly contribution runs, arrears and the records people are owed',
+        },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -169,5 +174,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(institutionRoutes);
   await app.register(familyRoutes);
   await app.register(settlementRoutes);
+  await app.register(contributionRoutes);
   return app;
 }

@@ -9,6 +9,7 @@ forEachStore('the demo seed', (env) => {
   test('loads once, and the demo person can pay at the demo pharmacy with the printed terminal credential', async () => {
     // The test environment already created the regions; the seed is meant for an empty store, so start it clean.
     await env().db.query(`delete from policy_versions`);
+    await env().db.query(`delete from premium_rule_versions`);
     await env().db.query(`delete from regions`);
     const first = await seedDemo(env().db, env().clock.now(), 200);
     assert.equal(first.seeded, true);

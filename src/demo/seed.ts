@@ -7,6 +7,7 @@ import { insertPerson } from '../people/store.ts';
 import { makeCreditCode } from '../employers/credit-code.ts';
 import { syntheticCitizen } from './synthetic.ts';
 import { installDemoPolicy } from '../settlement/policy-store.ts';
+import { installDemoPremiumRules } from '../contributions/store.ts';
 import { hashSecret } from '../platform/password.ts';
 import { deposit } from '../ledger/ledger.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
@@ -40,6 +41,7 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
       [DEMO_REGION],
     );
     await installDemoPolicy(tx, now);
+    await installDemoPremiumRules(tx, now);
     const county = randomUUID();
     const servicePoint = randomUUID();
     await tx.query(

@@ -9,6 +9,7 @@ import { ensureAdmin } from '../../src/accounts/admin.ts';
 import type { App } from '../../src/platform/http.ts';
 import { makeIdNumber } from '../../src/people/id-number.ts';
 import { installDemoPolicy } from '../../src/settlement/policy-store.ts';
+import { installDemoPremiumRules } from '../../src/contributions/store.ts';
 
 export type StoreKind = 'pglite' | 'postgres';
 
@@ -84,6 +85,7 @@ export async function createTestEnv(kind: StoreKind, overrides: Partial<Config> 
   await ensureAdmin(db, config);
   await db.query(`insert into regions (code, name) values ('demo', 'Demo'), ('440300', 'Shenzhen')`);
   await installDemoPolicy(db, clock.now());
+  await installDemoPremiumRules(db, clock.now());
   const app = await buildApp({ db, config, clock: clock.now, logger: false });
   await app.ready();
   const adminToken = (await login(app, 'admin', ADMIN_PASSWORD)).token;
