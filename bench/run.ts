@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 import { runPgbench } from './pgbench.ts';
 import { runSettlementBench } from './settlement.ts';
 import { formatQrBench, runQrBench } from './qr.ts';
+import { runStatementBench } from './statements.ts';
+import { withDatabase } from './pgbench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +53,15 @@ console.log(
   `  population loaded in ${settlement.seedSeconds.toFixed(1)} s (${Math.round(settlement.seedRowsPerSec).toLocaleString('en')} rows/s)`,
 );
 
+console.log(
+  `\n== Yearly statements for the same ${people.toLocaleString('en')} people (figures + inbox, batches of 500)`,
+);
+const statements = await runStatementBench(withDatabase(values.server, 'yibao_bench'));
+console.log(
+  `  ${statements.people.toLocaleString('en')} people in ${statements.seconds.toFixed(1)} s: ${Math.round(statements.peoplePerSec).toLocaleString('en')} people/s` +
+    ` (a region of 1,000,000 in about ${Math.round(1_000_000 / statements.peoplePerSec / 60)} min at this rate)`,
+);
+
 console.log(`\n== pgbench TPC-B on the same server: ${clients} clients, ${seconds} s`);
 const pgbench = await runPgbench(values.server, { clients, seconds, scale: 10 });
 
@@ -70,6 +81,10 @@ for (const [k, v] of rows) console.log(`  ${k.padEnd(44)} ${v}`);
 
 writeFileSync(
   new URL('./results.json', import.meta.url),
-  JSON.stringify({ at: new Date().toISOString(), machine, qr, settlement, pgbench, ratio }, null, 2) + '\n',
+  JSON.stringify(
+    { at: new Date().toISOString(), machine, qr, settlement, statements, pgbench, ratio },
+    null,
+    2,
+  ) + '\n',
 );
 console.log('\nwritten to bench/results.json');

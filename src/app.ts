@@ -14,7 +14,7 @@ import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
 import { familyRoutes } from './family/routes.ts';
 import { settlementRoutes } from './settlement/routes.ts';
-import { contributionRoutes } from './contributions/routes.ts';
+import { contributionRoutes, statementRoutes } from './contributions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { identityRoutes } from './people/identity-routes.ts';
@@ -175,5 +175,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(familyRoutes);
   await app.register(settlementRoutes);
   await app.register(contributionRoutes);
+  await app.register(statementRoutes);
   return app;
 }

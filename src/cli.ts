@@ -8,13 +8,15 @@ import { ensureAdmin } from './accounts/admin.ts';
 import { openConfiguredDb, serve } from './server.ts';
 import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
+import { runStatementJob, startStatementJob } from './contributions/statements.ts';
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
   migrate                   apply pending SQL migrations
   seed                      load the demo data (idempotent)
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
-  ledger check              prove the ledger's invariants (exit 1 when any is violated)`;
+  ledger check              prove the ledger's invariants (exit 1 when any is violated)
+  statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -82,6 +84,35 @@ async function main(argv: string[]): Promise<number> {
         console.log(s.ok ? 'settlements ok' : 'SETTLEMENTS BROKEN');
         for (const p of s.problems) console.log(`  ${p}`);
         return r.ok && s.ok ? 0 : 1;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'statements': {
+      const [region, yearText] = rest;
+      if (!region || !/^\d{4}$/.test(yearText ?? '')) break;
+      const db = await openConfiguredDb(config);
+      try {
+        await migrate(db);
+        const { rows } = await db.query<{ id: string }>(
+          'select id from statement_jobs where region_code = $1 and year = $2',
+          [region, Number(yearText)],
+        );
+        const jobId = rows[0]?.id ?? (await startStatementJob(db, region, Number(yearText), new Date())).id;
+        const started = Date.now();
+        const job = await runStatementJob(
+          db,
+          jobId,
+          () => new Date(),
+          (j) => {
+            const rate = j.processed / Math.max(0.001, (Date.now() - started) / 1000);
+            process.stdout.write(
+              `\r  ${j.processed.toLocaleString('en')} / ${j.total.toLocaleString('en')} people, ${Math.round(rate)}/s   `,
+            );
+          },
+        );
+        console.log(`\n${job.status === 'done' ? 'done' : 'stopped'}: ${job.processed} of ${job.total}`);
+        return 0;
       } finally {
         await db.close();
       }

@@ -13,6 +13,7 @@ import {
   publishPremiumRules,
   runEmployerMonth,
 } from './store.ts';
+import { getJob, listStatements, runStatementJob, startStatementJob, statementPdf } from './statements.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const MonthParam = Type.Object({
@@ -261,6 +262,137 @@ export async function contributionRoutes(app: App): Promise<void> {
       if (staff.role === 'staff' && person.regionCode !== staff.regionCode)
         throw notFound('person_not_found', 'No such person in your region');
       return { months: await personContributions(app.db, person.id) };
+    },
+  );
+}
+
+const JobView = Type.Object({
+  id: Uuid,
+  regionCode: Type.String(),
+  year: Type.Integer(),
+  status: Type.Union([Type.Literal('running'), Type.Literal('done')]),
+  total: Type.Integer(),
+  processed: Type.Integer(),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+/** Runs statement jobs in the background of the server; stops them between batches when the server closes. */
+export function statementRunner(app: App) {
+  const running = new Map<string, Promise<unknown>>();
+  let stopping = false;
+  app.addHook('onClose', async () => {
+    stopping = true;
+    await Promise.allSettled(running.values());
+  });
+  return {
+    start(jobId: string) {
+      if (running.has(jobId)) return;
+      const run = runStatementJob(app.db, jobId, app.clock, undefined, () => stopping)
+        .catch((err: Error) =>
+          app.log.error({ err: { message: err.message }, jobId }, 'statement job failed'),
+        )
+        .finally(() => running.delete(jobId));
+      running.set(jobId, run);
+    },
+  };
+}
+
+export async function statementRoutes(app: App): Promise<void> {
+  const runner = statementRunner(app);
+  // Jobs a previous process left running continue where they stopped.
+  app.addHook('onReady', async () => {
+    const { rows } = await app.db.query<{ id: string }>(
+      `select id from statement_jobs where status = 'running'`,
+    );
+    for (const r of rows) runner.start(r.id);
+  });
+
+  app.post(
+    '/v1/admin/statement-jobs',
+    {
+      schema: {
+        operationId: 'startStatementJob',
+        summary: 'Send every person of a region their yearly personal rights record (runs in the background)',
+        tags: ['contributions'],
+        security: bearer,
+        body: Type.Object({
+          regionCode: RegionCodeField,
+          year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+        }),
+        response: { 202: JobView, ...errorResponses(401, 403, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, 'admin');
+      const job = await startStatementJob(app.db, req.body.regionCode, req.body.year, ctxOf(req).now);
+      runner.start(job.id);
+      return reply.status(202).send(job);
+    },
+  );
+
+  app.get(
+    '/v1/admin/statement-jobs/:id',
+    {
+      schema: {
+        operationId: 'getStatementJob',
+        summary: 'Progress of a statement job',
+        tags: ['contributions'],
+        security: bearer,
+        params: Type.Object({ id: Uuid }),
+        response: { 200: JobView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'admin');
+      return getJob(app.db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/v1/me/statements',
+    {
+      schema: {
+        operationId: 'listMyStatements',
+        summary: 'The years I have a personal rights record for',
+        tags: ['contributions'],
+        security: bearer,
+        response: {
+          200: Type.Object({
+            statements: Type.Array(
+              Type.Object({ year: Type.Integer(), createdAt: Type.String({ format: 'date-time' }) }),
+            ),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => ({ statements: await listStatements(app.db, requirePerson(req).personId) }),
+  );
+
+  app.get(
+    '/v1/me/statements/:year/pdf',
+    {
+      schema: {
+        operationId: 'getMyStatementPdf',
+        summary: 'My personal rights record of a year, as a PDF',
+        tags: ['contributions'],
+        security: bearer,
+        params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+        produces: ['application/pdf'],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const pdf = await statementPdf(app.db, requirePerson(req).personId, req.params.year);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="statement-${req.params.year}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
     },
   );
 }

@@ -1,0 +1,26 @@
+/**
+ * The yearly personal rights record batch over the benchmark population (left by bench/settlement.ts with its
+ * settlements and refunds): people per second through `runStatementJob`, batches of 500 per transaction.
+ */
+import { openPostgres } from '../src/platform/db.ts';
+import { runStatementJob, startStatementJob } from '../src/contributions/statements.ts';
+
+export interface StatementBenchResult {
+  people: number;
+  seconds: number;
+  peoplePerSec: number;
+}
+
+export async function runStatementBench(databaseUrl: string): Promise<StatementBenchResult> {
+  const db = await openPostgres(databaseUrl, 2);
+  try {
+    const now = new Date();
+    const job = await startStatementJob(db, 'demo', now.getUTCFullYear(), now);
+    const t0 = performance.now();
+    const done = await runStatementJob(db, job.id, () => new Date());
+    const seconds = (performance.now() - t0) / 1000;
+    return { people: done.processed, seconds, peoplePerSec: done.processed / seconds };
+  } finally {
+    await db.close();
+  }
+}
