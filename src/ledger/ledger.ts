@@ -36,6 +36,8 @@ export interface PostingInput {
   memo?: string;
   /** When the event happened (the request's clock); the database's time when omitted. */
   at?: Date;
+  /** The person a settlement or refund was for, so that account movements can tell family mutual aid apart. */
+  beneficiaryPersonId?: string | null;
 }
 
 export interface PostingResult {
@@ -111,8 +113,8 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
   const postingId = randomUUID();
   try {
     await tx.query(
-      `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at)
-       values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()))`,
+      `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
+       values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8)`,
       [
         postingId,
         input.kind,
@@ -121,6 +123,7 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
         input.regionCode,
         input.memo ?? '',
         input.at ?? null,
+        input.beneficiaryPersonId ?? null,
       ],
     );
   } catch (err) {
@@ -303,6 +306,11 @@ export interface Movement {
   amount: number;
   memo: string;
   at: Date;
+  /**
+   * For settlements and refunds: `self` when the account's owner was the patient, `relative` when the money
+   * paid a bound relative's bill (family mutual aid out); null for other postings.
+   */
+  onBehalfOf: 'self' | 'relative' | null;
 }
 
 export const MAX_PAGE = 100;
@@ -329,9 +337,12 @@ export async function movements(
     amount: number;
     memo: string;
     created_at: Date;
+    on_behalf_of: 'self' | 'relative' | null;
   }>(
-    `select e.id, e.posting_id, p.kind, p.reference_type, p.reference_id, e.amount, p.memo, p.created_at
-       from ledger_entries e join ledger_postings p on p.id = e.posting_id
+    `select e.id, e.posting_id, p.kind, p.reference_type, p.reference_id, e.amount, p.memo, p.created_at,
+            case when p.beneficiary_person_id is null then null
+                 when p.beneficiary_person_id = a.person_id then 'self' else 'relative' end as on_behalf_of
+       from ledger_entries e join ledger_postings p on p.id = e.posting_id join ledger_accounts a on a.id = e.account_id
       where e.account_id = $1 and ($2::int8 is null or e.id < $2::int8)
       order by e.id desc
       limit $3`,
@@ -348,6 +359,7 @@ export async function movements(
       amount: r.amount,
       memo: r.memo,
       at: r.created_at,
+      onBehalfOf: r.on_behalf_of,
     })),
     nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
   };

@@ -18,6 +18,9 @@ const MovementView = Type.Object({
     { description: 'What moved the money' },
   ),
   referenceType: Type.String({ description: 'The business record behind it, e.g. `settlement`' }),
+  onBehalfOf: Type.Union([Type.Literal('self'), Type.Literal('relative'), Type.Null()], {
+    description: 'Settlements and refunds: my own bill, or a bound relative’s (family mutual aid out)',
+  }),
   referenceId: Type.String(),
   amount: Type.Integer({ description: 'Signed fen: positive into the account, negative out of it' }),
   memo: Type.String(),

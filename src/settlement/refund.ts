@@ -152,6 +152,7 @@ async function refundIn(
   const posting =
     entries.length >= 2
       ? await post(tx, {
+          beneficiaryPersonId: s.person_id,
           kind: 'refund',
           reference: { type: 'refund', id },
           regionCode: region,

@@ -302,6 +302,7 @@ async function settleIn(
     const posting =
       entries.length >= 2
         ? await post(tx, {
+            beneficiaryPersonId: person.id,
             kind: 'settlement',
             reference: { type: 'settlement', id },
             regionCode: person.region_code,

@@ -74,6 +74,9 @@ forEachStore('real-time settlement', (env) => {
     assert.match(r.body.person.maskedIdNumber, /^\d{4}\*{10}\w{4}$/);
     assert.ok(!r.raw.includes(p.idNumber) && !r.raw.includes(p.name), 'the terminal sees masked data only');
     assert.equal(await balanceOf(env(), p.token), yuan(889));
+    const own = await call(env().app, 'GET', '/v1/me/account', { token: p.token });
+    assert.deepEqual([own.body.movements[0].kind, own.body.movements[0].onBehalfOf], ['settlement', 'self']);
+    assert.equal(own.body.movements[1].onBehalfOf, null, 'a deposit is on no one’s behalf');
 
     const receipt = await call(env().app, 'GET', `/v1/terminal/settlements/${r.body.id}/receipt`, {
       token: shop.terminal,
@@ -218,6 +221,9 @@ forEachStore('real-time settlement', (env) => {
     assert.equal(r.body.national.acct_mulaid_pay, yuan(80));
     assert.equal(r.body.relativePaid, true);
     assert.equal(await balanceOf(env(), parent.token), yuan(220));
+    const moves = await call(env().app, 'GET', '/v1/me/account', { token: parent.token });
+    assert.equal(moves.body.movements[0].onBehalfOf, 'relative', 'the parent sees family mutual aid out');
+    assert.equal(moves.body.movements[0].amount, -yuan(80));
     const off = await settleCall(env(), shop.terminal, {
       qr: await qrOf(env(), parent, child.personId),
       bill: { setting: 'outpatient', items: [item('C2', 10)] },
