@@ -204,6 +204,21 @@ forEachStore('contributions', (env) => {
     });
     assert.equal(refusedFar.status, 404, 'staff of another region do not see it');
     const near = await createStaff(env(), 'demo');
+    for (const what of ['account', 'settlements']) {
+      const farView = await call(env().app, 'GET', `/v1/staff/persons/${flex.personId}/${what}`, {
+        token: far.token,
+      });
+      assert.equal(farView.status, 404, what);
+    }
+    const account = await call(env().app, 'GET', `/v1/staff/persons/${flex.personId}/account`, {
+      token: near.token,
+    });
+    assert.equal(account.body.balance, 12_000);
+    assert.equal(account.body.movements[0].kind, 'contribution');
+    const settled = await call(env().app, 'GET', `/v1/staff/persons/${flex.personId}/settlements`, {
+      token: near.token,
+    });
+    assert.deepEqual(settled.body.settlements, []);
     const nearView = await call(env().app, 'GET', `/v1/staff/persons/${flex.personId}/contributions`, {
       token: near.token,
     });

@@ -2,9 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.ts';
-import { notFound } from '../platform/errors.ts';
 import { IdNumberField, RegionCodeField } from '../people/schemas.ts';
-import { getPerson } from '../people/store.ts';
+import { personForStaff } from '../people/store.ts';
 import {
   listEmployerRuns,
   payArrears,
@@ -257,10 +256,7 @@ export async function contributionRoutes(app: App): Promise<void> {
       },
     },
     async (req) => {
-      const staff = requireRole(req, 'staff', 'admin');
-      const person = await getPerson(app.db, req.params.id);
-      if (staff.role === 'staff' && person.regionCode !== staff.regionCode)
-        throw notFound('person_not_found', 'No such person in your region');
+      const person = await personForStaff(app.db, requireRole(req, 'staff', 'admin'), req.params.id);
       return { months: await personContributions(app.db, person.id) };
     },
   );

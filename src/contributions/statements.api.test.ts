@@ -40,6 +40,22 @@ forEachStore('yearly personal rights records', (env) => {
       bill: { setting: 'outpatient', items: [item('A', 120), item('B', 30)] },
     });
     assert.equal(s.status, 201, s.raw);
+    // A parent pays a child's bill from their account (family mutual aid).
+    const child = await activeEcard(env());
+    await env().db.query(`update persons set birth_date = '1980-01-01' where id = $1`, [p.personId]);
+    await env().db.query(`update persons set birth_date = '2015-01-01' where id = $1`, [child.personId]);
+    const bound = await call(env().app, 'POST', '/v1/me/family', {
+      token: p.token,
+      body: {
+        relatives: [{ idNumber: child.idNumber, name: child.name, kinship: 'child', mutualAid: true }],
+      },
+    });
+    assert.equal(bound.body.bound, 1, bound.raw);
+    const aid = await settleCall(env(), till, {
+      qr: await qrOf(env(), child),
+      bill: { setting: 'outpatient', items: [item('K', 40)] },
+    });
+    assert.equal(aid.body.result.totals.relativeAccountPaid, 4_000, aid.raw);
     await registerPerson(env());
     const persons = (
       await env().db.query<{ n: number }>(
@@ -81,7 +97,15 @@ forEachStore('yearly personal rights records', (env) => {
     });
     assert.equal(f.account.credits, 50_000);
     assert.equal(f.account.payments, 15_000);
-    assert.equal(f.account.closingBalance, 35_000);
+    assert.equal(f.account.mutualAidOut, 4_000);
+    assert.equal(f.account.closingBalance, 31_000);
+    const childFigures = (
+      await env().db.query<{ figures: any }>('select figures from statements where person_id = $1', [
+        child.personId,
+      ])
+    ).rows[0]!.figures;
+    assert.equal(childFigures.account.mutualAidIn, 4_000);
+    assert.equal(childFigures.settlements.familyAccountPaid, 4_000);
     const list = await call(env().app, 'GET', '/v1/me/statements', { token: p.token });
     assert.deepEqual(
       list.body.statements.map((x: { year: number }) => x.year),

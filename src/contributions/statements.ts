@@ -129,7 +129,8 @@ export async function yearFigures(
       credited: r.c,
     });
   }
-  // Every entry of each person's individual account, classified by the posting it belongs to.
+  // Every entry of each person's individual account, classified by the posting it belongs to: settlements and
+  // refunds name the person they were for, so a payment for someone else is family mutual aid out.
   const movements = await q.query<{
     person_id: string;
     opening: number;
@@ -139,20 +140,16 @@ export async function yearFigures(
     closing: number;
   }>(
     `with e as (
-       select a.person_id, l.amount, p.created_at, p.kind,
-              coalesce(s.person_id, rs.person_id) as beneficiary
+       select a.person_id, l.amount, p.created_at, p.kind, p.beneficiary_person_id as beneficiary
          from ledger_accounts a
          join ledger_entries l on l.account_id = a.id
          join ledger_postings p on p.id = l.posting_id
-         left join settlements s on p.reference_type = 'settlement' and s.id::text = p.reference_id
-         left join refunds rf on p.reference_type = 'refund' and rf.id::text = p.reference_id
-         left join settlements rs on rs.id = rf.settlement_id
         where a.kind = 'individual' and a.person_id = any($1::uuid[]) and p.created_at < $3)
      select person_id,
             coalesce(sum(amount) filter (where created_at < $2), 0)::int8 as opening,
             coalesce(sum(amount) filter (where created_at >= $2 and kind not in ('settlement', 'refund')), 0)::int8 as credits,
             coalesce(-sum(amount) filter (where created_at >= $2 and kind in ('settlement', 'refund') and beneficiary = person_id), 0)::int8 as own,
-            coalesce(-sum(amount) filter (where created_at >= $2 and kind in ('settlement', 'refund') and beneficiary <> person_id), 0)::int8 as aid_out,
+            coalesce(-sum(amount) filter (where created_at >= $2 and kind in ('settlement', 'refund') and beneficiary is distinct from person_id), 0)::int8 as aid_out,
             coalesce(sum(amount), 0)::int8 as closing
        from e group by person_id`,
     [personIds, from, to],

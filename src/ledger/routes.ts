@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { bearer, requirePerson } from '../platform/context.ts';
+import { bearer, requirePerson, requireRole } from '../platform/context.ts';
+import type { Queryable } from '../platform/db.ts';
+import { personForStaff } from '../people/store.ts';
 import { balanceOf, findAccount, MAX_PAGE, movements } from './ledger.ts';
 
 const MovementView = Type.Object({
@@ -27,6 +29,20 @@ const MovementView = Type.Object({
   at: Type.String({ format: 'date-time' }),
 });
 
+const AccountQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 20 })),
+  before: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,15}$', description: '`nextCursor` of the previous page' }),
+  ),
+});
+const AccountBody = Type.Object({
+  balance: Type.Integer({ description: 'Balance in fen' }),
+  movements: Type.Array(MovementView),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `before` for the next page; null on the last page',
+  }),
+});
+
 export async function ledgerRoutes(app: App): Promise<void> {
   app.get(
     '/v1/me/account',
@@ -36,38 +52,42 @@ export async function ledgerRoutes(app: App): Promise<void> {
         summary: 'The person’s individual account: balance and movements, newest first',
         tags: ['ledger'],
         security: bearer,
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 20 })),
-          before: Type.Optional(
-            Type.String({ pattern: '^[0-9]{1,15}$', description: '`nextCursor` of the previous page' }),
-          ),
-        }),
-        response: {
-          200: Type.Object({
-            balance: Type.Integer({ description: 'Balance in fen' }),
-            movements: Type.Array(MovementView),
-            nextCursor: Type.Union([Type.String(), Type.Null()], {
-              description: 'Pass as `before` for the next page; null on the last page',
-            }),
-          }),
-          ...errorResponses(401, 403),
-        },
+        querystring: AccountQuery,
+        response: { 200: AccountBody, ...errorResponses(401, 403) },
+      },
+    },
+    async (req) => accountView(app.db, requirePerson(req).personId, req.query),
+  );
+
+  app.get(
+    '/v1/staff/persons/:id/account',
+    {
+      schema: {
+        operationId: 'getPersonIndividualAccount',
+        summary: 'A person’s individual account, for staff of the person’s region',
+        tags: ['ledger'],
+        security: bearer,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        querystring: AccountQuery,
+        response: { 200: AccountBody, ...errorResponses(401, 403, 404) },
       },
     },
     async (req) => {
-      const caller = requirePerson(req);
-      // Reading never creates the account: a person who was never credited simply has nothing yet.
-      const accountId = await findAccount(app.db, 'individual', caller.personId.toLowerCase());
-      if (!accountId) return { balance: 0, movements: [], nextCursor: null };
-      const [balance, page] = await Promise.all([
-        balanceOf(app.db, accountId),
-        movements(app.db, accountId, { limit: req.query.limit, before: req.query.before }),
-      ]);
-      return {
-        balance,
-        movements: page.movements.map((m) => ({ ...m, at: m.at.toISOString() })),
-        nextCursor: page.nextCursor,
-      };
+      const person = await personForStaff(app.db, requireRole(req, 'staff', 'admin'), req.params.id);
+      return accountView(app.db, person.id, req.query);
     },
   );
+}
+
+/** Balance and a page of movements, newest first. Reading never creates the account. */
+async function accountView(db: Queryable, personId: string, query: { limit?: number; before?: string }) {
+  const accountId = await findAccount(db, 'individual', personId.toLowerCase());
+  if (!accountId) return { balance: 0, movements: [], nextCursor: null };
+  const balance = await balanceOf(db, accountId);
+  const page = await movements(db, accountId, { limit: query.limit, before: query.before });
+  return {
+    balance,
+    movements: page.movements.map((m) => ({ ...m, at: m.at.toISOString() })),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -129,3 +129,16 @@ export async function insertPerson(q: Queryable, p: NewPerson): Promise<Person> 
   }
   return getPerson(q, id);
 }
+
+/** A person that a staff member (their own region) or an admin (any) may look at; others get a 404. */
+export async function personForStaff(
+  q: Queryable,
+  staff: { role: string; regionCode: string | null },
+  personId: string,
+): Promise<Person> {
+  const person = await getPerson(q, personId);
+  if (staff.role !== 'admin' && person.regionCode !== staff.regionCode) {
+    throw notFound('person_not_found', 'No such person in your region');
+  }
+  return person;
+}

@@ -5,6 +5,7 @@ import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.ts';
 import { forbidden, notFound } from '../platform/errors.ts';
 import { chinaDate } from '../cards/working-days.ts';
+import { personForStaff } from '../people/store.ts';
 import { settle } from './settle.ts';
 import { refund } from './refund.ts';
 import { payInstitutionDay, reconcile } from './reconciliation.ts';
@@ -380,6 +381,28 @@ export async function settlementRoutes(app: App): Promise<void> {
     async (req) => ({
       settlements: await listPersonSettlements(app.db, requirePerson(req).personId, req.query.limit ?? 20),
     }),
+  );
+
+  app.get(
+    '/v1/staff/persons/:id/settlements',
+    {
+      schema: {
+        operationId: 'listPersonSettlements',
+        summary: 'A person’s settlements (benefits received), for staff of the person’s region',
+        tags: ['settlement'],
+        security: bearer,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+        response: {
+          200: Type.Object({ settlements: Type.Array(SettlementSchema) }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const person = await personForStaff(app.db, requireRole(req, 'staff', 'admin'), req.params.id);
+      return { settlements: await listPersonSettlements(app.db, person.id, req.query.limit ?? 20) };
+    },
   );
 
   /** Staff of the institution's region, or an admin. */
