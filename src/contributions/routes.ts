@@ -54,6 +54,20 @@ const RunView = Type.Object({
     }),
   ),
 });
+/** The run, whether it was an earlier identical declaration, and each row's outcome. */
+const DeclarationAnswer = Type.Object({
+  run: RunView,
+  replayed: Type.Boolean(),
+  rows: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      status: Type.Union([Type.Literal('accepted'), Type.Literal('error')]),
+      personId: Type.Optional(Uuid),
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+    }),
+  ),
+});
 const PersonMonths = Type.Object({
   months: Type.Array(
     Type.Object({
@@ -129,32 +143,8 @@ export async function contributionRoutes(app: App): Promise<void> {
           paid: Type.Boolean({ description: 'Paid now; false records arrears' }),
         }),
         response: {
-          200: Type.Object({
-            run: RunView,
-            replayed: Type.Boolean(),
-            rows: Type.Array(
-              Type.Object({
-                row: Type.Integer(),
-                status: Type.String(),
-                personId: Type.Optional(Uuid),
-                code: Type.Optional(Type.String()),
-                message: Type.Optional(Type.String()),
-              }),
-            ),
-          }),
-          201: Type.Object({
-            run: RunView,
-            replayed: Type.Boolean(),
-            rows: Type.Array(
-              Type.Object({
-                row: Type.Integer(),
-                status: Type.String(),
-                personId: Type.Optional(Uuid),
-                code: Type.Optional(Type.String()),
-                message: Type.Optional(Type.String()),
-              }),
-            ),
-          }),
+          200: DeclarationAnswer,
+          201: DeclarationAnswer,
           ...errorResponses(401, 403, 409, 422),
         },
       },
