@@ -8,6 +8,7 @@ import { assertRegion, findPersonByIdNumber, parseIdNumber } from '../people/sto
 import { individualAccount, pooledFund, post, premiumIncome } from '../ledger/ledger.ts';
 import { calculatePremium, type BaseAdjustment } from './premium-calculator.ts';
 import { DEMO_PREMIUM_RULES, validatePremiumRules, type PremiumRules } from './premium-rules.ts';
+import { assertPublishable } from '../platform/rules-check.ts';
 
 /** `YYYY-MM`. */
 export type Month = string;
@@ -28,22 +29,16 @@ export async function publishPremiumRules(
   input: { regionCode: string; effectiveFrom: string; rules: unknown },
   now: Date,
 ): Promise<PremiumVersion> {
-  const problems = validatePremiumRules(input.rules);
-  if (problems.length)
-    throw unprocessable('invalid_premium_rules', `The premium rules are not valid: ${problems.join('; ')}`, {
-      problems,
-    });
+  assertPublishable({
+    code: 'invalid_premium_rules',
+    what: 'premium rules',
+    problems: validatePremiumRules(input.rules),
+    rules: input.rules,
+    regionCode: input.regionCode,
+    effectiveFrom: input.effectiveFrom,
+    now,
+  });
   const rules = input.rules as PremiumRules;
-  if (rules.region !== input.regionCode) {
-    throw unprocessable(
-      'invalid_premium_rules',
-      `The rules name region ${rules.region}, not ${input.regionCode}`,
-      { problems: ['region'] },
-    );
-  }
-  if (input.effectiveFrom < now.toISOString().slice(0, 10)) {
-    throw unprocessable('effective_date_in_past', 'Premium rules cannot take effect before today');
-  }
   await assertRegion(q, input.regionCode);
   const id = randomUUID();
   try {

@@ -1,3 +1,4 @@
+import { unprocessable } from './errors.ts';
 /**
  * Small helpers for validating rule sets given as plain data (policy versions, premium rules): each records
  * every problem as a sentence instead of stopping at the first, so an administrator sees them all at once.
@@ -88,4 +89,34 @@ export function checkString(parent: Record<string, unknown>, key: string, proble
   if (value === undefined) problems.push(`${key} is missing`);
   else if (typeof value !== 'string' || value.trim() === '')
     problems.push(`${key} must be a non-empty string, got ${describeValue(value)}`);
+}
+
+/**
+ * The refusals every published version of regional rules shares (settlement policies, premium rules): the
+ * validator's problems, rules naming another region, and an effective date before today, which would change
+ * the rules under what was already done. Throws a 422 naming `code` (e.g. `invalid_policy`).
+ */
+export function assertPublishable(o: {
+  code: string;
+  what: string;
+  problems: Problems;
+  rules: unknown;
+  regionCode: string;
+  effectiveFrom: string;
+  now: Date;
+}): void {
+  if (o.problems.length) {
+    throw unprocessable(o.code, `The ${o.what} are not valid: ${o.problems.join('; ')}`, {
+      problems: o.problems,
+    });
+  }
+  const region = (o.rules as { region: string }).region;
+  if (region !== o.regionCode) {
+    throw unprocessable(o.code, `The rules name region ${region}, not ${o.regionCode}`, {
+      problems: ['region does not match regionCode'],
+    });
+  }
+  if (o.effectiveFrom < o.now.toISOString().slice(0, 10)) {
+    throw unprocessable('effective_date_in_past', `The ${o.what} cannot take effect before today`);
+  }
 }

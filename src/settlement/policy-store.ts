@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { assertRegion } from '../people/store.ts';
 import { DEMO_POLICY, validatePolicy, type PolicyRules } from './policy.ts';
+import { assertPublishable } from '../platform/rules-check.ts';
 
 export interface PolicyVersion {
   id: string;
@@ -47,18 +48,16 @@ export async function publishPolicy(
   input: { regionCode: string; effectiveFrom: string; rules: unknown; publishedBy: string | null },
   now: Date,
 ): Promise<PolicyVersion> {
-  const problems = validatePolicy(input.rules);
-  if (problems.length)
-    throw unprocessable('invalid_policy', `The policy is not valid: ${problems.join('; ')}`, { problems });
+  assertPublishable({
+    code: 'invalid_policy',
+    what: 'policy rules',
+    problems: validatePolicy(input.rules),
+    rules: input.rules,
+    regionCode: input.regionCode,
+    effectiveFrom: input.effectiveFrom,
+    now,
+  });
   const rules = input.rules as PolicyRules;
-  if (rules.region !== input.regionCode) {
-    throw unprocessable('invalid_policy', `The rules name region ${rules.region}, not ${input.regionCode}`, {
-      problems: ['region does not match regionCode'],
-    });
-  }
-  if (input.effectiveFrom < now.toISOString().slice(0, 10)) {
-    throw unprocessable('effective_date_in_past', 'A policy version cannot take effect before today');
-  }
   await assertRegion(q, input.regionCode);
   const id = randomUUID();
   try {
