@@ -3,22 +3,16 @@ import assert from 'node:assert/strict';
 import { call, forEachStore, type TestEnv } from '../../test/support/env.ts';
 import {
   activeEcard,
-  createInstitution,
   createStaff,
-  createTerminal,
   depositTo,
   issuedCard,
   item,
   newKey,
   settleCall,
+  createTill,
 } from '../../test/support/factories.ts';
 import { decodeQrPng, pngFromDataUrl } from './render.ts';
 import { BASE45_ALPHABET } from './base45.ts';
-
-async function till(env: TestEnv, acceptsEcard = true) {
-  const inst = await createInstitution(env, { acceptsEcard });
-  return { ...inst, terminal: (await createTerminal(env, inst)).token };
-}
 
 /** The person's QR code, read the way a cashier's scanner reads it: from the rendered image. */
 async function scannedCode(env: TestEnv, token: string): Promise<string> {
@@ -32,7 +26,7 @@ forEachStore('scanning QR codes at a terminal', (env) => {
     call(env().app, 'POST', '/v1/terminal/scan', { token: terminal, body });
 
   test('a code decoded from the PNG is accepted with masked identity, status and what can pay; the scan is audited', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await activeEcard(env());
     await depositTo(env(), p.personId, 12_345);
     const r = await scan(shop.terminal, { qr: await scannedCode(env(), p.token) });
@@ -53,7 +47,7 @@ forEachStore('scanning QR codes at a terminal', (env) => {
   });
 
   test('every refusal says why and is audited: expired, skew, bad signature, replayed, frozen, revoked, not accepted', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await activeEcard(env());
     await depositTo(env(), p.personId, 1000);
     const code = await scannedCode(env(), p.token);
@@ -91,7 +85,7 @@ forEachStore('scanning QR codes at a terminal', (env) => {
     assert.equal(revoked.status, 200, revoked.raw);
     assert.equal((await scan(shop.terminal, { qr: beforeSuspend })).body.error.code, 'qr_card_revoked');
 
-    const noEcard = await till(env(), false);
+    const noEcard = await createTill(env(), { acceptsEcard: false });
     assert.equal((await scan(noEcard.terminal, { qr: beforeSuspend })).body.error.code, 'ecard_not_accepted');
 
     const audit = await call(env().app, 'GET', '/v1/institution/scan-audit?outcome=refused', {
@@ -104,7 +98,7 @@ forEachStore('scanning QR codes at a terminal', (env) => {
   });
 
   test('an institution that does not accept the e-card still reads the physical card with its PIN', async () => {
-    const shop = await till(env(), false);
+    const shop = await createTill(env(), { acceptsEcard: false });
     const card = await issuedCard(env());
     const r = await scan(shop.terminal, { card: { number: card.cardNumber, pin: card.pin } });
     assert.equal(r.status, 200, r.raw);
@@ -115,8 +109,8 @@ forEachStore('scanning QR codes at a terminal', (env) => {
   });
 
   test('one token used concurrently at two terminals pays exactly once', async () => {
-    const a = await till(env());
-    const b = await till(env());
+    const a = await createTill(env());
+    const b = await createTill(env());
     const p = await activeEcard(env());
     await depositTo(env(), p.personId, 10_000);
     const code = await scannedCode(env(), p.token);

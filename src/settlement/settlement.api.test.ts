@@ -5,9 +5,7 @@ import { call, forEachStore, type TestEnv } from '../../test/support/env.ts';
 import {
   activeEcard,
   countRows,
-  createInstitution,
   createStaff,
-  createTerminal,
   depositTo,
   issuedCard,
   item,
@@ -15,17 +13,12 @@ import {
   qrOf,
   registerPerson,
   settleCall,
+  createTill,
 } from '../../test/support/factories.ts';
 import { checkLedger } from '../ledger/check.ts';
 import { checkSettlements } from './check.ts';
 
 const yuan = (y: number) => Math.round(y * 100);
-
-async function till(env: TestEnv, opts: { kind?: 'hospital' | 'pharmacy'; acceptsEcard?: boolean } = {}) {
-  const inst = await createInstitution(env, opts);
-  const terminal = await createTerminal(env, inst);
-  return { ...inst, terminal: terminal.token, terminalId: terminal.terminalId };
-}
 
 async function insured(
   env: TestEnv,
@@ -55,7 +48,7 @@ async function invariants(env: TestEnv) {
 
 forEachStore('real-time settlement', (env) => {
   test('a pharmacy settles an outpatient bill from a scanned QR code; the account pays; a receipt prints; the person sees it', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await insured(env(), 1000);
     const bill = {
       setting: 'outpatient',
@@ -99,7 +92,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('a QR code pays once: a second use is refused as a replay, an expired one as expired', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await insured(env(), 100);
     const qr = await qrOf(env(), p);
     const bill = { setting: 'outpatient', items: [item('A1', 10)] };
@@ -116,7 +109,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('idempotency: a retry returns the first settlement and moves nothing; another body with the key is refused', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await insured(env(), 100);
     const body = { qr: await qrOf(env(), p), bill: { setting: 'outpatient', items: [item('A1', 30)] } };
     const key = newKey();
@@ -144,7 +137,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('an estimate computes without moving money or consuming the token', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await insured(env(), 100);
     const qr = await qrOf(env(), p);
     const bill = { setting: 'outpatient', items: [item('A1', 30)] };
@@ -162,7 +155,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('DOMAIN.md’s worked example at a hospital: the payment PIN is required above the limit', async () => {
-    const hospital = await till(env(), { kind: 'hospital' });
+    const hospital = await createTill(env(), { kind: 'hospital' });
     const p = await insured(env(), 5000, { employee: true });
     const bill = { setting: 'inpatient', items: [item('IP', 50_000, { serviceType: 'inpatient' })] };
     const qr = await qrOf(env(), p);
@@ -190,7 +183,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('family mutual aid: a child with an empty account pays from the parent’s', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const parent = await insured(env(), 300);
     const child = await insured(env(), 0);
     await env().db.query(`update persons set birth_date = '1980-01-01' where id = $1`, [parent.personId]);
@@ -234,7 +227,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('refunds by line then in whole reverse the ledger and the accumulators exactly, once', async () => {
-    const hospital = await till(env(), { kind: 'hospital' });
+    const hospital = await createTill(env(), { kind: 'hospital' });
     const p = await insured(env(), 20_000, { employee: true });
     const bill = {
       setting: 'inpatient',
@@ -296,7 +289,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('a physical card: the chip PIN pays, the first settlement activates the card, three wrong PINs lock it', async () => {
-    const shop = await till(env(), { acceptsEcard: false });
+    const shop = await createTill(env(), { acceptsEcard: false });
     const card = await issuedCard(env());
     await depositTo(env(), card.person.personId, yuan(50));
     const bill = { setting: 'outpatient', items: [item('A1', 12)] };
@@ -326,7 +319,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('an institution that does not accept the e-card refuses QR codes; bad bills are clear 4xx', async () => {
-    const shop = await till(env(), { acceptsEcard: false });
+    const shop = await createTill(env(), { acceptsEcard: false });
     const p = await insured(env(), 10);
     const r = await settleCall(env(), shop.terminal, {
       qr: await qrOf(env(), p),
@@ -334,7 +327,7 @@ forEachStore('real-time settlement', (env) => {
     });
     assert.equal(r.status, 422);
     assert.equal(r.body.error.code, 'ecard_not_accepted');
-    const good = await till(env());
+    const good = await createTill(env());
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ bill: { setting: 'outpatient', items: [item('A', 1)] } }, 400, 'payer_required'],
       [{ qr: 'YB1:garbage', bill: { setting: 'outpatient', items: [item('A', 1)] } }, 400, 'qr_malformed'],
@@ -363,8 +356,8 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('isolation: another institution cannot read, print or refund; only terminals settle', async () => {
-    const a = await till(env());
-    const b = await till(env());
+    const a = await createTill(env());
+    const b = await createTill(env());
     const p = await insured(env(), 50);
     const s = await settleCall(env(), a.terminal, {
       qr: await qrOf(env(), p),
@@ -395,7 +388,7 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('daily reconciliation, and the agency pays the day’s total once', async () => {
-    const shop = await till(env());
+    const shop = await createTill(env());
     const p = await insured(env(), 500);
     for (const y of [10, 20])
       await settleCall(env(), shop.terminal, {
@@ -436,8 +429,8 @@ forEachStore('real-time settlement', (env) => {
   });
 
   test('concurrent settlements for one person never overdraw the account nor pass the ceiling', async () => {
-    const a = await till(env());
-    const b = await till(env());
+    const a = await createTill(env());
+    const b = await createTill(env());
     const p = await insured(env(), 100);
     const tokens = await Promise.all(Array.from({ length: 16 }, () => qrOf(env(), p)));
     const results = await Promise.all(

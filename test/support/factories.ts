@@ -289,3 +289,13 @@ export function settleCall(
     headers: key ? { 'idempotency-key': key } : {},
   });
 }
+
+/** An institution (a pharmacy by default) with one terminal: what a cashier's till needs. */
+export async function createTill(
+  env: TestEnv,
+  opts: { kind?: 'hospital' | 'pharmacy'; acceptsEcard?: boolean } = {},
+): Promise<Awaited<ReturnType<typeof createInstitution>> & { terminal: string; terminalId: string }> {
+  const inst = await createInstitution(env, opts);
+  const t = await createTerminal(env, inst);
+  return { ...inst, terminal: t.token, terminalId: t.terminalId };
+}
