@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { maskIdNumber } from '../platform/mask.ts';
 import { notify } from '../notifications/store.ts';
-import { findPersonByIdNumber, getPerson, parseIdNumber } from '../people/store.ts';
+import { findPersonByIdNumber, getPerson, lockPerson, parseIdNumber } from '../people/store.ts';
 import { isMinorChild, kinshipProblem, type Kinship } from './kinship.ts';
 
 export type Channel = 'app' | 'web_portal' | 'self_service_terminal' | 'hospital_office' | 'window';
@@ -77,8 +77,7 @@ async function bindOne(
 ): Promise<Binding> {
   const id = parseIdNumber(input.idNumber, ctx.now);
   // Lock the binder: the count of bindings below must not race with another request of theirs.
-  await tx.query('select id from persons where id = $1 for update', [binderId]);
-  const binder = await getPerson(tx, binderId);
+  const binder = await lockPerson(tx, binderId);
   if (binder.idNumber === id.idNumber) throw unprocessable('cannot_bind_self', 'You cannot bind yourself');
   const relative = await findPersonByIdNumber(tx, id.idNumber);
   if (!relative)

@@ -3,7 +3,7 @@ import type { Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { notify } from '../notifications/store.ts';
-import { getPerson, parseIdNumber, type IdentityStatus } from './store.ts';
+import { lockPerson, parseIdNumber, type IdentityStatus } from './store.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png';
 
@@ -16,11 +16,6 @@ const MAGIC: Record<PhotoType, number[]> = {
 export function looksLike(bytes: Uint8Array, type: PhotoType): boolean {
   const magic = MAGIC[type];
   return bytes.length > magic.length && magic.every((b, i) => bytes[i] === b);
-}
-
-async function lockPerson(q: Queryable, personId: string) {
-  await q.query('select id from persons where id = $1 for update', [personId]);
-  return getPerson(q, personId);
 }
 
 /** Stores (or replaces) the person's ID photo. */
@@ -206,7 +201,7 @@ export async function decideReview(
     if (!review) throw notFound('review_not_found', 'No such review in your region');
     if (review.status !== 'pending')
       throw conflict('review_already_decided', `This review was already ${review.status}`);
-    await tx.query('select id from persons where id = $1 for update', [review.person_id]);
+    await lockPerson(tx, review.person_id);
     const status = decision.approve ? 'approved' : 'rejected';
     await tx.query(
       `update identity_reviews set status = $2, decided_by = $3, decision_reason = $4, decided_at = $5 where id = $1`,

@@ -82,6 +82,16 @@ export async function getPerson(q: Queryable, id: string): Promise<Person> {
   return toPerson(rows[0]);
 }
 
+/**
+ * Locks the person's row (the first lock of every money path and of every change a person waits on) and
+ * returns the record, in one statement.
+ */
+export async function lockPerson(q: Queryable, id: string): Promise<Person> {
+  const { rows } = await q.query<PersonRow>(`select ${COLUMNS} from persons where id = $1 for update`, [id]);
+  if (!rows[0]) throw notFound('person_not_found', 'No such person');
+  return toPerson(rows[0]);
+}
+
 export async function findPersonByIdNumber(
   q: Queryable,
   idNumber: string,

@@ -6,6 +6,7 @@ import { idempotent, requestHash } from '../platform/idempotency.ts';
 import { notify } from '../notifications/store.ts';
 import { chinaDate } from '../cards/working-days.ts';
 import { formatYuan } from './money.ts';
+import { lockPerson } from '../people/store.ts';
 import {
   individualAccount,
   institutionCash,
@@ -101,9 +102,8 @@ async function refundIn(
   const s = head[0];
   if (!s) throw notFound('settlement_not_found', 'No such settlement at this institution');
   // Lock order: person, then relative, then the settlement's own rows.
-  await tx.query('select id from persons where id = $1 for update', [s.person_id]);
-  if (s.relative_person_id)
-    await tx.query('select id from persons where id = $1 for update', [s.relative_person_id]);
+  await lockPerson(tx, s.person_id);
+  if (s.relative_person_id) await lockPerson(tx, s.relative_person_id);
   await tx.query('select id from settlements where id = $1 for update', [settlementId]);
   const { rows: all } = await tx.query<LineRow>(
     `select line_index, amount, fund, account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible,
