@@ -15,7 +15,11 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length ? only : ['src', 'test'].flatMap((d) => findTests(d)).sort();
+// The browser tests drive the built web apps: build them first so they never test a stale bundle.
+const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const files = only.length ? only : ['src', 'test', 'web/src'].flatMap((d) => findTests(d)).sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],

@@ -29,6 +29,7 @@ import { qrRoutes } from './qr/routes.ts';
 import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
+import { webRoutes } from './web/static.ts';
 
 export interface AppOptions {
   db: Db;
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** The clock every request reads; tests move it. */
   clock?: () => Date;
   logger?: boolean;
+  /** Serve the built web apps at `/` (default: when they have been built). */
+  web?: boolean;
 }
 
 /** A bearer token is resolved by the first authenticator that knows its prefix. */
@@ -176,5 +179,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(settlementRoutes);
   await app.register(contributionRoutes);
   await app.register(statementRoutes);
+  if (opts.web !== false) await webRoutes(app);
   return app;
 }
