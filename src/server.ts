@@ -45,6 +45,10 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
     }
   }
   await app.listen({ port: config.port, host: config.host });
+  if (app.hasRoute({ method: 'GET', url: '/*' })) {
+    const base = `http://localhost:${config.port}`;
+    console.log(`  Web apps: ${base}/app (person), ${base}/terminal (till), ${base}/console (agency)\n`);
+  }
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
