@@ -34,7 +34,9 @@ export function QrScreen() {
       (qr) => {
         if (!live) return;
         const lifetime = Date.parse(qr.expiresAt) - Date.parse(qr.issuedAt);
-        setShown({ qr, expiresAtMs: Date.now() + lifetime, generation });
+        const received = Date.now();
+        setShown({ qr, expiresAtMs: received + lifetime, generation });
+        setNow(received);
         setError(null);
       },
       (err: unknown) => {
@@ -53,7 +55,8 @@ export function QrScreen() {
     return () => clearInterval(timer);
   }, []);
 
-  const left = shown ? secondsLeft(shown.expiresAtMs, now) : 0;
+  // `now` may lag the receipt by up to a tick: never show more than the code's lifetime.
+  const left = shown ? Math.min(shown.qr.ttlSeconds, secondsLeft(shown.expiresAtMs, now)) : 0;
   // Refresh once per shown code: only while the code on screen is the latest one asked for.
   useEffect(() => {
     if (shown && shown.generation === generation && left <= REFRESH_BEFORE_SECONDS)

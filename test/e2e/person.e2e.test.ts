@@ -1,0 +1,384 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { syntheticCitizen } from '../../src/demo/synthetic.ts';
+import { formatFen } from '../../web/src/shared/money.ts';
+import { DEMO_ACCOUNTS, fieldError, useE2E } from './support.ts';
+import {
+  applyAndActivateEcard,
+  bindRelatives,
+  countdownSeconds,
+  decodeQr,
+  goTo,
+  openPayment,
+  openQrScreen,
+  phoneOf,
+  qrImage,
+  qrPainted,
+  register,
+  registerAndVerify,
+  relativeRow,
+  scanAtTerminal,
+  scopedFieldError,
+  signIn,
+  submitIdentity,
+  submitRegistration,
+  verifyIdentity,
+} from './person-steps.ts';
+
+const e2e = useE2E();
+
+/** Calls the API directly as a signed-in user, to set up or check what the screens claim. */
+async function apiAs(login: string, password: string) {
+  const { app } = e2e();
+  const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { login, password } });
+  assert.equal(res.statusCode, 200, res.body);
+  const token = res.json().token as string;
+  return async (
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const r = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: r.statusCode, body: r.body ? r.json() : undefined };
+  };
+}
+
+test('a new person registers, is verified, gets the e-card, opens payment, binds relatives and pays by QR', async () => {
+  const { db, baseUrl, terminalCredential } = e2e();
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  const citizen = syntheticCitizen(150);
+  const relative = syntheticCitizen(1); // the demo relative, insured with an active e-card
+
+  await register(page, citizen, phoneOf(150));
+  await e2e().screenshot(page, 'person-home');
+  await page.getByRole('link', { name: '下一步：完成实名认证' }).waitFor();
+  await verifyIdentity(page);
+  await e2e().screenshot(page, 'person-identity');
+  const person = await db.query<{ id: string; identity_status: string }>(
+    'select id, identity_status from persons where id_number = $1',
+    [citizen.idNumber],
+  );
+  assert.equal(person.rows[0]?.identity_status, 'verified');
+  const personId = person.rows[0]!.id;
+
+  await applyAndActivateEcard(page, 'wechat');
+  // The PINs differ: shown under the second PIN field, and nothing is opened.
+  await openPayment(page, '246810', '246811');
+  assert.match(await fieldError(page, '再次输入支付密码'), /两次输入的支付密码不一致/);
+  await openPayment(page, '246810');
+  await e2e().screenshot(page, 'person-ecard');
+  const ecard = await db.query<{ status: string; payment_open: boolean; applied_channel: string }>(
+    'select status, payment_open, applied_channel from ecards where person_id = $1',
+    [personId],
+  );
+  assert.deepEqual(ecard.rows[0], { status: 'active', payment_open: true, applied_channel: 'wechat' });
+
+  // Two rows at once: the demo relative binds, the second row's ID number is refused next to its field.
+  const summary = await bindRelatives(page, [
+    {
+      idNumber: relative.idNumber,
+      name: relative.name,
+      kinship: 'sibling',
+      mutualAid: true,
+      cardDisplay: true,
+    },
+    { idNumber: '110101199001011235', name: '王小明', kinship: 'child' },
+  ]);
+  assert.match(summary, /绑定成功 1 位，失败 1 位/);
+  assert.match(summary, new RegExp(`已绑定：${relative.name}`));
+  const failedRow = relativeRow(page, 1);
+  assert.match(await scopedFieldError(failedRow, '身份证号'), /身份证号无效/);
+  assert.equal(await failedRow.getByLabel('身份证号').inputValue(), '110101199001011235');
+  await page
+    .getByRole('listitem', { name: new RegExp(relative.name) })
+    .getByText('待对方确认')
+    .waitFor();
+  await e2e().screenshot(page, 'person-family');
+  const bindings = await db.query<{ card_display: string; mutual_aid: boolean }>(
+    'select card_display, mutual_aid from family_bindings where binder_person_id = $1',
+    [personId],
+  );
+  assert.deepEqual(bindings.rows, [{ card_display: 'pending', mutual_aid: true }]);
+
+  // The relative confirms on their own phone that the new person may show their code.
+  const relCtx = await e2e().newContext({ mobile: true });
+  const relPage = await relCtx.newPage();
+  await signIn(relPage, DEMO_ACCOUNTS.relative.login, DEMO_ACCOUNTS.relative.password);
+  await goTo(relPage, '家庭共济');
+  await relPage.getByText(`${citizen.name}（兄弟姐妹）希望代为出示您的医保码`).waitFor();
+  await relPage.getByRole('button', { name: '同意' }).click();
+  await relPage.getByText(`${citizen.name}（兄弟姐妹）：已确认`).waitFor();
+  await relCtx.close();
+
+  // The QR screen: the code in a screenshot decodes to a token the terminal accepts.
+  await openQrScreen(page);
+  const holder = await page.locator('.qr-holder').innerText();
+  const shot = await e2e().screenshot(page, 'person-qr');
+  const token = decodeQr(shot);
+  const scan = await scanAtTerminal(baseUrl, terminalCredential, token);
+  assert.equal(scan.status, 200, JSON.stringify(scan.body));
+  assert.equal(scan.body.method, 'qr');
+  assert.equal(holder, `持码人：${scan.body.person.maskedName}`);
+  assert.equal(
+    await qrImage(page).getAttribute('alt'),
+    `${scan.body.person.maskedName} 的医保电子凭证二维码`,
+  );
+
+  // The countdown moves, and a refresh shows a new code that also scans.
+  const before = await countdownSeconds(page);
+  assert.ok(before > 0 && before <= 60, `countdown ${before}`);
+  await page.waitForFunction((s) => {
+    const m = /(\d+)/.exec(document.querySelector('[role=timer]')?.textContent ?? '');
+    return m !== null && Number(m[1]) < s;
+  }, before);
+  const issuedAt = await qrImage(page).getAttribute('data-issued-at');
+  await page.getByRole('button', { name: '刷新二维码' }).click();
+  await page.waitForFunction(
+    (was) => document.querySelector('img.qr-image')?.getAttribute('data-issued-at') !== was,
+    issuedAt,
+  );
+  await qrPainted(page);
+  const refreshed = decodeQr(await qrImage(page).screenshot());
+  assert.notEqual(refreshed, token);
+  assert.equal((await scanAtTerminal(baseUrl, terminalCredential, refreshed)).status, 200);
+
+  // Now that the relative confirmed, the new person can show the relative's code instead.
+  await openQrScreen(page, relative.name);
+  const relToken = decodeQr(await qrImage(page).screenshot());
+  const relScan = await scanAtTerminal(baseUrl, terminalCredential, relToken);
+  assert.equal(relScan.status, 200);
+  assert.notEqual(relScan.body.person.maskedName, scan.body.person.maskedName);
+  assert.equal(await page.locator('.qr-holder').innerText(), `持码人：${relScan.body.person.maskedName}`);
+  await ctx.close();
+});
+
+test('the demo person reads a settlement with its breakdown, the account movement, and shows a relative’s code', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  // A settlement at the demo pharmacy, made through the API as the till would.
+  const asPerson = await apiAs(DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  const qr = await asPerson('GET', '/v1/me/ecard/qr');
+  assert.equal(qr.status, 200);
+  const settled = await e2e().app.inject({
+    method: 'POST',
+    url: '/v1/terminal/settlements',
+    headers: { authorization: `Bearer ${terminalCredential}`, 'idempotency-key': randomUUID() },
+    payload: {
+      qr: qr.body.token,
+      bill: {
+        setting: 'outpatient',
+        items: [
+          {
+            code: 'A1',
+            name: '阿莫西林',
+            quantity: 2,
+            unitPrice: 1850,
+            catalogue: 'in',
+            serviceType: 'outpatient',
+          },
+          {
+            code: 'X9',
+            name: '保健品',
+            quantity: 1,
+            unitPrice: 3000,
+            catalogue: 'out',
+            serviceType: 'outpatient',
+          },
+        ],
+      },
+    },
+  });
+  assert.equal(settled.statusCode, 201, settled.body);
+  const totals = settled.json().result.totals;
+  const account = await asPerson('GET', '/v1/me/account');
+
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  await signIn(page, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  await goTo(page, '记录');
+  const balance = page.locator('.balance');
+  await balance.getByText(formatFen(account.body.balance)).waitFor();
+  const settlements = page.getByRole('region', { name: '结算记录' });
+  const summary = settlements.locator('summary').first();
+  assert.match(
+    await summary.innerText(),
+    new RegExp(`已结算[\\s\\S]*${formatFen(totals.total).replace('.', '\\.')}`),
+  );
+  await summary.click(); // opens the breakdown
+  const breakdown = settlements.locator('dl.breakdown');
+  const figure = (label: string) =>
+    breakdown.locator('.spread', { has: page.getByText(label, { exact: true }) });
+  assert.equal(await figure('医疗费总额').locator('dd').innerText(), formatFen(totals.total));
+  assert.equal(await figure('目录外自费').locator('dd').innerText(), formatFen(totals.outOfCatalogue));
+  assert.equal(await figure('统筹基金支付').locator('dd').innerText(), formatFen(totals.fund));
+  assert.equal(await figure('个人账户支付').locator('dd').innerText(), formatFen(totals.accountPaid));
+  assert.equal(await figure('现金支付').locator('dd').innerText(), formatFen(totals.cashPaid));
+  assert.ok(totals.outOfCatalogue === 3000 && totals.accountPaid > 0, JSON.stringify(totals));
+  await settlements.getByRole('cell', { name: '阿莫西林' }).waitFor();
+  const movements = page.getByRole('region', { name: '个人账户' });
+  await movements.getByText('医疗结算').first().waitFor();
+  await movements.getByText(formatFen(-totals.accountPaid)).first().waitFor();
+  await e2e().screenshot(page, 'person-records');
+
+  // The relative confirmed card display in the seed: their code shows, decodes and scans as theirs.
+  const relative = syntheticCitizen(1);
+  await openQrScreen(page, relative.name);
+  const token = decodeQr(await e2e().screenshot(page, 'person-qr-relative'));
+  const scan = await scanAtTerminal(baseUrl, terminalCredential, token);
+  assert.equal(scan.status, 200, JSON.stringify(scan.body));
+  assert.equal(await page.locator('.qr-holder').innerText(), `持码人：${scan.body.person.maskedName}`);
+  assert.equal(scan.body.person.maskedName[0], relative.name[0]);
+  await ctx.close();
+});
+
+test('refusals show next to their fields: a bad ID number at registration, a name that differs at verification', async () => {
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  const citizen = syntheticCitizen(151);
+  await submitRegistration(page, { ...citizen, idNumber: '110101199001011235' }, phoneOf(151));
+  assert.match(await fieldError(page, '身份证号'), /身份证号无效/);
+  await e2e().screenshot(page, 'person-register');
+  await page.getByLabel('身份证号').fill(citizen.idNumber);
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await page.getByRole('button', { name: '退出登录' }).waitFor();
+
+  await submitIdentity(page, { name: `${citizen.name}甲` });
+  assert.match(await fieldError(page, '姓名'), /与注册时填写的姓名或身份证号不一致/);
+  const { rows } = await e2e().db.query<{ identity_status: string }>(
+    'select identity_status from persons where id_number = $1',
+    [citizen.idNumber],
+  );
+  assert.equal(rows[0]?.identity_status, 'unverified');
+  await ctx.close();
+});
+
+test('a person outside the registry waits for staff review', async () => {
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  const stranger = syntheticCitizen(700); // the registry holds only the first 200
+  await register(page, stranger, phoneOf(700));
+  await submitIdentity(page);
+  await page.getByText('您的资料已提交，等待经办人员审核。').waitFor();
+  const { rows } = await e2e().db.query<{ identity_status: string }>(
+    'select identity_status from persons where id_number = $1',
+    [stranger.idNumber],
+  );
+  assert.equal(rows[0]?.identity_status, 'pending_review');
+  await ctx.close();
+});
+
+test('physical card: apply, cancel, apply again, issued at the county centre, report loss; the inbox marks read', async () => {
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  const citizen = syntheticCitizen(152);
+  await registerAndVerify(page, citizen, phoneOf(152));
+
+  await goTo(page, '社保卡');
+  await page.getByLabel('办理方式').selectOption('service_point');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.getByText('申请已提交。').waitFor();
+  await page.getByText('制卡中').waitFor();
+  await page.getByText(/预计 \d{4}-\d{2}-\d{2} 可领取/).waitFor();
+  await page.getByRole('button', { name: '撤销申请' }).click();
+  await page
+    .getByRole('group', { name: '确定撤销这份社保卡申请？' })
+    .getByRole('button', { name: '确认' })
+    .click();
+  await page.getByText('申请已撤销。').waitFor();
+  await page.getByText('已撤销', { exact: true }).waitFor();
+
+  await page.getByLabel('办理方式').selectOption('county_centre');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.getByText('申请已提交。').waitFor();
+  // At the counter, staff issue the card on the spot.
+  const asStaff = await apiAs(DEMO_ACCOUNTS.staff.login, DEMO_ACCOUNTS.staff.password);
+  const queue = await asStaff('GET', '/v1/staff/cards/applications');
+  const { rows: who } = await e2e().db.query<{ id: string }>('select id from persons where id_number = $1', [
+    citizen.idNumber,
+  ]);
+  const application = queue.body.applications.find(
+    (a: any) => a.personId === who[0]!.id && a.status === 'pending',
+  );
+  assert.ok(application, JSON.stringify(queue.body));
+  const issued = await asStaff('POST', `/v1/staff/cards/applications/${application.id}/issue`, {
+    idChecked: true,
+    pin: '135790',
+    bank: 'Demo Bank',
+  });
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+
+  await page.reload();
+  await page.getByText(/Demo Bank · /).waitFor();
+  await page.getByRole('button', { name: '挂失' }).click();
+  await page
+    .getByRole('group', { name: /确定挂失这张社保卡/ })
+    .getByRole('button', { name: '确认' })
+    .click();
+  await page.getByText('已挂失，卡片已冻结。').waitFor();
+  await page.getByText('已挂失冻结').waitFor();
+  await page.getByRole('heading', { name: '办理记录' }).waitFor();
+  await e2e().screenshot(page, 'person-cards');
+  const cards = await e2e().db.query<{ status: string }>(
+    'select c.status from cards c join persons p on p.id = c.person_id where p.id_number = $1',
+    [citizen.idNumber],
+  );
+  assert.deepEqual(
+    cards.rows.map((r) => r.status),
+    ['frozen'],
+  );
+
+  // The inbox: unread messages (identity verified, card issued…) are marked and can be marked read.
+  const unreadBefore = await e2e().db.query<{ n: number }>(
+    `select count(*)::int8 as n from notifications n join persons p on p.id = n.person_id
+      where p.id_number = $1 and n.read_at is null`,
+    [citizen.idNumber],
+  );
+  assert.ok(unreadBefore.rows[0]!.n > 0);
+  await goTo(page, /消息（\d+）/);
+  await page.getByRole('heading', { name: /Identity verified/ }).waitFor();
+  await e2e().screenshot(page, 'person-inbox');
+  const markButtons = page.getByRole('button', { name: '标为已读' });
+  const count = await markButtons.count();
+  assert.equal(count, unreadBefore.rows[0]!.n);
+  await markButtons.first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('li.unread').length === n - 1, count);
+  await page.getByRole('link', { name: count - 1 ? `消息（${count - 1}）` : '消息' }).waitFor();
+  const unreadAfter = await e2e().db.query<{ n: number }>(
+    `select count(*)::int8 as n from notifications n join persons p on p.id = n.person_id
+      where p.id_number = $1 and n.read_at is null`,
+    [citizen.idNumber],
+  );
+  assert.equal(unreadAfter.rows[0]!.n, count - 1);
+  await ctx.close();
+});
+
+test('the app switches to English, and the e-card can be suspended and resumed', async () => {
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  await signIn(page, DEMO_ACCOUNTS.relative.login, DEMO_ACCOUNTS.relative.password);
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('navigation').getByRole('link', { name: 'E-card' }).click();
+  await page.getByRole('heading', { name: 'Medical insurance e-card' }).waitFor();
+  await page.getByRole('button', { name: 'Suspend' }).click();
+  await page
+    .getByRole('group', { name: /Suspend the e-card/ })
+    .getByRole('button', { name: 'Confirm' })
+    .click();
+  await page.getByText('E-card suspended.').waitFor();
+  const asRelative = await apiAs(DEMO_ACCOUNTS.relative.login, DEMO_ACCOUNTS.relative.password);
+  assert.equal((await asRelative('GET', '/v1/me/ecard')).body.status, 'suspended');
+  await page.getByRole('navigation').getByRole('link', { name: 'QR code' }).click();
+  await page.getByRole('alert').getByText('The e-card is not active').waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'E-card' }).click();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByText('E-card resumed.').waitFor();
+  assert.equal((await asRelative('GET', '/v1/me/ecard')).body.status, 'active');
+  await ctx.close();
+});
