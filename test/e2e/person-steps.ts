@@ -81,11 +81,16 @@ export async function registerAndVerify(page: Page, citizen: Citizen, phone: str
 }
 
 /** Applies for the e-card through the authorisation screen, then activates it with consent. */
-export async function applyAndActivateEcard(page: Page, channel = 'wechat'): Promise<void> {
+export async function applyAndActivateEcard(
+  page: Page,
+  channel = 'wechat',
+  onAuthorisation?: () => Promise<unknown>,
+): Promise<void> {
   await goTo(page, '电子凭证');
   await page.getByLabel('申领渠道').selectOption(channel);
   await page.getByRole('region', { name: '授权说明' }).waitFor();
   await page.getByLabel(/我已阅读并同意以上授权/).check();
+  await onAuthorisation?.();
   await page.getByRole('button', { name: '申领', exact: true }).click();
   await page.getByRole('heading', { name: '激活电子凭证' }).waitFor();
   await page.getByLabel('我同意激活医保电子凭证').check();

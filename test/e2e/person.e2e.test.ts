@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
-import { DEMO_ACCOUNTS, fieldError, useE2E } from './support.ts';
+import { ADMIN_PASSWORD, DEMO_ACCOUNTS, fieldError, useE2E } from './support.ts';
 import {
   applyAndActivateEcard,
   bindRelatives,
@@ -69,7 +69,14 @@ test('a new person registers, is verified, gets the e-card, opens payment, binds
   assert.equal(person.rows[0]?.identity_status, 'verified');
   const personId = person.rows[0]!.id;
 
-  await applyAndActivateEcard(page, 'wechat');
+  await applyAndActivateEcard(page, 'wechat', async () => {
+    // What is shared with whom is on screen before the person agrees.
+    await page
+      .getByRole('region', { name: '授权说明' })
+      .getByText(/共享给所选渠道（微信）/)
+      .waitFor();
+    await e2e().screenshot(page, 'person-ecard-authorise');
+  });
   // The PINs differ: shown under the second PIN field, and nothing is opened.
   await openPayment(page, '246810', '246811');
   assert.match(await fieldError(page, '再次输入支付密码'), /两次输入的支付密码不一致/);
@@ -80,6 +87,21 @@ test('a new person registers, is verified, gets the e-card, opens payment, binds
     [personId],
   );
   assert.deepEqual(ecard.rows[0], { status: 'active', payment_open: true, applied_channel: 'wechat' });
+  // One more channel, through the same authorisation.
+  await page.getByText('授权新渠道').click();
+  await page.getByLabel('申领渠道').selectOption('alipay');
+  await page.getByLabel(/我已阅读并同意以上授权/).check();
+  await page.getByRole('button', { name: '授权', exact: true }).click();
+  await page.getByText('已授权新渠道。').waitFor();
+  await page.getByRole('listitem').filter({ hasText: '支付宝' }).waitFor();
+  const channels = await db.query<{ channel: string }>(
+    `select channel from ecard_channels where ecard_id = (select id from ecards where person_id = $1) order by channel`,
+    [personId],
+  );
+  assert.deepEqual(
+    channels.rows.map((r) => r.channel),
+    ['alipay', 'wechat'],
+  );
 
   // Two rows at once: the demo relative binds, the second row's ID number is refused next to its field.
   const summary = await bindRelatives(page, [
@@ -162,6 +184,26 @@ test('a new person registers, is verified, gets the e-card, opens payment, binds
 
 test('the demo person reads a settlement with its breakdown, the account movement, and shows a relative’s code', async () => {
   const { baseUrl, terminalCredential } = e2e();
+  const demo = syntheticCitizen(0);
+  const month = new Date().toISOString().slice(0, 7);
+  const year = new Date().getUTCFullYear();
+  // The employer pays this month's premiums; the administrator sends this year's personal rights records.
+  const asEmployer = await apiAs(DEMO_ACCOUNTS.employer.login, DEMO_ACCOUNTS.employer.password);
+  const run = await asEmployer('POST', `/v1/employer/contributions/${month}`, {
+    declarations: [{ idNumber: demo.idNumber, declaredBase: 800_000 }],
+    paid: true,
+  });
+  assert.ok(run.status === 200 || run.status === 201, JSON.stringify(run.body));
+  const line = run.body.run.lines[0];
+  const asAdmin = await apiAs('admin', ADMIN_PASSWORD);
+  let job = await asAdmin('POST', '/v1/admin/statement-jobs', { regionCode: 'demo', year });
+  assert.ok(job.status < 300, JSON.stringify(job.body));
+  for (let i = 0; job.body.status !== 'done' && i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = await asAdmin('GET', `/v1/admin/statement-jobs/${job.body.id}`);
+  }
+  assert.equal(job.body.status, 'done');
+
   // A settlement at the demo pharmacy, made through the API as the till would.
   const asPerson = await apiAs(DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
   const qr = await asPerson('GET', '/v1/me/ecard/qr');
@@ -225,6 +267,24 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   const movements = page.getByRole('region', { name: '个人账户' });
   await movements.getByText('医疗结算').first().waitFor();
   await movements.getByText(formatFen(-totals.accountPaid)).first().waitFor();
+  const contributions = page.getByRole('region', { name: '缴费记录' });
+  const monthRow = contributions.getByRole('row').filter({ hasText: month });
+  await monthRow.waitFor();
+  const cells = await monthRow.getByRole('cell').allInnerTexts();
+  assert.deepEqual(cells, [
+    month,
+    formatFen(line.base),
+    formatFen(line.employerPremium),
+    formatFen(line.employeePremium),
+    formatFen(line.toIndividualAccount),
+    '已缴',
+  ]);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: `下载 ${year} 年 PDF` }).click();
+  const pdf = await download;
+  assert.equal(pdf.suggestedFilename(), `yibao-statement-${year}.pdf`);
+  const { readFile } = await import('node:fs/promises');
+  assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
   await e2e().screenshot(page, 'person-records');
 
   // The relative confirmed card display in the seed: their code shows, decodes and scans as theirs.
@@ -284,7 +344,7 @@ test('physical card: apply, cancel, apply again, issued at the county centre, re
   await page.getByLabel('办理方式').selectOption('service_point');
   await page.getByRole('button', { name: '提交申请' }).click();
   await page.getByText('申请已提交。').waitFor();
-  await page.getByText('制卡中').waitFor();
+  await page.getByText('制卡中', { exact: true }).waitFor();
   await page.getByText(/预计 \d{4}-\d{2}-\d{2} 可领取/).waitFor();
   await page.getByRole('button', { name: '撤销申请' }).click();
   await page
@@ -322,7 +382,7 @@ test('physical card: apply, cancel, apply again, issued at the county centre, re
     .getByRole('button', { name: '确认' })
     .click();
   await page.getByText('已挂失，卡片已冻结。').waitFor();
-  await page.getByText('已挂失冻结').waitFor();
+  await page.getByText('已挂失冻结', { exact: true }).waitFor();
   await page.getByRole('heading', { name: '办理记录' }).waitFor();
   await e2e().screenshot(page, 'person-cards');
   const cards = await e2e().db.query<{ status: string }>(

@@ -49,7 +49,8 @@ export function AccountRecords() {
                         <Money fen={m.amount} />
                       </div>
                       <small className="muted">
-                        {formatTime(m.at)} · {m.memo}
+                        {formatTime(m.at)}
+                        {m.memo && ` · ${m.memo}`}
                       </small>
                     </li>
                   ))}

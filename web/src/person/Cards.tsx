@@ -6,6 +6,11 @@ import { ConfirmButton } from './Confirm.tsx';
 import { CardApplyForm } from './CardApplyForm.tsx';
 import type { CardApplication, Me, MyCards, PhysicalCard } from './types.ts';
 
+/** Where the status words of each history subject are translated. */
+const STATUS_KEYS = { application: 'applicationStatus', card: 'cardStatus', ecard: 'ecardStatus' } as const;
+/** A person holding one of these applies for no new card (a lost card is replaced at the counter). */
+const LIVE_CARD: readonly PhysicalCard['status'][] = ['issued', 'active', 'frozen'];
+
 /** The physical social security card: apply, follow the application and its history, report loss, cancel. */
 export function Cards({ me }: { me: Loaded<Me> }) {
   const { t } = useTranslation('person');
@@ -62,28 +67,30 @@ export function Cards({ me }: { me: Loaded<Me> }) {
                 </ul>
               )}
             </section>
-            {!c.applications.some((a) => a.status === 'pending' || a.status === 'ready') && (
-              <LoadState loaded={me}>
-                {(m) => (
-                  <CardApplyForm
-                    regionCode={m.person?.regionCode ?? m.regionCode ?? 'demo'}
-                    onDone={() => {
-                      setNotice(t('cards.applied'));
-                      cards.reload();
-                    }}
-                  />
-                )}
-              </LoadState>
-            )}
+            {!c.applications.some((a) => a.status === 'pending' || a.status === 'ready') &&
+              !c.cards.some((card) => LIVE_CARD.includes(card.status)) && (
+                <LoadState loaded={me}>
+                  {(m) => (
+                    <CardApplyForm
+                      regionCode={m.person?.regionCode ?? m.regionCode ?? 'demo'}
+                      onDone={() => {
+                        setNotice(t('cards.applied'));
+                        cards.reload();
+                      }}
+                    />
+                  )}
+                </LoadState>
+              )}
             {c.history.length > 0 && (
               <section aria-labelledby="history-title" className="section">
                 <h3 id="history-title">{t('cards.history')}</h3>
                 <ol className="plain history">
                   {c.history.map((h, i) => (
                     <li key={i}>
-                      <span className="muted">{formatTime(h.at)}</span> {h.event}
-                      {h.toStatus && ` → ${h.toStatus}`}
-                      {h.detail && <span className="muted"> · {h.detail}</span>}
+                      <span className="muted">{formatTime(h.at)}</span>{' '}
+                      {t(`cardEvent.${h.event}`, { defaultValue: h.event })}
+                      {h.toStatus &&
+                        ` → ${t(`${STATUS_KEYS[h.subject]}.${h.toStatus}`, { defaultValue: h.toStatus })}`}
                     </li>
                   ))}
                 </ol>
