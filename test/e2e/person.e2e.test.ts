@@ -298,12 +298,43 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   await ctx.close();
 });
 
+test('the QR code refreshes itself a few seconds before it expires', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  await signIn(page, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  // The page's clock is ours to move: 50 seconds pass in an instant.
+  await page.clock.install();
+  await page.goto('/app/qr');
+  await qrImage(page).waitFor();
+  await qrPainted(page);
+  const first = decodeQr(await qrImage(page).screenshot());
+  const issuedAt = await qrImage(page).getAttribute('data-issued-at');
+  assert.ok((await countdownSeconds(page)) >= 58);
+  await page.clock.fastForward(50_000);
+  await page.waitForFunction(() =>
+    /^(9|10|11) /.test(document.querySelector('[role=timer]')?.textContent ?? ''),
+  );
+  assert.equal(await qrImage(page).getAttribute('data-issued-at'), issuedAt, 'no refresh yet at 10 s left');
+  await page.clock.fastForward(6_000);
+  await page.waitForFunction(
+    (was) => document.querySelector('img.qr-image')?.getAttribute('data-issued-at') !== was,
+    issuedAt,
+  );
+  await qrPainted(page);
+  const second = decodeQr(await qrImage(page).screenshot());
+  assert.notEqual(second, first);
+  assert.ok((await countdownSeconds(page)) >= 58);
+  assert.equal((await scanAtTerminal(baseUrl, terminalCredential, second)).status, 200);
+  await ctx.close();
+});
+
 test('refusals show next to their fields: a bad ID number at registration, a name that differs at verification', async () => {
   const ctx = await e2e().newContext({ mobile: true });
   const page = await ctx.newPage();
   const citizen = syntheticCitizen(151);
   await submitRegistration(page, { ...citizen, idNumber: '110101199001011235' }, phoneOf(151));
-  assert.match(await fieldError(page, '身份证号'), /身份证号无效/);
+  assert.match(await fieldError(page, '身份证号'), /身份证号无效：校验码不符/);
   await e2e().screenshot(page, 'person-register');
   await page.getByLabel('身份证号').fill(citizen.idNumber);
   await page.getByRole('button', { name: '注册并登录' }).click();

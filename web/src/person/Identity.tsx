@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../shared/api.ts';
 import { Field, Form, LoadState, Notice, SubmitButton, useSubmit, type Loaded } from '../shared/ui.tsx';
-import { call } from './client.ts';
+import { call, withIdProblem } from './client.ts';
 import type { IdentityResult, Me } from './types.ts';
 
 const FIELDS = ['photo', 'name', 'idNumber'] as const;
@@ -76,6 +76,8 @@ function IdentityForm({
       await call('/v1/me/identity/photo', { body: photo });
       const res = await call<IdentityResult>('/v1/me/identity', {
         body: { name, idNumber: idNumber.trim() },
+      }).catch((err: unknown) => {
+        throw withIdProblem(err);
       });
       onDone();
       return res;

@@ -35,12 +35,14 @@ export function Inbox({ onChange }: { onChange: () => void }) {
                     {!n.read && <span className="badge warn">{t('inbox.unread')}</span>} {n.title}
                   </h3>
                   <p>{n.body}</p>
-                  <small className="muted">{formatTime(n.createdAt)}</small>
-                  {!n.read && (
-                    <button type="button" className="link" onClick={() => void markRead(n.id)}>
-                      {t('inbox.markRead')}
-                    </button>
-                  )}
+                  <div className="spread">
+                    <small className="muted">{formatTime(n.createdAt)}</small>
+                    {!n.read && (
+                      <button type="button" onClick={() => void markRead(n.id)}>
+                        {t('inbox.markRead')}
+                      </button>
+                    )}
+                  </div>
                 </li>
               ))}
             </ul>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
+import { withIdProblem } from './client.ts';
 
 const FIELDS = ['phone', 'password', 'name', 'idNumber', 'regionCode', 'insuranceType'] as const;
 
@@ -20,7 +21,11 @@ export function Register({ onSignedIn }: { onSignedIn: (token: string) => void }
     setForm((f) => ({ ...f, [k]: e.target.value }));
   const submission = useSubmit(
     async () => {
-      await api('person', '/v1/auth/register', { body: { ...form, idNumber: form.idNumber.trim() } });
+      await api('person', '/v1/auth/register', { body: { ...form, idNumber: form.idNumber.trim() } }).catch(
+        (err: unknown) => {
+          throw withIdProblem(err);
+        },
+      );
       const res = await api<{ token: string }>('person', '/v1/auth/login', {
         body: { login: form.phone, password: form.password },
       });
