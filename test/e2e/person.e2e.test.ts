@@ -350,7 +350,7 @@ test('refusals show next to their fields: a bad ID number at registration, a nam
   await ctx.close();
 });
 
-test('a person outside the registry waits for staff review', async () => {
+test('a person outside the registry waits for staff review; a name the registry does not know is rejected', async () => {
   const ctx = await e2e().newContext({ mobile: true });
   const page = await ctx.newPage();
   const stranger = syntheticCitizen(700); // the registry holds only the first 200
@@ -362,6 +362,62 @@ test('a person outside the registry waits for staff review', async () => {
     [stranger.idNumber],
   );
   assert.equal(rows[0]?.identity_status, 'pending_review');
+  await ctx.close();
+
+  const other = await e2e().newContext({ mobile: true });
+  const page2 = await other.newPage();
+  const citizen = syntheticCitizen(153);
+  await register(page2, { ...citizen, name: `${citizen.name}乙` }, phoneOf(153));
+  await submitIdentity(page2);
+  await page2
+    .getByRole('alert')
+    .getByText(/认证未通过：The name does not match the population registry/)
+    .waitFor();
+  // The form stays, to try again.
+  await page2.getByRole('button', { name: '提交认证' }).waitFor();
+  const rejected = await e2e().db.query<{ identity_status: string }>(
+    'select identity_status from persons where id_number = $1',
+    [citizen.idNumber],
+  );
+  assert.equal(rejected.rows[0]?.identity_status, 'rejected');
+  await other.close();
+});
+
+test('family permissions change and a relative is unbound after confirming', async () => {
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  const citizen = syntheticCitizen(154);
+  const relative = syntheticCitizen(1);
+  await registerAndVerify(page, citizen, phoneOf(154));
+  await bindRelatives(page, [{ idNumber: relative.idNumber, name: relative.name, kinship: 'sibling' }]);
+  const item = page.getByRole('listitem', { name: new RegExp(relative.name) });
+  const binding = async () =>
+    (
+      await e2e().db.query<{ mutual_aid: boolean; card_display: string; status: string }>(
+        `select b.mutual_aid, b.card_display, b.status from family_bindings b join persons p on p.id = b.binder_person_id
+          where p.id_number = $1`,
+        [citizen.idNumber],
+      )
+    ).rows;
+  assert.deepEqual(await binding(), [{ mutual_aid: true, card_display: 'off', status: 'active' }]);
+
+  await item.getByLabel('家庭共济').uncheck();
+  await page.getByText('已更新。').waitFor();
+  await item.getByLabel('代为出示医保码').check();
+  await item.getByText('出示权限：待对方确认').waitFor();
+  assert.deepEqual(await binding(), [{ mutual_aid: false, card_display: 'pending', status: 'active' }]);
+
+  await item.getByRole('button', { name: '解除绑定' }).click();
+  const ask = page.getByRole('group', { name: `确定解除与 ${relative.name} 的绑定？` });
+  await ask.getByRole('button', { name: '取消' }).click(); // changing one's mind keeps the binding
+  await item.getByRole('button', { name: '解除绑定' }).click();
+  await ask.getByRole('button', { name: '确认' }).click();
+  await page.getByText('已解除绑定。').waitFor();
+  await page.getByText('还没有绑定亲属。').waitFor();
+  assert.deepEqual(
+    (await binding()).map((r) => r.status),
+    ['unbound'],
+  );
   await ctx.close();
 });
 

@@ -26,7 +26,8 @@ export function Family() {
               <ul className="plain list">
                 {f.relatives.map((b) => (
                   <RelativeItem
-                    key={b.id}
+                    // A fresh item once the server's answer is back, so the boxes show what it holds.
+                    key={`${b.id}-${b.mutualAid}-${b.cardDisplay}`}
                     binding={b}
                     onChanged={(text) => {
                       setNotice(text);
@@ -49,6 +50,8 @@ function RelativeItem({ binding: b, onChanged }: { binding: Binding; onChanged: 
   const { t } = useTranslation('person');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // What the person just ticked shows at once; a refusal puts the boxes back.
+  const [ticked, setTicked] = useState<{ mutualAid?: boolean; cardDisplay?: boolean }>({});
   const run = async (action: () => Promise<unknown>, text: string) => {
     setBusy(true);
     setError(null);
@@ -57,12 +60,15 @@ function RelativeItem({ binding: b, onChanged }: { binding: Binding; onChanged: 
       onChanged(text);
     } catch (err) {
       setError(err);
+      setTicked({});
     } finally {
       setBusy(false);
     }
   };
-  const setPermission = (body: { mutualAid?: boolean; cardDisplay?: boolean }) =>
-    run(() => call(`/v1/me/family/${b.id}`, { method: 'PATCH', body }), t('family.updated'));
+  const setPermission = (body: { mutualAid?: boolean; cardDisplay?: boolean }) => {
+    setTicked((prev) => ({ ...prev, ...body }));
+    return run(() => call(`/v1/me/family/${b.id}`, { method: 'PATCH', body }), t('family.updated'));
+  };
   const name = `${b.relativeName}（${t(`kinship.${b.kinship}`)}）`;
   return (
     <li className="relative" aria-label={name}>
@@ -71,13 +77,13 @@ function RelativeItem({ binding: b, onChanged }: { binding: Binding; onChanged: 
       <ErrorBanner error={error} />
       <Checkbox
         label={t('family.mutualAidLabel')}
-        checked={b.mutualAid}
+        checked={ticked.mutualAid ?? b.mutualAid}
         disabled={busy}
         onChange={(e) => void setPermission({ mutualAid: e.target.checked })}
       />
       <Checkbox
         label={t('family.displayLabel')}
-        checked={b.cardDisplay !== 'off' && b.cardDisplay !== 'declined'}
+        checked={ticked.cardDisplay ?? (b.cardDisplay !== 'off' && b.cardDisplay !== 'declined')}
         disabled={busy}
         onChange={(e) => void setPermission({ cardDisplay: e.target.checked })}
       />
