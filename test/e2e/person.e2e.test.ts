@@ -69,6 +69,10 @@ test('a new person registers, is verified, gets the e-card, opens payment, binds
   assert.equal(person.rows[0]?.identity_status, 'verified');
   const personId = person.rows[0]!.id;
 
+  // Without ticking the authorisation nothing is applied for; the refusal shows under the box.
+  await goTo(page, '电子凭证');
+  await page.getByRole('button', { name: '申领', exact: true }).click();
+  assert.match(await fieldError(page, /我已阅读并同意以上授权/), /请勾选同意授权/);
   await applyAndActivateEcard(page, 'wechat', async () => {
     // What is shared with whom is on screen before the person agrees.
     await page

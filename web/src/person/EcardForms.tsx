@@ -1,17 +1,44 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import { Checkbox, Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { call } from './client.ts';
 import { ECARD_CHANNELS, type Ecard, type EcardChannel } from './types.ts';
 
-/** The field a consent checkbox error belongs to: the API names `authorise` / `consent`. */
-function ConsentError({ text }: { text?: string }) {
-  if (!text) return null;
+/**
+ * A consent checkbox (the API names `authorise` / `consent`) with its refusal beneath it, tied to it the way
+ * `Field` ties an error to an input.
+ */
+function Consent({
+  label,
+  name,
+  checked,
+  onChange,
+  error,
+}: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error?: string;
+}) {
+  const id = useId();
   return (
-    <small className="field-error" role="alert">
-      {text}
-    </small>
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <Checkbox
+        label={label}
+        name={name}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </small>
+      )}
+    </div>
   );
 }
 
@@ -57,14 +84,13 @@ export function ApplyForm({ onDone }: { onDone: () => void }) {
           error={submission.fieldError('channel')}
         />
         <Authorisation channel={channel} />
-        <Checkbox
+        <Consent
           label={t('ecard.authorise')}
           name="authorise"
           checked={authorise}
-          onChange={(e) => setAuthorise(e.target.checked)}
-          aria-invalid={submission.fieldError('authorise') ? true : undefined}
+          onChange={setAuthorise}
+          error={submission.fieldError('authorise')}
         />
-        <ConsentError text={submission.fieldError('authorise')} />
         <SubmitButton busy={submission.busy}>{t('ecard.apply')}</SubmitButton>
       </Form>
     </>
@@ -84,13 +110,13 @@ export function ActivateForm({ channel, onDone }: { channel: EcardChannel; onDon
       <h3>{t('ecard.activateTitle')}</h3>
       <p>{t('ecard.activateIntro')}</p>
       <Form submission={submission}>
-        <Checkbox
+        <Consent
           label={t('ecard.consentActivate')}
           name="consent"
           checked={consent}
-          onChange={(e) => setConsent(e.target.checked)}
+          onChange={setConsent}
+          error={submission.fieldError('consent')}
         />
-        <ConsentError text={submission.fieldError('consent')} />
         <SubmitButton busy={submission.busy}>{t('ecard.activate')}</SubmitButton>
       </Form>
     </>
@@ -139,13 +165,13 @@ export function PaymentForm({ onDone }: { onDone: () => void }) {
           error={submission.fieldError('pinConfirm')}
           required
         />
-        <Checkbox
+        <Consent
           label={t('ecard.consentPayment')}
           name="consent"
           checked={consent}
-          onChange={(e) => setConsent(e.target.checked)}
+          onChange={setConsent}
+          error={submission.fieldError('consent')}
         />
-        <ConsentError text={submission.fieldError('consent')} />
         <SubmitButton busy={submission.busy}>{t('ecard.openPayment')}</SubmitButton>
       </Form>
     </>
@@ -179,13 +205,13 @@ export function AddChannelForm({ ecard, onDone }: { ecard: Ecard; onDone: () => 
           error={submission.fieldError('channel')}
         />
         <Authorisation channel={chosen} />
-        <Checkbox
+        <Consent
           label={t('ecard.authorise')}
           name="authorise"
           checked={authorise}
-          onChange={(e) => setAuthorise(e.target.checked)}
+          onChange={setAuthorise}
+          error={submission.fieldError('authorise')}
         />
-        <ConsentError text={submission.fieldError('authorise')} />
         <SubmitButton busy={submission.busy}>{t('ecard.addChannelSubmit')}</SubmitButton>
       </Form>
     </details>
