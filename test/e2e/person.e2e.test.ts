@@ -531,5 +531,16 @@ test('the app switches to English, and the e-card can be suspended and resumed',
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('E-card resumed.').waitFor();
   assert.equal((await asRelative('GET', '/v1/me/ecard')).body.status, 'active');
+  // Signing out ends the session on the server, not only on the phone.
+  const token = await page.evaluate(() => sessionStorage.getItem('yibao.person.token'));
+  assert.ok(token);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  const me = await e2e().app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(me.statusCode, 401);
   await ctx.close();
 });

@@ -46,7 +46,13 @@ export default function PersonApp() {
         )}
       </Shell>
     );
-  return <SignedIn onSignOut={() => setToken(null)} />;
+  const signOut = () => {
+    // End the session on the server too; the screen returns to the login either way.
+    void call('/v1/auth/logout', { method: 'POST' })
+      .catch(() => undefined)
+      .finally(() => setToken(null));
+  };
+  return <SignedIn onSignOut={signOut} />;
 }
 
 function SignedIn({ onSignOut }: { onSignOut: () => void }) {
