@@ -21,6 +21,9 @@ export function idPhotoPng(): Buffer {
 /** A mobile number of its own for the n-th synthetic citizen, so registrations never collide. */
 export const phoneOf = (n: number): string => `139${String(n).padStart(8, '0')}`;
 
+/** A mobile number made from the citizen's ID number (year digit, birthday, sequence), when n is not at hand. */
+export const phoneFor = (citizen: Citizen): string => `137${citizen.idNumber.slice(9, 17)}`;
+
 export async function signIn(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/app');
   await page.getByLabel('账号（手机号或用户名）').fill(login);
@@ -38,7 +41,7 @@ export async function goTo(page: Page, navLabel: string | RegExp): Promise<void>
 export async function submitRegistration(
   page: Page,
   citizen: Citizen,
-  phone: string,
+  phone = phoneFor(citizen),
   password = 'person-pass-1',
 ): Promise<void> {
   await page.goto('/app');
@@ -52,7 +55,7 @@ export async function submitRegistration(
 }
 
 /** Registers `citizen` from the login screen; the app signs them in. */
-export async function register(page: Page, citizen: Citizen, phone: string): Promise<void> {
+export async function register(page: Page, citizen: Citizen, phone = phoneFor(citizen)): Promise<void> {
   await submitRegistration(page, citizen, phone);
   await page.getByRole('button', { name: '退出登录' }).waitFor();
 }
@@ -75,7 +78,12 @@ export async function verifyIdentity(page: Page): Promise<void> {
   await page.getByText('您的身份已认证，可以申领医保电子凭证。').waitFor();
 }
 
-export async function registerAndVerify(page: Page, citizen: Citizen, phone: string): Promise<void> {
+/** Registers `citizen` (a registry citizen: `syntheticCitizen(n)` with n < 200) and verifies them. */
+export async function registerAndVerify(
+  page: Page,
+  citizen: Citizen,
+  phone = phoneFor(citizen),
+): Promise<void> {
   await register(page, citizen, phone);
   await verifyIdentity(page);
 }
@@ -205,3 +213,14 @@ export async function qrPainted(page: Page): Promise<void> {
 }
 
 export type { Page };
+
+/**
+ * The whole way from nothing to a payable QR code: register, verify, apply for and activate the e-card,
+ * open payment with `pin`, and open the QR screen.
+ */
+export async function becomePayingPerson(page: Page, citizen: Citizen, pin: string): Promise<void> {
+  await registerAndVerify(page, citizen);
+  await applyAndActivateEcard(page);
+  await openPayment(page, pin);
+  await openQrScreen(page);
+}

@@ -93,7 +93,8 @@ export function QrScreen() {
             className="qr-image"
             src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(shown.qr.svg)}`}
             alt={t('qr.alt', { name: shown.qr.holder.maskedName })}
-            data-issued-at={shown.qr.issuedAt}
+            // Which fetch this code came from (codes issued within one second share `issuedAt`).
+            data-generation={shown.generation}
           />
           <figcaption>
             <strong className="qr-holder">{t('qr.holder', { name: shown.qr.holder.maskedName })}</strong>
