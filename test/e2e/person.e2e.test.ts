@@ -244,6 +244,36 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   });
   assert.equal(settled.statusCode, 201, settled.body);
   const totals = settled.json().result.totals;
+  // The relative's bill, larger than their own account: family mutual aid pays the rest from the demo person's.
+  const { rows: rel } = await e2e().db.query<{ id: string }>('select id from persons where id_number = $1', [
+    syntheticCitizen(1).idNumber,
+  ]);
+  const relQr = await asPerson('GET', `/v1/me/ecard/qr?for=${rel[0]!.id}`);
+  assert.equal(relQr.status, 200, JSON.stringify(relQr.body));
+  const forRelative = await e2e().app.inject({
+    method: 'POST',
+    url: '/v1/terminal/settlements',
+    headers: { authorization: `Bearer ${terminalCredential}`, 'idempotency-key': randomUUID() },
+    payload: {
+      qr: relQr.body.token,
+      bill: {
+        setting: 'outpatient',
+        items: [
+          {
+            code: 'B2',
+            name: '布洛芬',
+            quantity: 4,
+            unitPrice: 2500,
+            catalogue: 'in',
+            serviceType: 'outpatient',
+          },
+        ],
+      },
+    },
+  });
+  assert.equal(forRelative.statusCode, 201, forRelative.body);
+  const aid = forRelative.json().result.totals.relativeAccountPaid;
+  assert.ok(aid > 0, forRelative.body);
   const account = await asPerson('GET', '/v1/me/account');
 
   const ctx = await e2e().newContext({ mobile: true });
@@ -272,6 +302,8 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   const movements = page.getByRole('region', { name: '个人账户' });
   await movements.getByText('医疗结算').first().waitFor();
   await movements.getByText(formatFen(-totals.accountPaid)).first().waitFor();
+  const aidMovement = movements.getByRole('listitem').filter({ hasText: '为亲属支付（家庭共济）' });
+  await aidMovement.getByText(formatFen(-aid)).waitFor();
   const contributions = page.getByRole('region', { name: '缴费记录' });
   const monthRow = contributions.getByRole('row').filter({ hasText: month });
   await monthRow.waitFor();
