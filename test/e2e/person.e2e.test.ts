@@ -305,17 +305,17 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   const aidMovement = movements.getByRole('listitem').filter({ hasText: '为亲属支付（家庭共济）' });
   await aidMovement.getByText(formatFen(-aid)).waitFor();
   const contributions = page.getByRole('region', { name: '缴费记录' });
-  const monthRow = contributions.getByRole('row').filter({ hasText: month });
-  await monthRow.waitFor();
-  const cells = await monthRow.getByRole('cell').allInnerTexts();
-  assert.deepEqual(cells, [
-    month,
-    formatFen(line.base),
-    formatFen(line.employerPremium),
-    formatFen(line.employeePremium),
-    formatFen(line.toIndividualAccount),
-    '已缴',
-  ]);
+  const monthItem = contributions.getByRole('listitem', { name: month });
+  await monthItem.getByText('已缴').waitFor();
+  const paid = (label: string) =>
+    monthItem
+      .locator('.spread', { has: page.getByText(label, { exact: true }) })
+      .locator('dd')
+      .innerText();
+  assert.equal(await paid('缴费基数'), formatFen(line.base));
+  assert.equal(await paid('单位缴纳'), formatFen(line.employerPremium));
+  assert.equal(await paid('个人缴纳'), formatFen(line.employeePremium));
+  assert.equal(await paid('划入个人账户'), formatFen(line.toIndividualAccount));
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: `下载 ${year} 年 PDF` }).click();
   const pdf = await download;

@@ -31,40 +31,35 @@ function Contributions() {
           m.months.length === 0 ? (
             <p className="muted">{t('records.noContributions')}</p>
           ) : (
-            <div className="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('records.month')}</th>
-                    <th className="num">{t('records.base')}</th>
-                    <th className="num">{t('records.employerPart')}</th>
-                    <th className="num">{t('records.ownPart')}</th>
-                    <th className="num">{t('records.credited')}</th>
-                    <th>{t('records.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {m.months.map((c) => (
-                    <tr key={`${c.month}-${c.payer}`}>
-                      <td>{c.month}</td>
-                      <td className="num">
-                        <Money fen={c.base} />
-                      </td>
-                      <td className="num">
-                        <Money fen={c.employerPremium} />
-                      </td>
-                      <td className="num">
-                        <Money fen={c.ownPremium} />
-                      </td>
-                      <td className="num">
-                        <Money fen={c.credited} />
-                      </td>
-                      <td>{t(`records.contributionStatus.${c.status}`)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ul className="plain list">
+              {m.months.map((c) => (
+                <li key={`${c.month}-${c.payer}`} aria-label={c.month}>
+                  <div className="spread">
+                    <strong>{c.month}</strong>
+                    <span className={`badge${c.status === 'due' ? ' warn' : ''}`}>
+                      {t(`records.contributionStatus.${c.status}`)}
+                    </span>
+                  </div>
+                  <dl className="facts breakdown">
+                    {(
+                      [
+                        ['base', c.base],
+                        ['employerPart', c.employerPremium],
+                        ['ownPart', c.ownPremium],
+                        ['credited', c.credited],
+                      ] as const
+                    ).map(([label, fen]) => (
+                      <div key={label} className="spread">
+                        <dt>{t(`records.${label}`)}</dt>
+                        <dd>
+                          <Money fen={fen} />
+                        </dd>
+                      </div>
+                    ))}
+                  </dl>
+                </li>
+              ))}
+            </ul>
           )
         }
       </LoadState>
