@@ -568,6 +568,14 @@ test('the app switches to English, and the e-card can be suspended and resumed',
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('E-card resumed.').waitFor();
   assert.equal((await asRelative('GET', '/v1/me/ecard')).body.status, 'active');
+  await page.getByRole('navigation').getByRole('link', { name: 'QR code' }).click();
+  await page.getByRole('img', { name: /^Medical insurance e-card QR code of / }).waitFor();
+  await page
+    .getByRole('timer')
+    .getByText(/^Refreshes in \d+ s$/)
+    .waitFor();
+  await qrPainted(page);
+  await e2e().screenshot(page, 'person-qr-en');
   // Signing out ends the session on the server, not only on the phone.
   const token = await page.evaluate(() => sessionStorage.getItem('yibao.person.token'));
   assert.ok(token);
