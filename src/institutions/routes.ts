@@ -15,6 +15,7 @@ import {
   revokeTerminal,
   updateInstitution,
 } from './store.ts';
+import { priceListRoutes } from './price-list-routes.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const InstitutionView = Type.Object({
@@ -63,6 +64,8 @@ function institutionStaff(req: FastifyRequest) {
 }
 
 export async function institutionRoutes(app: App): Promise<void> {
+  await priceListRoutes(app);
+
   app.post(
     '/v1/admin/institutions',
     {
