@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, fieldError, useE2E } from './support.ts';
 import {
   addItems,
@@ -95,7 +96,8 @@ test('a line is refunded after a confirmation, the settlement shows it, and the 
   await signInTerminal(page, terminalCredential);
   const token = await personToken(baseUrl, person.login, person.password);
   // This time the code's text is typed, as a hand scanner does.
-  await scanText(page, (await qrImageFor(baseUrl, token)).text);
+  const qr = await qrImageFor(baseUrl, token);
+  await scanText(page, qr.text);
   const id = await settleBill(page, [{ name: '布洛芬' }, { name: '二甲双胍', quantity: 2 }]);
   const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
     token: terminalCredential,
@@ -133,6 +135,18 @@ test('a line is refunded after a confirmation, the settlement shows it, and the 
   assert.equal(reconAfter.refunds.count, reconBefore.refunds.count + 1);
   assert.equal(await figureText(page, 'owedByAgency'), formatFen(reconAfter.owedByAgency));
   await e2e().screenshot(page, 'terminal-reconciliation');
+
+  // The same code pasted again as an image (Ctrl+V of a screenshot) is read, and refused as already used.
+  await page.getByRole('link', { name: '收银' }).click();
+  await page.getByRole('heading', { name: '识别参保人' }).waitFor();
+  await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+  }, readFileSync(qr.pngPath).toString('base64'));
+  await page.getByRole('alert').filter({ hasText: '此医保码已使用过' }).waitFor();
+  assert.equal(await page.getByLabel('医保码内容').inputValue(), qr.text);
   await ctx.close();
 });
 
@@ -239,7 +253,10 @@ test('institution staff create a terminal, use it on this device, revoke it, kee
   // "Use on this device" signs the till in with the new credential.
   await page.getByRole('button', { name: '在本设备使用' }).click();
   await page.getByRole('heading', { name: '识别参保人' }).waitFor();
-  assert.match(await page.locator('.till-identity').innerText(), new RegExp(me.terminalId.slice(0, 8)));
+  await page
+    .locator('.till-identity')
+    .getByText(new RegExp(`终端 ${me.terminalId.slice(0, 8)}`))
+    .waitFor();
 
   await page.goto('/terminal/staff');
   const row = page.locator(`tr[data-terminal="${me.terminalId}"]`);
@@ -287,5 +304,22 @@ test('institution staff create a terminal, use it on this device, revoke it, kee
   });
   assert.equal(await page.locator('tbody tr[data-outcome]').count(), audit.scans.length);
   await e2e().screenshot(page, 'terminal-staff-audit');
+  await ctx.close();
+});
+
+test('the till speaks English too, and a scan refusal names its reason there', async () => {
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, e2e().terminalCredential);
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'Identify the insured person' }).waitFor();
+  await page.getByRole('link', { name: 'Reconciliation' }).waitFor();
+  await page.getByLabel('QR code text').fill('YB1:not-a-code');
+  await page.getByRole('button', { name: 'Check the QR code' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /not a valid QR code/ })
+    .waitFor();
+  await e2e().screenshot(page, 'terminal-checkout-en');
   await ctx.close();
 });

@@ -82,83 +82,85 @@ export function BillEditor({
       {lines.length === 0 ? (
         <p className="muted">{t('bill.empty')}</p>
       ) : (
-        <table className="bill-table">
-          <caption className="sr-only">{t('bill.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('bill.item')}</th>
-              <th scope="col" className="num">
-                {t('bill.unitPrice')}
-              </th>
-              <th scope="col">{t('bill.quantity')}</th>
-              <th scope="col">{t('bill.serviceType')}</th>
-              <th scope="col">{t('bill.catalogue')}</th>
-              <th scope="col" className="num">
-                {t('bill.amount')}
-              </th>
-              <th scope="col">
-                <span className="sr-only">{t('bill.remove')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.key}>
-                <td>
-                  {l.item.name}
-                  <br />
-                  <small className="muted">{l.item.code}</small>
-                </td>
-                <td className="num">
-                  <Money fen={l.item.unitPrice} />
-                </td>
-                <td>
-                  <QuantityCell line={l} onQuantity={(quantity) => change(l, { quantity })} />
-                </td>
-                <td>
-                  <Select
-                    label={t('bill.serviceTypeOf', { name: l.item.name })}
-                    value={l.serviceType}
-                    onChange={(e) => change(l, { serviceType: e.target.value as ServiceType })}
-                    options={serviceOptions}
-                  />
-                </td>
-                <td>
-                  <Select
-                    label={t('bill.catalogueOf', { name: l.item.name })}
-                    value={l.catalogue}
-                    onChange={(e) => change(l, { catalogue: e.target.value as Catalogue })}
-                    options={catalogueOptions}
-                  />
-                </td>
-                <td className="num">
-                  <Money fen={lineAmount(l)} />
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="link"
-                    aria-label={t('bill.removeOf', { name: l.item.name })}
-                    onClick={() => onLines(lines.filter((x) => x !== l))}
-                  >
-                    {t('bill.remove')}
-                  </button>
-                </td>
+        <div className="table-scroll">
+          <table className="bill-table">
+            <caption className="sr-only">{t('bill.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('bill.item')}</th>
+                <th scope="col" className="num">
+                  {t('bill.unitPrice')}
+                </th>
+                <th scope="col">{t('bill.quantity')}</th>
+                <th scope="col">{t('bill.serviceType')}</th>
+                <th scope="col">{t('bill.catalogue')}</th>
+                <th scope="col" className="num">
+                  {t('bill.amount')}
+                </th>
+                <th scope="col">
+                  <span className="sr-only">{t('bill.remove')}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={5}>
-                {t('bill.total')}
-              </th>
-              <td className="num bill-total">
-                <Money fen={billTotal(lines)} />
-              </td>
-              <td />
-            </tr>
-          </tfoot>
-        </table>
+            </thead>
+            <tbody>
+              {lines.map((l) => (
+                <tr key={l.key}>
+                  <td>
+                    {l.item.name}
+                    <br />
+                    <small className="muted">{l.item.code}</small>
+                  </td>
+                  <td className="num">
+                    <Money fen={l.item.unitPrice} />
+                  </td>
+                  <td>
+                    <QuantityCell line={l} onQuantity={(quantity) => change(l, { quantity })} />
+                  </td>
+                  <td>
+                    <Select
+                      label={t('bill.serviceTypeOf', { name: l.item.name })}
+                      value={l.serviceType}
+                      onChange={(e) => change(l, { serviceType: e.target.value as ServiceType })}
+                      options={serviceOptions}
+                    />
+                  </td>
+                  <td>
+                    <Select
+                      label={t('bill.catalogueOf', { name: l.item.name })}
+                      value={l.catalogue}
+                      onChange={(e) => change(l, { catalogue: e.target.value as Catalogue })}
+                      options={catalogueOptions}
+                    />
+                  </td>
+                  <td className="num">
+                    <Money fen={lineAmount(l)} />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={t('bill.removeOf', { name: l.item.name })}
+                      onClick={() => onLines(lines.filter((x) => x !== l))}
+                    >
+                      {t('bill.remove')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={5}>
+                  {t('bill.total')}
+                </th>
+                <td className="num bill-total">
+                  <Money fen={billTotal(lines)} />
+                </td>
+                <td />
+              </tr>
+            </tfoot>
+          </table>
+        </div>
       )}
     </section>
   );

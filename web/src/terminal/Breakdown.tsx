@@ -85,11 +85,14 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
         </tbody>
       </table>
       {s.result.explanations.length > 0 && (
-        <ul className="explanations muted">
-          {s.result.explanations.map((x) => (
-            <li key={x}>{x}</li>
-          ))}
-        </ul>
+        <details className="explanations">
+          <summary>{t('breakdown.explanations')}</summary>
+          <ul className="muted">
+            {s.result.explanations.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );

@@ -53,7 +53,7 @@ export function Checkout() {
                 total: s.result.totals.total,
                 maskedName: s.person.maskedName,
               });
-              void navigate(`/terminal/settlements/${s.id}`, { state: { settlement: s } });
+              void navigate(`/terminal/settlements/${s.id}`);
             }}
           />
         </div>

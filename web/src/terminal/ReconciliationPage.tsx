@@ -27,13 +27,15 @@ export function ReconciliationPage() {
   return (
     <section className="card" aria-labelledby="recon-title">
       <h2 id="recon-title">{t('recon.title')}</h2>
-      <Field
-        label={t('recon.date')}
-        type="date"
-        value={date}
-        max={beijingToday()}
-        onChange={(e) => e.target.value && setDate(e.target.value)}
-      />
+      <div className="row">
+        <Field
+          label={t('recon.date')}
+          type="date"
+          value={date}
+          max={beijingToday()}
+          onChange={(e) => e.target.value && setDate(e.target.value)}
+        />
+      </div>
       <LoadState loaded={loaded}>
         {(r) => (
           <>

@@ -26,7 +26,9 @@ export function SettlePanel({
   const { t } = useTranslation('terminal');
   const [familyAccount, setFamilyAccount] = useState(true);
   const [paymentPin, setPaymentPin] = useState('');
-  const [estimate, setEstimate] = useState<Settlement | null>(null);
+  // An estimate is shown only while the bill, payer and choices are still the ones it was made for.
+  const [estimate, setEstimate] = useState<{ fingerprint: string; result: Settlement } | null>(null);
+  const fingerprint = JSON.stringify({ payer, setting, lines: billOf(setting, lines).items, familyAccount });
   const keys = useMemo(() => attemptKeys(), []);
   const request = () => {
     if (!payer) throw new ApiError(400, 'scan_first', t('settle.needScan'));
@@ -35,11 +37,10 @@ export function SettlePanel({
   };
   const estimation = useSubmit(async () => {
     setEstimate(null);
-    setEstimate(
-      await api<Settlement>('terminal', '/v1/terminal/settlements', {
-        body: { ...request(), estimate: true },
-      }),
-    );
+    const result = await api<Settlement>('terminal', '/v1/terminal/settlements', {
+      body: { ...request(), estimate: true },
+    });
+    setEstimate({ fingerprint, result });
   });
   // A wrong PIN or a missing one concerns the payment PIN field (on a card payment the chip PIN was read at the scan).
   const pinCodes: Record<string, string> =
@@ -111,10 +112,10 @@ export function SettlePanel({
           </button>
         </div>
       </form>
-      {estimate && (
+      {estimate?.fingerprint === fingerprint && (
         <div className="estimate" aria-labelledby="estimate-title">
           <h3 id="estimate-title">{t('settle.estimateTitle')}</h3>
-          <Breakdown settlement={estimate} />
+          <Breakdown settlement={estimate.result} />
         </div>
       )}
     </section>

@@ -122,6 +122,7 @@ const zh = {
     accountBalanceAfter: '个人账户余额',
     fundLimitRemaining: '基金剩余额度',
     lines: '分项明细',
+    explanations: '计算说明（政策规则）',
   },
   result: {
     title: '结算结果',
@@ -403,6 +404,7 @@ const en: typeof zh = {
     accountBalanceAfter: 'Account balance after',
     fundLimitRemaining: 'Fund limit remaining',
     lines: 'By line',
+    explanations: 'How it was computed (policy rules)',
   },
   result: {
     title: 'Settlement',
