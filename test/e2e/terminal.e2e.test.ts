@@ -18,7 +18,7 @@ import {
 import { maskIdNumber, maskName } from '../../src/platform/mask.ts';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
-import type { Settlement } from '../../web/src/terminal/types.ts';
+import type { TerminalSettlement as Settlement } from '../../web/src/terminal/types.ts';
 
 const e2e = useE2E();
 const person = DEMO_ACCOUNTS.person;
@@ -122,6 +122,13 @@ test('a line is refunded after a confirmation, the settlement shows it, and the 
   });
   assert.equal(after.status, 'partially_refunded');
   assert.equal(await balanceOf(baseUrl, token), balanceBefore + line.personal.account);
+  assert.deepEqual(after.refundedLines, [line.index]);
+  // Opened again later, the refunded line cannot be picked again.
+  await page.reload();
+  await page.getByRole('heading', { name: /结算结果/ }).waitFor();
+  assert.equal(await page.getByRole('checkbox', { name: line.name }).isDisabled(), true);
+  await page.getByRole('link', { name: '结算记录' }).click();
+  await page.locator(`tr[data-settlement="${id}"]`).getByText('部分退费').waitFor();
 
   await page.getByRole('link', { name: '当日对账' }).click();
   await page.getByRole('heading', { name: '当日对账' }).waitFor();

@@ -8,7 +8,6 @@ import { EligibilityPanel } from './EligibilityPanel.tsx';
 import { ScanPanel } from './ScanPanel.tsx';
 import { SettlePanel } from './SettlePanel.tsx';
 import type { BillLine } from './bill.ts';
-import { rememberSettlement } from './recent.ts';
 import type { Eligibility, Payer, PriceItem, Setting } from './types.ts';
 
 /** One customer at the till: identify the payer, ring up the bill, estimate, settle. */
@@ -46,15 +45,7 @@ export function Checkout() {
             payer={scanned?.payer ?? null}
             lines={lines}
             setting={setting}
-            onSettled={(s) => {
-              rememberSettlement({
-                id: s.id!,
-                at: s.createdAt,
-                total: s.result.totals.total,
-                maskedName: s.person.maskedName,
-              });
-              void navigate(`/terminal/settlements/${s.id}`);
-            }}
+            onSettled={(s) => void navigate(`/terminal/settlements/${s.id}`)}
           />
         </div>
       </div>

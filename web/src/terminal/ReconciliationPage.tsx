@@ -2,11 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { beijingToday } from './dates.ts';
 import type { DayFigures, Reconciliation } from './types.ts';
-
-/** Today's date in Beijing, the business date settlements are counted under. */
-export const beijingToday = (): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 const COLUMNS: ReadonlyArray<keyof DayFigures> = [
   'total',

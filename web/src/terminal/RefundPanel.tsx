@@ -5,16 +5,14 @@ import { formatFen } from '../shared/money.ts';
 import { Checkbox, Field, Money, useSubmit } from '../shared/ui.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { attemptKeys } from './attempt.ts';
-import type { Refund, Settlement } from './types.ts';
+import type { Refund, TerminalSettlement } from './types.ts';
 
 /** Refund a settlement, whole or by line, after a confirmation. Each refund attempt has its own key. */
 export function RefundPanel({
   settlement: s,
-  refundedLines,
   onRefunded,
 }: {
-  settlement: Settlement;
-  refundedLines: number[];
+  settlement: TerminalSettlement;
   onRefunded: (r: Refund) => void;
 }) {
   const { t } = useTranslation('terminal');
@@ -23,7 +21,7 @@ export function RefundPanel({
   const keys = useMemo(() => attemptKeys(), []);
   /** The lines of the refund being confirmed; none means the whole settlement (what is left of it). */
   const linesRef = useRef<number[] | undefined>(undefined);
-  const open = s.result.lines.filter((l) => !refundedLines.includes(l.index));
+  const open = s.result.lines.filter((l) => !s.refundedLines.includes(l.index));
   const closed = s.status === 'refunded' || open.length === 0;
   const submission = useSubmit(async () => {
     const lines = linesRef.current;
@@ -63,7 +61,7 @@ export function RefundPanel({
                 key={l.index}
                 label={`${l.name} · ${formatFen(l.amount)}`}
                 checked={picked.includes(l.index)}
-                disabled={refundedLines.includes(l.index)}
+                disabled={s.refundedLines.includes(l.index)}
                 onChange={(e) =>
                   setPicked((p) => (e.target.checked ? [...p, l.index] : p.filter((i) => i !== l.index)))
                 }

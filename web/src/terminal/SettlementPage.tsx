@@ -6,13 +6,13 @@ import { LoadState, Money, Notice, useLoad } from '../shared/ui.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { ReceiptPanel } from './ReceiptPanel.tsx';
 import { RefundPanel } from './RefundPanel.tsx';
-import type { Refund, Settlement } from './types.ts';
+import type { Refund, TerminalSettlement } from './types.ts';
 
 /** One settlement of this institution: its breakdown, the receipt to print, and refunds. */
 export function SettlementPage() {
   const { t } = useTranslation('terminal');
   const { id = '' } = useParams();
-  const loaded = useLoad(() => api<Settlement>('terminal', `/v1/terminal/settlements/${id}`), [id]);
+  const loaded = useLoad(() => api<TerminalSettlement>('terminal', `/v1/terminal/settlements/${id}`), [id]);
   const [refunds, setRefunds] = useState<Refund[]>([]);
   const last = refunds[refunds.length - 1];
   return (
@@ -50,7 +50,6 @@ export function SettlementPage() {
             <ReceiptPanel settlementId={id} version={refunds.length} />
             <RefundPanel
               settlement={s}
-              refundedLines={refunds.flatMap((r) => r.lines)}
               onRefunded={(r) => {
                 setRefunds((list) => [...list, r]);
                 loaded.reload();

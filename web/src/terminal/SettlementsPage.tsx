@@ -1,71 +1,97 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router-dom';
-import { ApiError } from '../shared/api.ts';
-import { Field, Form, Money, SubmitButton, useSubmit } from '../shared/ui.tsx';
-import { recentSettlements } from './recent.ts';
+import { Link } from 'react-router-dom';
+import { api } from '../shared/api.ts';
+import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { beijingToday } from './dates.ts';
+import type { TerminalSettlement } from './types.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The settlements made on this till in this session, and any settlement of the institution by its number. */
+/** The institution's settlements of a business date, newest first: open one for its receipt or a refund. */
 export function SettlementsPage() {
   const { t } = useTranslation('terminal');
-  const navigate = useNavigate();
-  const [id, setId] = useState('');
-  const recent = recentSettlements();
-  const open = useSubmit(async () => {
-    const value = id.trim();
-    if (!UUID.test(value)) throw new ApiError(400, 'bad_id', t('settlements.badId'), { field: 'id' });
-    await navigate(`/terminal/settlements/${value}`);
-  }, ['id']);
+  const [date, setDate] = useState(beijingToday);
+  const loaded = useLoad(
+    () =>
+      api<{ settlements: TerminalSettlement[] }>('terminal', '/v1/terminal/settlements', {
+        query: { date, limit: 200 },
+      }),
+    [date],
+  );
   return (
-    <div className="grid">
-      <section className="card" aria-labelledby="recent-title">
-        <h2 id="recent-title">{t('settlements.recent')}</h2>
-        {recent.length === 0 ? (
-          <p className="muted">{t('settlements.none')}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('settlements.at')}</th>
-                <th scope="col">{t('settlements.person')}</th>
-                <th scope="col" className="num">
-                  {t('breakdown.total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/terminal/settlements/${r.id}`}>{new Date(r.at).toLocaleString()}</Link>
-                  </td>
-                  <td>{r.maskedName}</td>
-                  <td className="num">
-                    <Money fen={r.total} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-      <section className="card" aria-labelledby="open-title">
-        <h2 id="open-title">{t('settlements.openTitle')}</h2>
-        <Form submission={open}>
-          <Field
-            label={t('settlements.id')}
-            name="id"
-            autoComplete="off"
-            value={id}
-            onChange={(e) => setId(e.target.value)}
-            hint={t('settlements.idHint')}
-            error={open.fieldError('id')}
-          />
-          <SubmitButton busy={open.busy}>{t('settlements.open')}</SubmitButton>
-        </Form>
-      </section>
-    </div>
+    <section className="card" aria-labelledby="settlements-title">
+      <h2 id="settlements-title">{t('settlements.title')}</h2>
+      <div className="row">
+        <Field
+          label={t('recon.date')}
+          type="date"
+          value={date}
+          max={beijingToday()}
+          onChange={(e) => e.target.value && setDate(e.target.value)}
+        />
+      </div>
+      <LoadState loaded={loaded}>
+        {({ settlements }) =>
+          settlements.length === 0 ? (
+            <p className="muted">{t('settlements.none')}</p>
+          ) : (
+            <div className="table-scroll">
+              <table className="settlements-table">
+                <caption className="sr-only">{t('settlements.title')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('settlements.at')}</th>
+                    <th scope="col">{t('settlements.person')}</th>
+                    <th scope="col">{t('elig.method')}</th>
+                    <th scope="col">{t('settlements.status')}</th>
+                    <th scope="col" className="num">
+                      {t('breakdown.total')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('breakdown.fund')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('breakdown.accountPaid')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('breakdown.cashPaid')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {settlements.map((s) => (
+                    <tr key={s.id} data-settlement={s.id}>
+                      <td>
+                        <Link to={`/terminal/settlements/${s.id}`}>
+                          {new Date(s.createdAt).toLocaleTimeString()}
+                        </Link>
+                      </td>
+                      <td>{s.person.maskedName}</td>
+                      <td>{t(`labels.method.${s.method}`)}</td>
+                      <td>
+                        <span className={`badge${s.status === 'settled' ? '' : ' warn'}`}>
+                          {t(`labels.settlementStatus.${s.status}`)}
+                        </span>
+                      </td>
+                      <td className="num">
+                        <Money fen={s.result.totals.total} />
+                      </td>
+                      <td className="num">
+                        <Money fen={s.result.totals.fund} />
+                      </td>
+                      <td className="num">
+                        <Money fen={s.result.totals.accountPaid + s.result.totals.relativeAccountPaid} />
+                      </td>
+                      <td className="num">
+                        <Money fen={s.result.totals.cashPaid} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </LoadState>
+    </section>
   );
 }

@@ -1,4 +1,3 @@
-import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 import { api } from '../shared/api.ts';
@@ -8,17 +7,12 @@ import { ReconciliationPage } from './ReconciliationPage.tsx';
 import { SettlementPage } from './SettlementPage.tsx';
 import { SettlementsPage } from './SettlementsPage.tsx';
 import { TerminalLogin } from './TerminalLogin.tsx';
-import { forgetRecent } from './recent.ts';
 import type { TerminalMe } from './types.ts';
 
 /** The till: its login, then checkout, settlements and the day's reconciliation. */
 export function TillApp() {
   const { t } = useTranslation('terminal');
   const [signedIn, setToken] = useSignedIn('terminal');
-  const signOut = useCallback(() => {
-    forgetRecent();
-    setToken(null);
-  }, [setToken]);
   if (!signedIn)
     return (
       <Shell app="terminal" title={t('title')} wide>
@@ -34,7 +28,7 @@ export function TillApp() {
     { to: '/terminal/reconciliation', label: t('nav.reconciliation') },
   ];
   return (
-    <Shell app="terminal" title={t('title')} wide nav={nav} onSignOut={signOut}>
+    <Shell app="terminal" title={t('title')} wide nav={nav} onSignOut={() => setToken(null)}>
       <TillIdentity />
       <Routes>
         <Route index element={<Checkout />} />

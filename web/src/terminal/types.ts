@@ -178,6 +178,9 @@ export interface Settlement {
   national: Record<string, number>;
 }
 
+/** GET /v1/terminal/settlements[/{id}]: a settlement of this institution with the lines already refunded. */
+export type TerminalSettlement = Settlement & { refundedLines: number[] };
+
 /** POST /v1/terminal/settlements/{id}/refunds */
 export interface Refund {
   id: string;
