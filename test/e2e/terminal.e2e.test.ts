@@ -129,6 +129,7 @@ test('a line is refunded after a confirmation, the settlement shows it, and the 
   assert.equal(await page.getByRole('checkbox', { name: line.name }).isDisabled(), true);
   await page.getByRole('link', { name: '结算记录' }).click();
   await page.locator(`tr[data-settlement="${id}"]`).getByText('部分退费').waitFor();
+  await e2e().screenshot(page, 'terminal-settlements');
 
   await page.getByRole('link', { name: '当日对账' }).click();
   await page.getByRole('heading', { name: '当日对账' }).waitFor();
@@ -328,5 +329,46 @@ test('the till speaks English too, and a scan refusal names its reason there', a
     .filter({ hasText: /not a valid QR code/ })
     .waitFor();
   await e2e().screenshot(page, 'terminal-checkout-en');
+  await ctx.close();
+});
+
+test('a physical card with its chip PIN: a wrong PIN shows next to the PIN field, the right one pays and activates the card', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const relative = syntheticCitizen(1);
+  const staff = await personToken(baseUrl, DEMO_ACCOUNTS.staff.login, DEMO_ACCOUNTS.staff.password);
+  const issued = await apiCall<{ card: { cardNumber: string } }>(
+    baseUrl,
+    'POST',
+    '/v1/staff/cards/applications',
+    {
+      token: staff,
+      body: {
+        channel: 'county_centre',
+        idNumber: relative.idNumber,
+        name: relative.name,
+        idChecked: true,
+        pin: '246810',
+      },
+    },
+  );
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  await page.getByLabel('卡号').fill(issued.card.cardNumber);
+  await page.getByLabel('卡密码（6 位）').fill('135791');
+  await page.getByRole('button', { name: '读卡核验' }).click();
+  assert.match(await fieldError(page, '卡密码（6 位）'), /密码错误/);
+  await page.getByLabel('卡密码（6 位）').fill('246810');
+  await page.getByRole('button', { name: '读卡核验' }).click();
+  const panel = page.getByRole('region', { name: '参保信息' });
+  await panel.waitFor();
+  assert.equal((await panel.locator('.masked-name').innerText()).trim(), maskName(relative.name));
+  await panel.getByText('已发卡未激活').waitFor();
+  const id = await settleBill(page, [{ name: '布洛芬' }]);
+  await page.getByText('社保卡已在本机构首次使用时激活').waitFor();
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  assert.deepEqual([s.method, s.cardActivated, s.result.totals.total], ['card', true, 1_850]);
   await ctx.close();
 });

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
  */
 export function ConfirmButton({
   label,
+  ariaLabel,
   question,
   confirmLabel,
   onConfirm,
@@ -14,6 +15,8 @@ export function ConfirmButton({
   disabled,
 }: {
   label: string;
+  /** A fuller name for screen readers when the visible label is short ("Remove" → "Remove Amoxicillin"). */
+  ariaLabel?: string;
   question: ReactNode;
   confirmLabel: string;
   onConfirm: () => void;
@@ -28,7 +31,13 @@ export function ConfirmButton({
   }, [asking]);
   if (!asking)
     return (
-      <button type="button" className="danger" disabled={disabled || busy} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="danger"
+        aria-label={ariaLabel}
+        disabled={disabled || busy}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );
@@ -36,7 +45,7 @@ export function ConfirmButton({
     <div
       className="confirm banner warn"
       role="group"
-      aria-label={label}
+      aria-label={ariaLabel ?? label}
       onKeyDown={(e) => e.key === 'Escape' && setAsking(false)}
     >
       <p>{question}</p>

@@ -31,8 +31,8 @@ export function PriceListPage() {
     }
   };
   return (
-    <div className="grid">
-      <section className="card" aria-labelledby="prices-title">
+    <div className="grid list-and-form">
+      <section className="card compact-label" aria-labelledby="prices-title">
         <h2 id="prices-title">{t('prices.title')}</h2>
         <ErrorBanner error={rowError} />
         <LoadState loaded={list}>
@@ -40,7 +40,7 @@ export function PriceListPage() {
             items.length === 0 ? (
               <p className="muted">{t('prices.none')}</p>
             ) : (
-              <table>
+              <table className="price-table">
                 <thead>
                   <tr>
                     <th scope="col">{t('prices.code')}</th>
@@ -74,7 +74,8 @@ export function PriceListPage() {
                       <td>
                         <PriceChange item={i} onChanged={list.reload} />
                         <ConfirmButton
-                          label={t('prices.removeOf', { name: i.name })}
+                          label={t('prices.remove')}
+                          ariaLabel={t('prices.removeOf', { name: i.name })}
                           question={t('prices.removeQuestion', { name: i.name })}
                           confirmLabel={t('prices.remove')}
                           onConfirm={() => void remove(i)}

@@ -43,7 +43,7 @@ export function TerminalsPage() {
   };
 
   return (
-    <div className="grid">
+    <div className="grid list-and-form">
       <section className="card" aria-labelledby="terminals-title">
         <h2 id="terminals-title">{t('terminals.title')}</h2>
         <ErrorBanner error={revokeError} />
@@ -80,7 +80,8 @@ export function TerminalsPage() {
                       <td>
                         {term.status === 'active' && (
                           <ConfirmButton
-                            label={t('terminals.revokeOf', { name: term.name })}
+                            label={t('terminals.revoke')}
+                            ariaLabel={t('terminals.revokeOf', { name: term.name })}
                             question={t('terminals.revokeQuestion', { name: term.name })}
                             confirmLabel={t('terminals.revoke')}
                             busy={revoking === term.id}
