@@ -169,6 +169,11 @@ test('above 500 yuan the payment PIN is asked for, a wrong one shows next to the
   assert.equal(await billTotalText(page), '¥774.00');
   const count = await settlementsCount();
   const balance = await balanceOf(baseUrl, token);
+  const keys: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/v1/terminal/settlements'))
+      keys.push(r.headers()['idempotency-key'] ?? 'none');
+  });
 
   await page.getByRole('button', { name: '确认结算' }).click();
   assert.match(await fieldError(page, '支付密码'), /请顾客输入支付密码/);
@@ -185,6 +190,9 @@ test('above 500 yuan the payment PIN is asked for, a wrong one shows next to the
   await page.getByRole('heading', { name: /结算结果/ }).waitFor();
   assert.equal(await settlementsCount(), count + 1, 'the retry settled exactly once');
   assert.equal(await balanceOf(baseUrl, token), balance - 77_400);
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, 'the three attempts of one bill carry one Idempotency-Key');
+  assert.match(keys[0]!, /^[0-9a-f-]{36}$/);
   await ctx.close();
 });
 
