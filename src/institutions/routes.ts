@@ -9,6 +9,7 @@ import {
   createInstitution,
   createTerminal,
   getInstitution,
+  getTerminal,
   listInstitutions,
   listTerminals,
   queryScanAudit,
@@ -237,14 +238,19 @@ export async function institutionRoutes(app: App): Promise<void> {
         tags: ['terminal'],
         security: bearer,
         response: {
-          200: Type.Object({ terminalId: Uuid, institution: InstitutionView }),
+          200: Type.Object({ terminalId: Uuid, terminalName: Type.String(), institution: InstitutionView }),
           ...errorResponses(401, 403),
         },
       },
     },
     async (req) => {
       const t = requireRole(req, 'terminal');
-      return { terminalId: t.terminalId!, institution: await getInstitution(app.db, t.institutionId!) };
+      const terminal = await getTerminal(app.db, t.institutionId!, t.terminalId!);
+      return {
+        terminalId: terminal.id,
+        terminalName: terminal.name,
+        institution: await getInstitution(app.db, t.institutionId!),
+      };
     },
   );
 

@@ -265,14 +265,12 @@ test('institution staff create a terminal, use it on this device, revoke it, kee
   await e2e().screenshot(page, 'terminal-staff-terminals');
   const me = await apiCall(baseUrl, 'GET', '/v1/terminal/me', { token: credential });
   assert.equal(me.institution.code, 'P99000000001');
+  assert.equal(me.terminalName, 'Till 2 二号收银台');
 
   // "Use on this device" signs the till in with the new credential.
   await page.getByRole('button', { name: '在本设备使用' }).click();
   await page.getByRole('heading', { name: '识别参保人' }).waitFor();
-  await page
-    .locator('.till-identity')
-    .getByText(new RegExp(`终端 ${me.terminalId.slice(0, 8)}`))
-    .waitFor();
+  await page.locator('.till-identity').getByText(`终端 ${me.terminalName}`).waitFor();
 
   await page.goto('/terminal/staff');
   const row = page.locator(`tr[data-terminal="${me.terminalId}"]`);

@@ -52,8 +52,7 @@ function TillIdentity() {
           <p>
             <strong>{m.institution.name}</strong>{' '}
             <span className="muted">
-              {t('till.code', { code: m.institution.code })} ·{' '}
-              {t('till.terminal', { id: m.terminalId.slice(0, 8) })}
+              {t('till.code', { code: m.institution.code })} · {t('till.terminal', { name: m.terminalName })}
             </span>
           </p>
         )}

@@ -25,7 +25,7 @@ const zh = {
   },
   till: {
     code: '机构编码 {{code}}',
-    terminal: '终端 {{id}}',
+    terminal: '终端 {{name}}',
   },
   scan: {
     title: '识别参保人',
@@ -302,7 +302,7 @@ const en: typeof zh = {
   },
   till: {
     code: 'Institution code {{code}}',
-    terminal: 'Terminal {{id}}',
+    terminal: 'Terminal {{name}}',
   },
   scan: {
     title: 'Identify the insured person',

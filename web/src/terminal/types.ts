@@ -26,6 +26,7 @@ export interface Institution {
 /** GET /v1/terminal/me */
 export interface TerminalMe {
   terminalId: string;
+  terminalName: string;
   institution: Institution;
 }
 
