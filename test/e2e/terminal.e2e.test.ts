@@ -245,6 +245,43 @@ test('the camera scanner starts, shows the fake camera’s video and stops it cl
   await refused.close();
 });
 
+test('a QR code held up to the camera is decoded from the video frames and checked at once', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const token = await personToken(baseUrl, person.login, person.password);
+  const qr = await apiCall<{ pngDataUrl: string }>(baseUrl, 'GET', '/v1/me/ecard/qr', { token });
+  const ctx = await e2e().newContext();
+  // The camera films a phone screen showing the code: a canvas stream that draws the code's PNG on a grey frame.
+  // (Written without named local functions: the test's TypeScript compiler would wrap them in a helper
+  // that does not exist in the page.)
+  await ctx.addInitScript((dataUrl: string) => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 480;
+      const g = canvas.getContext('2d')!;
+      const img = new Image();
+      img.src = dataUrl;
+      await img.decode();
+      setInterval(() => {
+        g.fillStyle = '#777';
+        g.fillRect(0, 0, 640, 480);
+        g.drawImage(img, 170, 90, 300, 300);
+      }, 50);
+      return canvas.captureStream(10);
+    };
+  }, qr.pngDataUrl);
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  await page.getByRole('button', { name: '用摄像头扫码' }).click();
+  await page.getByRole('heading', { name: '参保信息' }).waitFor();
+  assert.equal(
+    (await page.getByRole('region', { name: '参保信息' }).locator('.masked-name').innerText()).trim(),
+    maskName(demoCitizen.name),
+  );
+  assert.equal(await page.locator('video').count(), 0, 'the camera is off once the code is read');
+  await ctx.close();
+});
+
 test('institution staff create a terminal, use it on this device, revoke it, keep the price list and read the scan audit', async () => {
   const { baseUrl } = e2e();
   const ctx = await e2e().newContext();
