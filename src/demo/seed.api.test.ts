@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { call, forEachStore, login } from '../../test/support/env.ts';
 import { item, qrOf, settleCall } from '../../test/support/factories.ts';
 import { checkLedger } from '../ledger/check.ts';
-import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, seedDemo } from './seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, DEMO_PRICE_LIST, seedDemo } from './seed.ts';
 
 forEachStore('the demo seed', (env) => {
   test('loads once, and the demo person can pay at the demo pharmacy with the printed terminal credential', async () => {
@@ -28,6 +28,13 @@ forEachStore('the demo seed', (env) => {
     });
     assert.equal(r.status, 201, r.raw);
     assert.equal(r.body.result.totals.accountPaid, 88_800);
+    const prices = await call(env().app, 'GET', '/v1/terminal/price-list', {
+      token: first.terminalCredential!,
+    });
+    assert.deepEqual(
+      prices.body.items.map((i: { code: string }) => i.code),
+      DEMO_PRICE_LIST.pharmacy.map((i) => i.code).sort(),
+    );
     const relatives = await call(env().app, 'GET', '/v1/me/family', { token: person.token });
     assert.equal(relatives.body.relatives[0].mutualAid, true);
     for (const who of ['staff', 'employer', 'pharmacy', 'relative'] as const) {

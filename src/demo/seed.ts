@@ -11,6 +11,7 @@ import { installDemoPremiumRules } from '../contributions/store.ts';
 import { hashSecret } from '../platform/password.ts';
 import { deposit } from '../ledger/ledger.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
+import { addPriceItem, type NewPriceItem } from '../institutions/price-list.ts';
 
 export const DEMO_REGION = 'demo';
 /** Demo accounts and passwords, printed at seed time; never used outside demo mode. */
@@ -23,6 +24,81 @@ export const DEMO_ACCOUNTS = {
 };
 /** The demo e-card payment PIN of both demo people. */
 export const DEMO_PAYMENT_PIN = '123456';
+
+/** A few items on the demo pharmacy's and hospital's price lists (unit prices in fen). */
+export const DEMO_PRICE_LIST: Record<'pharmacy' | 'hospital', NewPriceItem[]> = {
+  pharmacy: [
+    {
+      code: 'XJ01CA04',
+      name: '阿莫西林胶囊 Amoxicillin 0.25g×24',
+      unit: '盒',
+      unitPrice: 2_580,
+      catalogue: 'in',
+      category: 'A',
+      serviceType: 'outpatient',
+    },
+    {
+      code: 'XM01AE01',
+      name: '布洛芬缓释胶囊 Ibuprofen SR 0.3g×20',
+      unit: '盒',
+      unitPrice: 1_850,
+      catalogue: 'in',
+      category: 'A',
+      serviceType: 'outpatient',
+    },
+    {
+      code: 'XA10BA02',
+      name: '二甲双胍片 Metformin 0.5g×60',
+      unit: '盒',
+      unitPrice: 3_260,
+      catalogue: 'in',
+      category: 'B',
+      serviceType: 'outpatient',
+    },
+    {
+      code: 'ZZ-VC-100',
+      name: '维生素C咀嚼片 Vitamin C chewable ×100',
+      unit: '瓶',
+      unitPrice: 3_900,
+      catalogue: 'out',
+      serviceType: 'outpatient',
+    },
+  ],
+  hospital: [
+    {
+      code: 'F110200001',
+      name: '门诊诊查费 Outpatient consultation',
+      unit: '次',
+      unitPrice: 3_000,
+      catalogue: 'in',
+      serviceType: 'outpatient',
+    },
+    {
+      code: 'F210300001',
+      name: 'CT 平扫 CT scan',
+      unit: '次',
+      unitPrice: 45_000,
+      catalogue: 'in',
+      serviceType: 'large_equipment',
+    },
+    {
+      code: 'F110900001',
+      name: '住院床位费 Inpatient bed',
+      unit: '天',
+      unitPrice: 8_000,
+      catalogue: 'in',
+      serviceType: 'inpatient',
+    },
+    {
+      code: 'F311000001',
+      name: '血液透析 Haemodialysis',
+      unit: '次',
+      unitPrice: 42_000,
+      catalogue: 'in',
+      serviceType: 'special_outpatient',
+    },
+  ],
+};
 
 export interface SeedReport {
   seeded: boolean;
@@ -130,7 +206,7 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
       kind: 'pharmacy',
       regionCode: DEMO_REGION,
     });
-    await createInstitution(tx, {
+    const hospital = await createInstitution(tx, {
       code: 'H99000000001',
       name: 'Demo People’s Hospital 演示人民医院',
       kind: 'hospital',
@@ -143,6 +219,8 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
       displayName: 'Pharmacy manager',
       institutionId: pharmacy.id,
     });
+    for (const item of DEMO_PRICE_LIST.pharmacy) await addPriceItem(tx, now, pharmacy.id, item);
+    for (const item of DEMO_PRICE_LIST.hospital) await addPriceItem(tx, now, hospital.id, item);
     const till = await createTerminal(tx, now, pharmacy.id, 'Till 1 收银台', staffId);
     return till.credential;
   });

@@ -74,6 +74,7 @@ forEachStore('institutions, terminals and the scan audit', (env) => {
     const me = await call(env().app, 'GET', '/v1/terminal/me', { token: t.token });
     assert.equal(me.status, 200, me.raw);
     assert.equal(me.body.institution.id, inst.institutionId);
+    assert.equal(me.body.terminalName, 'Till 1');
     const list = await call(env().app, 'GET', '/v1/institution/terminals', { token: inst.staffToken });
     assert.equal(list.body.terminals.length, 1);
     assert.ok(!list.raw.includes(secret), 'the credential is never shown again');

@@ -9,12 +9,14 @@ import {
   createInstitution,
   createTerminal,
   getInstitution,
+  getTerminal,
   listInstitutions,
   listTerminals,
   queryScanAudit,
   revokeTerminal,
   updateInstitution,
 } from './store.ts';
+import { priceListRoutes } from './price-list-routes.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const InstitutionView = Type.Object({
@@ -63,6 +65,8 @@ function institutionStaff(req: FastifyRequest) {
 }
 
 export async function institutionRoutes(app: App): Promise<void> {
+  await priceListRoutes(app);
+
   app.post(
     '/v1/admin/institutions',
     {
@@ -234,14 +238,19 @@ export async function institutionRoutes(app: App): Promise<void> {
         tags: ['terminal'],
         security: bearer,
         response: {
-          200: Type.Object({ terminalId: Uuid, institution: InstitutionView }),
+          200: Type.Object({ terminalId: Uuid, terminalName: Type.String(), institution: InstitutionView }),
           ...errorResponses(401, 403),
         },
       },
     },
     async (req) => {
       const t = requireRole(req, 'terminal');
-      return { terminalId: t.terminalId!, institution: await getInstitution(app.db, t.institutionId!) };
+      const terminal = await getTerminal(app.db, t.institutionId!, t.terminalId!);
+      return {
+        terminalId: terminal.id,
+        terminalName: terminal.name,
+        institution: await getInstitution(app.db, t.institutionId!),
+      };
     },
   );
 

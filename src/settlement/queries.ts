@@ -76,6 +76,45 @@ export async function listPersonSettlements(
   return rows.map(toView);
 }
 
+/** A settlement as its institution's terminal sees it: with the lines already refunded. */
+export type TerminalSettlementView = SettlementView & { refundedLines: number[] };
+
+async function withRefundedLines(q: Queryable, views: SettlementView[]): Promise<TerminalSettlementView[]> {
+  if (!views.length) return [];
+  const { rows } = await q.query<{ settlement_id: string; line_index: number }>(
+    `select settlement_id, line_index from settlement_lines
+      where settlement_id = any($1::uuid[]) and refund_id is not null order by line_index`,
+    [views.map((v) => v.id)],
+  );
+  return views.map((v) => ({
+    ...v,
+    refundedLines: rows.filter((r) => r.settlement_id === v.id).map((r) => r.line_index),
+  }));
+}
+
+/** One settlement of the institution, with its refunded lines; another institution's is a 404. */
+export async function getInstitutionSettlement(
+  q: Queryable,
+  id: string,
+  institutionId: string,
+): Promise<TerminalSettlementView> {
+  return (await withRefundedLines(q, [await getSettlement(q, id, { institutionId })]))[0]!;
+}
+
+/** The institution's settlements of one business date, newest first, with their refunded lines. */
+export async function listInstitutionSettlements(
+  q: Queryable,
+  institutionId: string,
+  businessDate: string,
+  limit: number,
+): Promise<TerminalSettlementView[]> {
+  const { rows } = await q.query<Row>(
+    `${SELECT} where s.institution_id = $1 and s.business_date = $2 order by s.created_at desc, s.id limit $3`,
+    [institutionId, businessDate, limit],
+  );
+  return withRefundedLines(q, rows.map(toView));
+}
+
 /** The receipt of a settlement of this institution, as text or HTML. */
 export async function receiptFor(
   q: Queryable,

@@ -9,7 +9,12 @@ import { personForStaff } from '../people/store.ts';
 import { settle } from './settle.ts';
 import { refund } from './refund.ts';
 import { payInstitutionDay, reconcile } from './reconciliation.ts';
-import { getSettlement, listPersonSettlements, receiptFor } from './queries.ts';
+import {
+  getInstitutionSettlement,
+  listInstitutionSettlements,
+  listPersonSettlements,
+  receiptFor,
+} from './queries.ts';
 
 const Fen = (description: string) => Type.Integer({ minimum: 0, description: `${description} (fen)` });
 const SERVICE_TYPE = Type.Union(
@@ -138,6 +143,12 @@ export const SettlementSchema = Type.Object({
   national: National,
 });
 
+/** What the institution's terminal sees of its own settlements: the settlement and its refunded lines. */
+const TerminalSettlementSchema = Type.Object({
+  ...SettlementSchema.properties,
+  refundedLines: Type.Array(Type.Integer(), { description: 'Indexes of the lines already refunded' }),
+});
+
 const RefundSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   settlementId: Type.String({ format: 'uuid' }),
@@ -245,10 +256,38 @@ export async function settlementRoutes(app: App): Promise<void> {
         tags: ['settlement'],
         security: bearer,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: SettlementSchema, ...errorResponses(401, 403, 404) },
+        response: { 200: TerminalSettlementSchema, ...errorResponses(401, 403, 404) },
       },
     },
-    async (req) => getSettlement(app.db, req.params.id, { institutionId: terminalOf(req).institutionId! }),
+    async (req) => getInstitutionSettlement(app.db, req.params.id, terminalOf(req).institutionId!),
+  );
+
+  app.get(
+    '/v1/terminal/settlements',
+    {
+      schema: {
+        operationId: 'listTerminalSettlements',
+        summary: 'This institution’s settlements of a business date (today by default), newest first',
+        tags: ['settlement'],
+        security: bearer,
+        querystring: Type.Object({
+          date: Type.Optional(Type.String({ format: 'date', description: 'Business date (Beijing)' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        response: {
+          200: Type.Object({ settlements: Type.Array(TerminalSettlementSchema) }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => ({
+      settlements: await listInstitutionSettlements(
+        app.db,
+        terminalOf(req).institutionId!,
+        req.query.date ?? chinaDate(ctxOf(req).now),
+        req.query.limit ?? 100,
+      ),
+    }),
   );
 
   app.get(

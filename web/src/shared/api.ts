@@ -4,7 +4,7 @@
  */
 
 /** Each app keeps its own session, so a person, a terminal and a staff member can be signed in side by side. */
-export type AppName = 'person' | 'terminal' | 'console';
+export type AppName = 'person' | 'terminal' | 'console' | 'institution';
 
 export class ApiError extends Error {
   constructor(

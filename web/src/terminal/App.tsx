@@ -1,13 +1,17 @@
-import { useTranslation } from 'react-i18next';
-import { Shell, useSignedIn } from '../shared/ui.tsx';
+import { Route, Routes } from 'react-router-dom';
+import { StaffApp } from './StaffApp.tsx';
+import { TillApp } from './TillApp.tsx';
 
-/** The institution terminal (hospital HIS / pharmacy POS till), mounted at /terminal. */
+/**
+ * The institution terminal (hospital HIS / pharmacy POS till), mounted at /terminal.
+ * The till signs in with its terminal credential; the institution's staff manage terminals and prices
+ * under /terminal/staff with their own login.
+ */
 export default function TerminalApp() {
-  const { t } = useTranslation('terminal');
-  const [signedIn, setToken] = useSignedIn('terminal');
   return (
-    <Shell app="terminal" title={t('title')} wide onSignOut={signedIn ? () => setToken(null) : undefined}>
-      <p>{t('title')}</p>
-    </Shell>
+    <Routes>
+      <Route path="staff/*" element={<StaffApp />} />
+      <Route path="*" element={<TillApp />} />
+    </Routes>
   );
 }

@@ -1,0 +1,417 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, fieldError, useE2E } from './support.ts';
+import {
+  addItems,
+  apiCall,
+  balanceOf,
+  billTotalText,
+  figureText,
+  personToken,
+  qrImageFor,
+  scanFromImage,
+  scanText,
+  settleBill,
+  signInTerminal,
+} from './terminal-steps.ts';
+import { maskIdNumber, maskName } from '../../src/platform/mask.ts';
+import { syntheticCitizen } from '../../src/demo/synthetic.ts';
+import { formatFen } from '../../web/src/shared/money.ts';
+import type { TerminalSettlement as Settlement } from '../../web/src/terminal/types.ts';
+
+const e2e = useE2E();
+const person = DEMO_ACCOUNTS.person;
+/** The demo person as any institution must see them: masked. */
+const demoCitizen = syntheticCitizen(0);
+
+const settlementsCount = async () =>
+  (await e2e().db.query<{ n: number }>('select count(*)::int8 as n from settlements')).rows[0]!.n;
+
+test('the till signs in, reads the QR code from an image, shows the masked person, settles from the price list and prints the receipt', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await page.goto('/terminal');
+  await page.getByRole('heading', { name: '终端登录' }).waitFor();
+  await page.getByLabel('终端凭证').fill('ybt_not-a-real-credential');
+  await page.getByRole('button', { name: '登录终端' }).click();
+  assert.match(await fieldError(page, '终端凭证'), /终端凭证无效/);
+  await e2e().screenshot(page, 'terminal-login');
+
+  await signInTerminal(page, terminalCredential);
+  await page.getByText('Demo Pharmacy 演示大药房').waitFor();
+  await e2e().screenshot(page, 'terminal-scan');
+
+  const token = await personToken(baseUrl, person.login, person.password);
+  const before = await balanceOf(baseUrl, token);
+  const qr = await qrImageFor(baseUrl, token);
+  await scanFromImage(page, qr.pngPath);
+  const panel = page.getByRole('region', { name: '参保信息' });
+  assert.equal((await panel.locator('.masked-name').innerText()).trim(), maskName(demoCitizen.name));
+  await panel.getByText(maskIdNumber(demoCitizen.idNumber)).waitFor();
+  await panel.getByText('职工医保').waitFor();
+  await panel.getByText(formatFen(before)).waitFor();
+  assert.ok(
+    !(await page.content()).includes(demoCitizen.idNumber),
+    'the full ID number never reaches the till',
+  );
+
+  await addItems(page, [{ name: '阿莫西林', quantity: 2 }, { name: '维生素C' }]);
+  assert.equal(await billTotalText(page), '¥90.60'); // 2 × 25.80 + 39.00
+  const beforeEstimate = await settlementsCount();
+  await page.getByRole('button', { name: '预结算' }).click();
+  await page.getByRole('heading', { name: /预结算结果/ }).waitFor();
+  assert.equal(await figureText(page, 'total'), '¥90.60');
+  assert.equal(await settlementsCount(), beforeEstimate, 'an estimate writes nothing');
+  assert.equal(await balanceOf(baseUrl, token), before, 'an estimate charges nothing');
+  await e2e().screenshot(page, 'terminal-estimate');
+
+  const settled = await settlementsCount();
+  const id = await settleBill(page, []);
+  assert.equal(await settlementsCount(), settled + 1);
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  assert.equal(s.result.totals.total, 9_060);
+  assert.ok(s.result.totals.accountPaid > 0);
+  assert.equal(await figureText(page, 'accountPaid'), formatFen(s.result.totals.accountPaid));
+  // The person's account fell by exactly the account share the settlement shows.
+  assert.equal(await balanceOf(baseUrl, token), before - s.result.totals.accountPaid);
+
+  const receipt = page.locator('pre.printable.receipt');
+  await receipt.waitFor();
+  assert.match(await receipt.innerText(), /90\.60/);
+  await e2e().screenshot(page, 'terminal-settlement');
+  await page.emulateMedia({ media: 'print' });
+  await e2e().screenshot(page, 'terminal-receipt');
+  await page.emulateMedia({ media: 'screen' });
+  await ctx.close();
+});
+
+test('a line is refunded after a confirmation, the settlement shows it, and the day’s reconciliation counts it', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  const token = await personToken(baseUrl, person.login, person.password);
+  // This time the code's text is typed, as a hand scanner does.
+  const qr = await qrImageFor(baseUrl, token);
+  await scanText(page, qr.text);
+  const id = await settleBill(page, [{ name: '布洛芬' }, { name: '二甲双胍', quantity: 2 }]);
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  const line = s.result.lines.find((l) => l.name.includes('布洛芬'))!;
+  const recon = () => apiCall(baseUrl, 'GET', '/v1/terminal/reconciliation', { token: terminalCredential });
+  const reconBefore = await recon();
+  const balanceBefore = await balanceOf(baseUrl, token);
+
+  await page.getByRole('checkbox', { name: line.name }).check();
+  await page.getByLabel('退费原因').fill('顾客退货');
+  await page.getByRole('button', { name: '退所选项目' }).click();
+  const confirm = page.getByRole('group', { name: '退所选项目' });
+  await confirm.getByText(formatFen(line.amount)).waitFor();
+  await e2e().screenshot(page, 'terminal-refund');
+  await confirm.getByRole('button', { name: '确认退费' }).click();
+  await page.locator('[data-status="partially_refunded"]').waitFor();
+  await page.getByText(/已退费 1 项/).waitFor();
+
+  const after = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  assert.equal(after.status, 'partially_refunded');
+  assert.equal(await balanceOf(baseUrl, token), balanceBefore + line.personal.account);
+  assert.deepEqual(after.refundedLines, [line.index]);
+  // Opened again later, the refunded line cannot be picked again.
+  await page.reload();
+  await page.getByRole('heading', { name: /结算结果/ }).waitFor();
+  assert.equal(await page.getByRole('checkbox', { name: line.name }).isDisabled(), true);
+  await page.getByRole('link', { name: '结算记录' }).click();
+  await page.locator(`tr[data-settlement="${id}"]`).getByText('部分退费').waitFor();
+  await e2e().screenshot(page, 'terminal-settlements');
+
+  await page.getByRole('link', { name: '当日对账' }).click();
+  await page.getByRole('heading', { name: '当日对账' }).waitFor();
+  const refunds = page.locator('tr[data-kind="refunds"]');
+  await refunds.getByRole('cell', { name: String(reconBefore.refunds.count + 1), exact: true }).waitFor();
+  assert.equal(
+    (await refunds.locator('[data-figure="total"]').innerText()).trim(),
+    formatFen(reconBefore.refunds.total + line.amount),
+  );
+  const reconAfter = await recon();
+  assert.equal(reconAfter.refunds.count, reconBefore.refunds.count + 1);
+  assert.equal(await figureText(page, 'owedByAgency'), formatFen(reconAfter.owedByAgency));
+  await e2e().screenshot(page, 'terminal-reconciliation');
+
+  // The same code pasted again as an image (Ctrl+V of a screenshot) is read, and refused as already used.
+  await page.getByRole('link', { name: '收银' }).click();
+  await page.getByRole('heading', { name: '识别参保人' }).waitFor();
+  await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+  }, readFileSync(qr.pngPath).toString('base64'));
+  await page.getByRole('alert').filter({ hasText: '此医保码已使用过' }).waitFor();
+  assert.equal(await page.getByLabel('医保码内容').inputValue(), qr.text);
+  await ctx.close();
+});
+
+test('above 500 yuan the payment PIN is asked for, a wrong one shows next to the PIN field and settles nothing, the right one settles once', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  const token = await personToken(baseUrl, person.login, person.password);
+  await scanFromImage(page, (await qrImageFor(baseUrl, token)).pngPath);
+  await addItems(page, [{ name: '阿莫西林', quantity: 30 }]);
+  assert.equal(await billTotalText(page), '¥774.00');
+  const count = await settlementsCount();
+  const balance = await balanceOf(baseUrl, token);
+  const keys: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/v1/terminal/settlements'))
+      keys.push(r.headers()['idempotency-key'] ?? 'none');
+  });
+
+  await page.getByRole('button', { name: '确认结算' }).click();
+  assert.match(await fieldError(page, '支付密码'), /请顾客输入支付密码/);
+  await page.getByLabel('支付密码').fill('654321');
+  await page.getByRole('button', { name: '确认结算' }).click();
+  await page.getByText('密码错误', { exact: true }).waitFor();
+  assert.match(await fieldError(page, '支付密码'), /^密码错误$/);
+  await e2e().screenshot(page, 'terminal-pin-error');
+  assert.equal(await settlementsCount(), count, 'nothing was settled');
+  assert.equal(await balanceOf(baseUrl, token), balance, 'nothing was paid');
+
+  await page.getByLabel('支付密码').fill(DEMO_PAYMENT_PIN);
+  await page.getByRole('button', { name: '确认结算' }).click();
+  await page.getByRole('heading', { name: /结算结果/ }).waitFor();
+  assert.equal(await settlementsCount(), count + 1, 'the retry settled exactly once');
+  assert.equal(await balanceOf(baseUrl, token), balance - 77_400);
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, 'the three attempts of one bill carry one Idempotency-Key');
+  assert.match(keys[0]!, /^[0-9a-f-]{36}$/);
+  await ctx.close();
+});
+
+test('the camera scanner starts, shows the fake camera’s video and stops it cleanly; a refused permission is explained', async () => {
+  const ctx = await e2e().newContext();
+  // Keep the streams the page opens, to check that Stop really ends them.
+  await ctx.addInitScript(() => {
+    const w = window as unknown as { __streams: MediaStream[] };
+    w.__streams = [];
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      const stream = await original(c);
+      w.__streams.push(stream);
+      return stream;
+    };
+  });
+  const page = await ctx.newPage();
+  await signInTerminal(page, e2e().terminalCredential);
+  await page.getByRole('button', { name: '用摄像头扫码' }).click();
+  const video = page.getByLabel('摄像头画面');
+  await video.waitFor();
+  await page.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return !!v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused;
+  });
+  await page.getByText('请将医保码对准摄像头').waitFor();
+  await e2e().screenshot(page, 'terminal-camera');
+  await page.getByRole('button', { name: '关闭摄像头' }).click();
+  await video.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: '用摄像头扫码' }).waitFor();
+  const tracks = await page.evaluate(() =>
+    (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
+      s.getTracks().map((t) => t.readyState),
+    ),
+  );
+  assert.ok(tracks.length > 0, 'the camera was opened');
+  assert.deepEqual([...new Set(tracks)], ['ended'], 'every camera track is stopped');
+  await ctx.close();
+
+  const refused = await e2e().newContext();
+  await refused.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  const page2 = await refused.newPage();
+  await signInTerminal(page2, e2e().terminalCredential);
+  await page2.getByRole('button', { name: '用摄像头扫码' }).click();
+  await page2.getByRole('alert').filter({ hasText: '摄像头权限被拒绝' }).waitFor();
+  assert.equal(await page2.locator('video').count(), 0);
+  await refused.close();
+});
+
+test('a QR code held up to the camera is decoded from the video frames and checked at once', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const token = await personToken(baseUrl, person.login, person.password);
+  const qr = await apiCall<{ pngDataUrl: string }>(baseUrl, 'GET', '/v1/me/ecard/qr', { token });
+  const ctx = await e2e().newContext();
+  // The camera films a phone screen showing the code: a canvas stream that draws the code's PNG on a grey frame.
+  // (Written without named local functions: the test's TypeScript compiler would wrap them in a helper
+  // that does not exist in the page.)
+  await ctx.addInitScript((dataUrl: string) => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 480;
+      const g = canvas.getContext('2d')!;
+      const img = new Image();
+      img.src = dataUrl;
+      await img.decode();
+      setInterval(() => {
+        g.fillStyle = '#777';
+        g.fillRect(0, 0, 640, 480);
+        g.drawImage(img, 170, 90, 300, 300);
+      }, 50);
+      return canvas.captureStream(10);
+    };
+  }, qr.pngDataUrl);
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  await page.getByRole('button', { name: '用摄像头扫码' }).click();
+  await page.getByRole('heading', { name: '参保信息' }).waitFor();
+  assert.equal(
+    (await page.getByRole('region', { name: '参保信息' }).locator('.masked-name').innerText()).trim(),
+    maskName(demoCitizen.name),
+  );
+  assert.equal(await page.locator('video').count(), 0, 'the camera is off once the code is read');
+  await ctx.close();
+});
+
+test('institution staff create a terminal, use it on this device, revoke it, keep the price list and read the scan audit', async () => {
+  const { baseUrl } = e2e();
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await page.goto('/terminal');
+  await page.getByRole('link', { name: /机构工作人员/ }).click();
+  await page.getByLabel('账号（手机号或用户名）').fill(DEMO_ACCOUNTS.pharmacy.login);
+  await page.getByLabel('密码').fill(DEMO_ACCOUNTS.pharmacy.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '本机构终端' }).waitFor();
+  await page.getByRole('cell', { name: /^Till 1/ }).waitFor();
+
+  await page.getByLabel('终端名称').fill('Till 2 二号收银台');
+  await page.getByRole('button', { name: '创建终端' }).click();
+  const credential = (await page.getByLabel('终端凭证').innerText()).trim();
+  assert.match(credential, /^ybt_/);
+  await page.getByRole('cell', { name: /^Till 2/ }).waitFor();
+  await e2e().screenshot(page, 'terminal-staff-terminals');
+  const me = await apiCall(baseUrl, 'GET', '/v1/terminal/me', { token: credential });
+  assert.equal(me.institution.code, 'P99000000001');
+  assert.equal(me.terminalName, 'Till 2 二号收银台');
+
+  // "Use on this device" signs the till in with the new credential.
+  await page.getByRole('button', { name: '在本设备使用' }).click();
+  await page.getByRole('heading', { name: '识别参保人' }).waitFor();
+  await page.locator('.till-identity').getByText(`终端 ${me.terminalName}`).waitFor();
+
+  await page.goto('/terminal/staff');
+  const row = page.locator(`tr[data-terminal="${me.terminalId}"]`);
+  await row.getByRole('button', { name: /注销 Till 2/ }).click();
+  await row.getByText(/凭证立即失效/).waitFor();
+  await row.getByRole('button', { name: '注销终端' }).click();
+  await row.getByText('已注销').waitFor();
+  const revoked = await fetch(new URL('/v1/terminal/me', baseUrl), {
+    headers: { authorization: `Bearer ${credential}` },
+  });
+  assert.equal(revoked.status, 401, 'a revoked credential stops working');
+
+  await page.getByRole('link', { name: '价目表' }).click();
+  await page.getByRole('heading', { name: '新增项目' }).waitFor();
+  await page.getByLabel('项目编码', { exact: true }).fill('XR05CB01');
+  await page.getByLabel('项目名称', { exact: true }).fill('复方甘草片 Compound liquorice ×100');
+  await page.getByLabel('单位', { exact: true }).fill('瓶');
+  await page.getByLabel('单价（元）', { exact: true }).fill('12.3');
+  await page.getByRole('button', { name: '添加到价目表' }).click();
+  await page.getByRole('cell', { name: 'XR05CB01' }).waitFor();
+  await page.getByLabel('项目编码', { exact: true }).fill('XR05CB01');
+  await page.getByLabel('项目名称', { exact: true }).fill('again');
+  await page.getByLabel('单价（元）', { exact: true }).fill('1');
+  await page.getByRole('button', { name: '添加到价目表' }).click();
+  assert.match(await fieldError(page, '项目编码'), /已有此编码/);
+  const staffToken = await personToken(
+    baseUrl,
+    DEMO_ACCOUNTS.pharmacy.login,
+    DEMO_ACCOUNTS.pharmacy.password,
+  );
+  const list = await apiCall<{ items: Array<{ code: string; unitPrice: number }> }>(
+    baseUrl,
+    'GET',
+    '/v1/institution/price-list',
+    { token: staffToken },
+  );
+  assert.equal(list.items.find((i) => i.code === 'XR05CB01')?.unitPrice, 1_230);
+  await e2e().screenshot(page, 'terminal-staff-prices');
+
+  await page.getByRole('link', { name: '扫码记录' }).click();
+  await page.getByRole('heading', { name: '扫码记录' }).waitFor();
+  await page.locator('tr[data-outcome="accepted"]').first().waitFor();
+  const audit = await apiCall<{ scans: unknown[] }>(baseUrl, 'GET', '/v1/institution/scan-audit', {
+    token: staffToken,
+  });
+  assert.equal(await page.locator('tbody tr[data-outcome]').count(), audit.scans.length);
+  await e2e().screenshot(page, 'terminal-staff-audit');
+  await ctx.close();
+});
+
+test('the till speaks English too, and a scan refusal names its reason there', async () => {
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, e2e().terminalCredential);
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'Identify the insured person' }).waitFor();
+  await page.getByRole('link', { name: 'Reconciliation' }).waitFor();
+  await page.getByLabel('QR code text').fill('YB1:not-a-code');
+  await page.getByRole('button', { name: 'Check the QR code' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /not a valid QR code/ })
+    .waitFor();
+  await e2e().screenshot(page, 'terminal-checkout-en');
+  await ctx.close();
+});
+
+test('a physical card with its chip PIN: a wrong PIN shows next to the PIN field, the right one pays and activates the card', async () => {
+  const { baseUrl, terminalCredential } = e2e();
+  const relative = syntheticCitizen(1);
+  const staff = await personToken(baseUrl, DEMO_ACCOUNTS.staff.login, DEMO_ACCOUNTS.staff.password);
+  const issued = await apiCall<{ card: { cardNumber: string } }>(
+    baseUrl,
+    'POST',
+    '/v1/staff/cards/applications',
+    {
+      token: staff,
+      body: {
+        channel: 'county_centre',
+        idNumber: relative.idNumber,
+        name: relative.name,
+        idChecked: true,
+        pin: '246810',
+      },
+    },
+  );
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, terminalCredential);
+  await page.getByLabel('卡号').fill(issued.card.cardNumber);
+  await page.getByLabel('卡密码（6 位）').fill('135791');
+  await page.getByRole('button', { name: '读卡核验' }).click();
+  assert.match(await fieldError(page, '卡密码（6 位）'), /密码错误/);
+  await page.getByLabel('卡密码（6 位）').fill('246810');
+  await page.getByRole('button', { name: '读卡核验' }).click();
+  const panel = page.getByRole('region', { name: '参保信息' });
+  await panel.waitFor();
+  assert.equal((await panel.locator('.masked-name').innerText()).trim(), maskName(relative.name));
+  await panel.getByText('已发卡未激活').waitFor();
+  const id = await settleBill(page, [{ name: '布洛芬' }]);
+  await page.getByText('社保卡已在本机构首次使用时激活').waitFor();
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  assert.deepEqual([s.method, s.cardActivated, s.result.totals.total], ['card', true, 1_850]);
+  await ctx.close();
+});

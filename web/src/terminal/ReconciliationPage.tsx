@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../shared/api.ts';
+import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { beijingToday } from './dates.ts';
+import type { DayFigures, Reconciliation } from './types.ts';
+
+const COLUMNS: ReadonlyArray<keyof DayFigures> = [
+  'total',
+  'fund',
+  'accountPaid',
+  'relativeAccountPaid',
+  'cashPaid',
+];
+
+/** The institution's day: settlements, refunds, what the agency owes and whether it has paid. */
+export function ReconciliationPage() {
+  const { t } = useTranslation('terminal');
+  const [date, setDate] = useState(beijingToday);
+  const loaded = useLoad(
+    () => api<Reconciliation>('terminal', '/v1/terminal/reconciliation', { query: { date } }),
+    [date],
+  );
+  return (
+    <section className="card" aria-labelledby="recon-title">
+      <h2 id="recon-title">{t('recon.title')}</h2>
+      <div className="row">
+        <Field
+          label={t('recon.date')}
+          type="date"
+          value={date}
+          max={beijingToday()}
+          onChange={(e) => e.target.value && setDate(e.target.value)}
+        />
+      </div>
+      <LoadState loaded={loaded}>
+        {(r) => (
+          <>
+            <table className="recon-table">
+              <caption className="sr-only">{t('recon.title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('recon.kind')}</th>
+                  <th scope="col" className="num">
+                    {t('recon.count')}
+                  </th>
+                  {COLUMNS.map((c) => (
+                    <th key={c} scope="col" className="num">
+                      {t(`breakdown.${c}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {(['settlements', 'refunds'] as const).map((kind) => (
+                  <tr key={kind} data-kind={kind}>
+                    <th scope="row">{t(`recon.${kind}`)}</th>
+                    <td className="num">{r[kind].count}</td>
+                    {COLUMNS.map((c) => (
+                      <td key={c} className="num" data-figure={c}>
+                        <Money fen={r[kind][c]} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <dl className="facts">
+              <dt>{t('recon.owed')}</dt>
+              <dd data-figure="owedByAgency">
+                <Money fen={r.owedByAgency} />
+              </dd>
+              <dt>{t('recon.paidTitle')}</dt>
+              <dd>
+                {r.paid ? (
+                  <>
+                    <Money fen={r.paid.amount} /> · {new Date(r.paid.paidAt).toLocaleString()}
+                  </>
+                ) : (
+                  t('recon.unpaid')
+                )}
+              </dd>
+            </dl>
+          </>
+        )}
+      </LoadState>
+    </section>
+  );
+}
