@@ -1,0 +1,347 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../shared/api.ts';
+import { ErrorBanner, Field, Form, Notice, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
+import { Badge, CheckField, ConfirmButton, IdNumberSearch, Section } from './components.tsx';
+import { formatInstant } from './format.ts';
+import type { ActivationPlace, Card, PersonCards as PersonCardsView } from './types.ts';
+
+const LIVE: Card['status'][] = ['issued', 'active', 'frozen'];
+
+/** A person's physical cards by ID number: loss, replacement, cancellation, activation, PIN reset; the history. */
+export function PersonCards() {
+  const { t } = useTranslation('console');
+  const [idNumber, setIdNumber] = useState<string | null>(null);
+  const [view, setView] = useState<PersonCardsView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const lookUp = async (id: string) => {
+    const r = await api<PersonCardsView>('console', '/v1/staff/cards', { query: { idNumber: id } });
+    setIdNumber(id);
+    setView(r);
+  };
+  const changed = (text: string) => {
+    setNotice(text);
+    if (idNumber) void lookUp(idNumber).catch(() => undefined);
+  };
+  return (
+    <section aria-labelledby="cards-title">
+      <h2 id="cards-title">{t('cards.title')}</h2>
+      <IdNumberSearch
+        onSearch={async (id) => {
+          setNotice(null);
+          await lookUp(id);
+        }}
+      />
+      {notice && <Notice>{notice}</Notice>}
+      {view && (
+        <>
+          <Section title={t('cards.cards')}>
+            {view.cards.length === 0 ? (
+              <p className="muted">{t('cards.noCards')}</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('cards.number')}</th>
+                    <th>{t('apps.bank')}</th>
+                    <th>{t('common.status')}</th>
+                    <th>{t('cards.issuedAt')}</th>
+                    <th>{t('cards.activated')}</th>
+                    <th>{t('common.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.cards.map((c) => (
+                    <CardRow key={c.id} card={c} onChanged={changed} />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Section>
+          <Section title={t('cards.applications')}>
+            {view.applications.length === 0 ? (
+              <p className="muted">{t('apps.empty')}</p>
+            ) : (
+              <ul>
+                {view.applications.map((a) => (
+                  <li key={a.id}>
+                    {formatInstant(a.createdAt)} · {t(`apps.channels.${a.channel}`)} ·{' '}
+                    {t(`apps.statuses.${a.status}`)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title={t('cards.history')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('cards.when')}</th>
+                  <th>{t('cards.subject')}</th>
+                  <th>{t('cards.event')}</th>
+                  <th>{t('cards.change')}</th>
+                  <th>{t('cards.by')}</th>
+                  <th>{t('cards.detail')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.history.map((e, i) => (
+                  <tr key={`${e.subjectId}-${i}`}>
+                    <td>{formatInstant(e.at)}</td>
+                    <td>{t(`cards.subjects.${e.subject}`)}</td>
+                    <td>{t(`cards.events.${e.event}`, { defaultValue: e.event })}</td>
+                    <td>
+                      {e.fromStatus ?? '—'} → {e.toStatus ?? '—'}
+                    </td>
+                    <td>
+                      {t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}
+                      {e.channel && ` · ${e.channel}`}
+                    </td>
+                    <td>{e.detail ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+        </>
+      )}
+    </section>
+  );
+}
+
+type Panel = 'replace' | 'activate' | 'pin' | 'cancel' | null;
+
+function CardRow({ card, onChanged }: { card: Card; onChanged: (notice: string) => void }) {
+  const { t } = useTranslation('console');
+  const [panel, setPanel] = useState<Panel>(null);
+  const live = LIVE.includes(card.status);
+  const loss = useSubmit(async () => {
+    await api<Card>('console', `/v1/staff/cards/${card.id}/report-loss`, { method: 'POST' });
+    onChanged(t('cards.lossNotice', { number: card.cardNumber }));
+  });
+  const toggle = (p: Panel) => setPanel(panel === p ? null : p);
+  const done = (text: string) => {
+    setPanel(null);
+    onChanged(text);
+  };
+  return (
+    <>
+      <tr>
+        <td>{card.cardNumber}</td>
+        <td>{card.bank}</td>
+        <td>
+          <Badge tone={card.status === 'active' ? 'ok' : card.status === 'issued' ? 'warn' : 'bad'}>
+            {t(`cards.statuses.${card.status}`)}
+          </Badge>
+          {card.pinLocked && <Badge tone="bad">{t('cards.pinLocked')}</Badge>}
+        </td>
+        <td>{formatInstant(card.issuedAt)}</td>
+        <td>
+          {card.activatedAt
+            ? `${formatInstant(card.activatedAt)} · ${t(`cards.places.${card.activationPlace ?? 'bank'}`)}`
+            : '—'}
+        </td>
+        <td>
+          {live && (
+            <div className="row actions">
+              {card.status !== 'frozen' && (
+                <ConfirmButton
+                  label={t('cards.reportLoss')}
+                  question={t('cards.lossQuestion', { number: card.cardNumber })}
+                  onConfirm={() => void loss.submit()}
+                  busy={loss.busy}
+                />
+              )}
+              <button type="button" onClick={() => toggle('replace')} aria-expanded={panel === 'replace'}>
+                {t('cards.replace')}
+              </button>
+              {card.status === 'issued' && (
+                <button type="button" onClick={() => toggle('activate')} aria-expanded={panel === 'activate'}>
+                  {t('cards.activate')}
+                </button>
+              )}
+              <button type="button" onClick={() => toggle('pin')} aria-expanded={panel === 'pin'}>
+                {t('cards.resetPin')}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => toggle('cancel')}
+                aria-expanded={panel === 'cancel'}
+              >
+                {t('cards.cancel')}
+              </button>
+            </div>
+          )}
+          {loss.formError && <ErrorBanner error={loss.formError} />}
+        </td>
+      </tr>
+      {panel && (
+        <tr>
+          <td colSpan={6}>
+            {panel === 'replace' && <ReplaceForm card={card} onDone={done} />}
+            {panel === 'activate' && <ActivateForm card={card} onDone={done} />}
+            {panel === 'pin' && <PinResetForm card={card} onDone={done} />}
+            {panel === 'cancel' && <CancelForm card={card} onDone={done} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function ReplaceForm({ card, onDone }: { card: Card; onDone: (notice: string) => void }) {
+  const { t } = useTranslation('console');
+  const [idChecked, setIdChecked] = useState(false);
+  const [pin, setPin] = useState('');
+  const [bank, setBank] = useState('');
+  const submission = useSubmit(async () => {
+    const r = await api<{ old: Card; card: Card }>('console', `/v1/staff/cards/${card.id}/replace`, {
+      body: { idChecked, pin, ...(bank.trim() ? { bank: bank.trim() } : {}) },
+    });
+    onDone(t('cards.replacedNotice', { old: r.old.cardNumber, number: r.card.cardNumber }));
+  }, ['idChecked', 'pin', 'bank']);
+  const title = t('cards.replaceTitle', { number: card.cardNumber });
+  return (
+    <Form submission={submission} label={title}>
+      <h4>{title}</h4>
+      <CheckField
+        label={t('apps.idChecked')}
+        checked={idChecked}
+        onChange={setIdChecked}
+        error={submission.fieldError('idChecked')}
+      />
+      <Field
+        label={t('cards.newPin')}
+        name="pin"
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={6}
+        value={pin}
+        onChange={(e) => setPin(e.target.value)}
+        error={submission.fieldError('pin')}
+      />
+      <Field
+        label={t('apps.bank')}
+        name="bank"
+        value={bank}
+        placeholder={card.bank}
+        onChange={(e) => setBank(e.target.value)}
+        error={submission.fieldError('bank')}
+      />
+      <SubmitButton busy={submission.busy}>{t('cards.replace')}</SubmitButton>
+    </Form>
+  );
+}
+
+function ActivateForm({ card, onDone }: { card: Card; onDone: (notice: string) => void }) {
+  const { t } = useTranslation('console');
+  const [place, setPlace] = useState<ActivationPlace>('bank');
+  const [pin, setPin] = useState('');
+  const submission = useSubmit(async () => {
+    await api<Card>('console', `/v1/staff/cards/${card.id}/activate`, {
+      body: { place, ...(pin ? { pin } : {}) },
+    });
+    onDone(t('cards.activatedNotice', { number: card.cardNumber }));
+  }, ['place', 'pin']);
+  const title = t('cards.activateTitle', { number: card.cardNumber });
+  return (
+    <Form submission={submission} label={title}>
+      <h4>{title}</h4>
+      <Select
+        label={t('cards.place')}
+        value={place}
+        onChange={(e) => setPlace(e.target.value as ActivationPlace)}
+        error={submission.fieldError('place')}
+        options={(['bank', 'hospital', 'pharmacy'] as const).map((p) => ({
+          value: p,
+          label: t(`cards.places.${p}`),
+        }))}
+      />
+      {!card.pinSet && (
+        <Field
+          label={t('cards.newPin')}
+          name="pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={6}
+          value={pin}
+          onChange={(e) => setPin(e.target.value)}
+          error={submission.fieldError('pin')}
+        />
+      )}
+      <SubmitButton busy={submission.busy}>{t('cards.activate')}</SubmitButton>
+    </Form>
+  );
+}
+
+function PinResetForm({ card, onDone }: { card: Card; onDone: (notice: string) => void }) {
+  const { t } = useTranslation('console');
+  const [pin, setPin] = useState('');
+  const submission = useSubmit(
+    async () => {
+      await api<Card>('console', `/v1/staff/cards/${card.id}/reset-pin`, { body: pin ? { pin } : {} });
+      onDone(t('cards.pinNotice', { number: card.cardNumber }));
+    },
+    ['pin'],
+    { not_locked: 'pin' },
+  );
+  const title = t('cards.pinTitle', { number: card.cardNumber });
+  return (
+    <Form submission={submission} label={title}>
+      <h4>{title}</h4>
+      <Field
+        label={t('cards.newPinOptional')}
+        name="pin"
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={6}
+        value={pin}
+        onChange={(e) => setPin(e.target.value)}
+        error={submission.fieldError('pin')}
+      />
+      <SubmitButton busy={submission.busy}>{t('cards.resetPin')}</SubmitButton>
+    </Form>
+  );
+}
+
+function CancelForm({ card, onDone }: { card: Card; onDone: (notice: string) => void }) {
+  const { t } = useTranslation('console');
+  const [reason, setReason] = useState('');
+  const [asking, setAsking] = useState(false);
+  const submission = useSubmit(async () => {
+    // Enter in the reason field asks first too; only the confirmation cancels the card.
+    if (!asking) return setAsking(true);
+    await api<Card>('console', `/v1/staff/cards/${card.id}/cancel`, { body: { reason: reason.trim() } });
+    onDone(t('cards.cancelledNotice', { number: card.cardNumber }));
+  }, ['reason']);
+  const title = t('cards.cancelTitle', { number: card.cardNumber });
+  return (
+    <Form submission={submission} label={title}>
+      <h4>{title}</h4>
+      <Field
+        label={t('common.reason')}
+        name="reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={submission.fieldError('reason')}
+      />
+      {!asking ? (
+        <button type="button" className="danger" onClick={() => setAsking(true)}>
+          {t('cards.cancel')}
+        </button>
+      ) : (
+        <div className="row" role="group" aria-label={t('cards.cancelQuestion', { number: card.cardNumber })}>
+          <span>{t('cards.cancelQuestion', { number: card.cardNumber })}</span>
+          <SubmitButton busy={submission.busy}>{t('confirm', { ns: 'common' })}</SubmitButton>
+          <button type="button" onClick={() => setAsking(false)}>
+            {t('cancel', { ns: 'common' })}
+          </button>
+        </div>
+      )}
+    </Form>
+  );
+}
