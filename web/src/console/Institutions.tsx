@@ -233,7 +233,7 @@ function RegisterInstitution({ onDone }: { onDone: (i: Institution) => void }) {
           error={submission.fieldError('code')}
         />
         <Field
-          label={t('common.name')}
+          label={t('inst.name')}
           name="name"
           value={name}
           onChange={(e) => setName(e.target.value)}

@@ -82,7 +82,7 @@ export function PolicyForm({
         {POLICY_FIELDS.map((f) => (
           <Field
             key={f.path}
-            label={`${t(`policy.f.${f.path}`)}${f.unit === 'text' ? '' : ` (${t(`policy.units.${f.unit}`)})`}`}
+            label={`${t(`policy.f.${f.path.replace(/\./g, '_')}`)}${f.unit === 'text' ? '' : ` (${t(`policy.units.${f.unit}`)})`}`}
             name={f.path}
             inputMode={f.unit === 'text' ? undefined : 'decimal'}
             value={draft[f.path]}

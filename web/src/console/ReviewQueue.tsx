@@ -94,7 +94,7 @@ function ReviewRow({
         <td>{review.name}</td>
         <td>{review.idNumber}</td>
         <td>{formatInstant(review.submittedAt)}</td>
-        <td>{review.reason}</td>
+        <td>{t(`reviews.reasons.${review.reason}`, { defaultValue: review.reason })}</td>
         <td>
           <Badge tone={review.status === 'rejected' ? 'bad' : review.status === 'pending' ? 'warn' : 'ok'}>
             {t(`reviews.status.${review.status}`)}

@@ -117,7 +117,7 @@ export function IdNumberSearch({
       role="search"
       noValidate
       onSubmit={(e: FormEvent) => void search.submit(e)}
-      aria-label={label ?? t('common.idNumber')}
+      aria-label={t('common.lookUp')}
     >
       <Field
         label={label ?? t('common.idNumber')}
