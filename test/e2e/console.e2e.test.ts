@@ -96,7 +96,7 @@ test('identity review: staff see the ID photo, a reject without a reason is refu
   await e2e().screenshot(page, 'console-reviews');
 
   await page.getByRole('button', { name: '驳回' }).click();
-  assert.ok((await fieldError(page, '审核意见')).length > 0, 'an error is shown under the reason');
+  assert.match(await fieldError(page, '审核意见'), /驳回须写明原因/);
   const stillPending = await call(e2e().app, 'GET', '/v1/me', { token: person.token });
   assert.equal(stillPending.body.person.identityStatus, 'pending_review');
 

@@ -4,7 +4,7 @@ import { api } from '../shared/api.ts';
 import { ErrorBanner, Field, Form, Notice, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { Badge, CheckField, ConfirmButton, IdNumberSearch, Section } from './components.tsx';
 import { formatInstant } from './format.ts';
-import type { ActivationPlace, Card, PersonCards as PersonCardsView } from './types.ts';
+import type { ActivationPlace, Card, CardEvent, PersonCards as PersonCardsView } from './types.ts';
 
 const LIVE: Card['status'][] = ['issued', 'active', 'frozen'];
 
@@ -18,6 +18,14 @@ export function PersonCards() {
     const r = await api<PersonCardsView>('console', '/v1/staff/cards', { query: { idNumber: id } });
     setIdNumber(id);
     setView(r);
+  };
+  /** A status of the history, in the words of its subject's own list. */
+  const statusText = (subject: CardEvent['subject'], status: string | null) => {
+    if (!status) return '—';
+    const list = { application: 'apps.statuses', card: 'cards.statuses', ecard: 'persons.ecardStatuses' }[
+      subject
+    ];
+    return t(`${list}.${status}`, { defaultValue: status });
   };
   const changed = (text: string) => {
     setNotice(text);
@@ -43,7 +51,7 @@ export function PersonCards() {
                 <thead>
                   <tr>
                     <th>{t('cards.number')}</th>
-                    <th>{t('apps.bank')}</th>
+                    <th>{t('cards.bank')}</th>
                     <th>{t('common.status')}</th>
                     <th>{t('cards.issuedAt')}</th>
                     <th>{t('cards.activated')}</th>
@@ -91,13 +99,13 @@ export function PersonCards() {
                     <td>{t(`cards.subjects.${e.subject}`)}</td>
                     <td>{t(`cards.events.${e.event}`, { defaultValue: e.event })}</td>
                     <td>
-                      {e.fromStatus ?? '—'} → {e.toStatus ?? '—'}
+                      {statusText(e.subject, e.fromStatus)} → {statusText(e.subject, e.toStatus)}
                     </td>
                     <td>
                       {t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}
-                      {e.channel && ` · ${e.channel}`}
+                      {e.channel && ` · ${t(`cards.channels.${e.channel}`, { defaultValue: e.channel })}`}
                     </td>
-                    <td>{e.detail ?? ''}</td>
+                    <td>{e.detail ? t(`apps.channels.${e.detail}`, { defaultValue: e.detail }) : ''}</td>
                   </tr>
                 ))}
               </tbody>

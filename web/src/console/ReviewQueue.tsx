@@ -126,8 +126,10 @@ function Decision({ review, onDecided }: { review: IdentityReview; onDecided: (r
   const [reason, setReason] = useState('');
   // Which of the two submit buttons was pressed (Enter presses the first, approve).
   const approve = useRef(true);
+  const [rejecting, setRejecting] = useState(false);
   const decide = useSubmit(async () => {
-    // Approving needs no typed reason; the server keeps a standard one. Rejecting must say why.
+    // Approving needs no typed reason (the console sends a standard one); rejecting must say why.
+    setRejecting(!approve.current);
     const text = approve.current && reason.trim() === '' ? t('reviews.defaultApproveReason') : reason.trim();
     const r = await api<IdentityReview>('console', `/v1/staff/identity-reviews/${review.id}/decision`, {
       body: { approve: approve.current, reason: text },
@@ -142,7 +144,11 @@ function Decision({ review, onDecided }: { review: IdentityReview; onDecided: (r
         name="reason"
         value={reason}
         onChange={(e) => setReason(e.target.value)}
-        error={decide.fieldError('reason')}
+        error={
+          // The server refuses a reason shorter than 2 characters; say what the clerk must do.
+          decide.fieldError('reason') &&
+          (rejecting ? t('reviews.reasonRequired') : decide.fieldError('reason'))
+        }
       />
       <div className="row">
         <button
