@@ -479,3 +479,79 @@ test('reconciliation: the day of the demo pharmacy is shown and marked paid afte
   }
   await page.context().close();
 });
+
+test('county centre: file at the counter (a wrong name refused at its field), issue; activate, reset the PIN, cancel the card', async () => {
+  const person = await registered(true);
+  const page = await signIn(STAFF, '/console/applications');
+  const filing = page.getByRole('form', { name: '柜台代为申领' });
+  await filing.getByLabel('身份证号码', { exact: true }).fill(person.idNumber);
+  await filing.getByLabel('姓名', { exact: true }).fill('别人');
+  await filing.getByLabel('已核验身份证原件').check();
+  await filing.getByLabel('社保卡密码（6位数字）').fill('246810');
+  await filing.getByRole('button', { name: '提交申领' }).click();
+  assert.match(await errorOf(filing.getByLabel('姓名', { exact: true })), /姓名与身份证号码不符/);
+  const none = await call(e2e().app, 'GET', `/v1/staff/cards?idNumber=${person.idNumber}`, {
+    token: await staffToken(),
+  });
+  assert.equal(none.body.cards.length, 0);
+  await filing.getByLabel('姓名', { exact: true }).fill(person.name);
+  await filing.getByRole('button', { name: '提交申领' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已为 ${person.name} 发卡` })
+    .waitFor();
+  const issued = await call(e2e().app, 'GET', `/v1/staff/cards?idNumber=${person.idNumber}`, {
+    token: await staffToken(),
+  });
+  assert.equal(issued.body.cards.length, 1);
+  const card = issued.body.cards[0];
+  assert.equal(card.status, 'issued');
+
+  await page.getByRole('link', { name: '社保卡业务' }).click();
+  await page.getByLabel('身份证号码', { exact: true }).fill(newCitizen().idNumber);
+  await page.getByRole('button', { name: '查询' }).click();
+  assert.match(await fieldError(page, '身份证号码'), /本统筹区没有该身份证号码的参保人/);
+  await page.getByLabel('身份证号码', { exact: true }).fill(person.idNumber);
+  await page.getByRole('button', { name: '查询' }).click();
+  const row = page.getByRole('row').filter({ hasText: card.cardNumber });
+  await row.getByText('已发卡未启用').waitFor();
+
+  await row.getByRole('button', { name: '启用' }).click();
+  const activate = page.getByRole('form', { name: `启用卡 ${card.cardNumber}` });
+  await activate.getByLabel('启用地点').selectOption('bank');
+  await activate.getByRole('button', { name: '启用' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `卡号 ${card.cardNumber} 已启用` })
+    .waitFor();
+  await row.getByText('正常').waitFor();
+
+  await row.getByRole('button', { name: '重置密码' }).click();
+  const reset = page.getByRole('form', { name: `重置卡 ${card.cardNumber} 的密码` });
+  await reset.getByRole('button', { name: '重置密码' }).click();
+  assert.match(await errorOf(reset.getByLabel('新密码（可选，6位数字）')), /密码未锁定/);
+  await reset.getByLabel('新密码（可选，6位数字）').fill('112233');
+  await reset.getByRole('button', { name: '重置密码' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `卡号 ${card.cardNumber} 的密码已重置` })
+    .waitFor();
+
+  await row.getByRole('button', { name: '注销卡' }).click();
+  const cancel = page.getByRole('form', { name: `注销卡 ${card.cardNumber}` });
+  await cancel.getByLabel('原因').fill('持卡人申请注销');
+  await cancel.getByRole('button', { name: '注销卡' }).click();
+  await cancel.getByRole('button', { name: '确认' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `卡号 ${card.cardNumber} 已注销` })
+    .waitFor();
+  const after = await call(e2e().app, 'GET', `/v1/staff/cards?idNumber=${person.idNumber}`, {
+    token: await staffToken(),
+  });
+  assert.equal(after.body.cards[0].status, 'cancelled');
+  assert.equal(after.body.cards[0].activationPlace, 'bank');
+  const events = after.body.history.map((e: { event: string }) => e.event);
+  for (const e of ['activated', 'pin_reset', 'cancelled']) assert.ok(events.includes(e), e);
+  await page.context().close();
+});

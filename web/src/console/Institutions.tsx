@@ -67,7 +67,7 @@ export function Institutions({ me }: { me: Me }) {
                 <thead>
                   <tr>
                     <th>{t('inst.code')}</th>
-                    <th>{t('common.name')}</th>
+                    <th>{t('inst.name')}</th>
                     <th>{t('inst.kind')}</th>
                     <th>{t('common.regionCode')}</th>
                     <th>{t('inst.ecard')}</th>

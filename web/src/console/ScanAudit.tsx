@@ -113,7 +113,7 @@ export function ScanAudit() {
                     {t(`scans.outcomes.${s.outcome}`)}
                   </Badge>
                 </td>
-                <td>{s.reason ?? ''}</td>
+                <td>{s.reason ? t(`scans.reasons.${s.reason}`, { defaultValue: s.reason }) : ''}</td>
               </tr>
             ))}
           </tbody>
