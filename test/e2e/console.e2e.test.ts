@@ -301,6 +301,8 @@ test('scan audit: an accepted and a refused scan are listed, and the outcome fil
   await page.getByLabel('语言').selectOption('en');
   await page.getByRole('heading', { name: 'Scan audit' }).waitFor();
   await page.getByRole('link', { name: 'Card applications' }).waitFor();
+  await page.getByRole('cell', { name: 'Not a valid code' }).first().waitFor();
+  await e2e().screenshot(page, 'console-scans-en');
   await page.context().close();
 });
 

@@ -108,6 +108,7 @@ export function Reconciliation() {
                 question={t('recon.markPaidQuestion', { date: day.businessDate })}
                 onConfirm={() => void pay.submit()}
                 busy={pay.busy}
+                tone="primary"
               />
             </>
           )}

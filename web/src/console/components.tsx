@@ -52,17 +52,20 @@ export function ConfirmButton({
   question,
   onConfirm,
   busy,
+  tone = 'danger',
 }: {
   label: string;
   question: string;
   onConfirm: () => void;
   busy?: boolean;
+  /** `danger` for what cannot be undone; `primary` for a weighty but ordinary step (marking a day paid). */
+  tone?: 'danger' | 'primary';
 }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (
-      <button type="button" className="danger" onClick={() => setAsking(true)} disabled={busy}>
+      <button type="button" className={tone} onClick={() => setAsking(true)} disabled={busy}>
         {label}
       </button>
     );
@@ -71,7 +74,7 @@ export function ConfirmButton({
       <span>{question}</span>{' '}
       <button
         type="button"
-        className="danger"
+        className={tone}
         onClick={() => {
           setAsking(false);
           onConfirm();
