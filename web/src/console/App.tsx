@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { api } from '../shared/api.ts';
@@ -16,7 +17,7 @@ import { Offices } from './Offices.tsx';
 import './console.css';
 
 /** Each page of the console and the roles the API lets use it. */
-const PAGES: ReadonlyArray<{ path: string; roles: readonly Role[]; element: (me: Me) => React.ReactNode }> = [
+const PAGES: ReadonlyArray<{ path: string; roles: readonly Role[]; element: (me: Me) => ReactNode }> = [
   { path: 'reviews', roles: ['staff'], element: () => <ReviewQueue /> },
   { path: 'applications', roles: ['staff'], element: () => <CardApplications /> },
   { path: 'cards', roles: ['staff'], element: () => <PersonCards /> },

@@ -1,30 +1,20 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
-import {
-  ErrorBanner,
-  Field,
-  Form,
-  LoadState,
-  Notice,
-  Select,
-  SubmitButton,
-  useLoad,
-  useSubmit,
-} from '../shared/ui.tsx';
-import { Badge, CheckField, ConfirmButton, Section } from './components.tsx';
+import { ErrorBanner, LoadState, Notice, Select, useLoad, useSubmit } from '../shared/ui.tsx';
+import { Badge, ConfirmButton, Section } from './components.tsx';
 import { CounterApplication } from './CounterApplication.tsx';
-import { formatInstant } from './format.ts';
-import type {
-  ApplicationChannel,
-  ApplicationResult,
-  ApplicationStatus,
-  CardApplication,
-  Office,
+import { EmployerBatches } from './EmployerBatches.tsx';
+import { HandOver } from './HandOver.tsx';
+import {
+  APPLICATION_STATUSES,
+  type ApplicationChannel,
+  type ApplicationResult,
+  type CardApplication,
+  type Office,
 } from './types.ts';
 
 const CHANNELS: ApplicationChannel[] = ['county_centre', 'service_point', 'agent', 'employer'];
-const STATUSES: ApplicationStatus[] = ['pending', 'ready', 'issued', 'handed_out', 'cancelled'];
 
 /** Card applications of the region by office, channel and status, with their transitions; employer batches. */
 export function CardApplications() {
@@ -83,7 +73,7 @@ export function CardApplications() {
             onChange={(e) => setStatus(e.target.value)}
             options={[
               { value: '', label: t('common.all') },
-              ...STATUSES.map((s) => ({ value: s, label: t(`apps.statuses.${s}`) })),
+              ...APPLICATION_STATUSES.map((s) => ({ value: s, label: t(`apps.statuses.${s}`) })),
             ]}
           />
         </div>
@@ -116,7 +106,7 @@ export function CardApplications() {
       </Section>
       <Section title={t('apps.batches')}>
         <LoadState loaded={batches}>
-          {({ applications }) => <Batches applications={applications} />}
+          {({ applications }) => <EmployerBatches applications={applications} />}
         </LoadState>
       </Section>
       <Section title={t('apps.fileTitle')}>
@@ -218,103 +208,5 @@ function ApplicationRow({
         </tr>
       )}
     </>
-  );
-}
-
-/** Issue on the spot (county centre) or hand a ready card out: the clerk ticks that the original ID was checked. */
-function HandOver({
-  app,
-  mode,
-  onDone,
-}: {
-  app: CardApplication;
-  mode: 'issue' | 'collect';
-  onDone: () => void;
-}) {
-  const { t } = useTranslation('console');
-  const [idChecked, setIdChecked] = useState(false);
-  const [pin, setPin] = useState('');
-  const [bank, setBank] = useState('');
-  const submission = useSubmit(async () => {
-    await api<ApplicationResult>('console', `/v1/staff/cards/applications/${app.id}/${mode}`, {
-      body: { idChecked, ...(pin ? { pin } : {}), ...(bank.trim() ? { bank: bank.trim() } : {}) },
-    });
-    onDone();
-  }, ['idChecked', 'pin', 'bank']);
-  return (
-    <Form
-      submission={submission}
-      label={t(mode === 'issue' ? 'apps.issueTitle' : 'apps.collectTitle', { name: app.personName })}
-    >
-      <h4>{t(mode === 'issue' ? 'apps.issueTitle' : 'apps.collectTitle', { name: app.personName })}</h4>
-      <CheckField
-        label={t('apps.idChecked')}
-        name="idChecked"
-        checked={idChecked}
-        onChange={setIdChecked}
-        error={submission.fieldError('idChecked')}
-      />
-      <Field
-        label={t('apps.pin')}
-        hint={t('apps.pinHint')}
-        name="pin"
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={6}
-        value={pin}
-        onChange={(e) => setPin(e.target.value)}
-        error={submission.fieldError('pin')}
-      />
-      <Field
-        label={t('apps.bank')}
-        name="bank"
-        value={bank}
-        onChange={(e) => setBank(e.target.value)}
-        error={submission.fieldError('bank')}
-      />
-      <SubmitButton busy={submission.busy}>
-        {t(mode === 'issue' ? 'apps.issue' : 'apps.collect')}
-      </SubmitButton>
-    </Form>
-  );
-}
-
-/** Employer bulk applications grouped by batch, with how many rows are in each state. */
-function Batches({ applications }: { applications: CardApplication[] }) {
-  const { t } = useTranslation('console');
-  const groups = new Map<string, CardApplication[]>();
-  for (const a of applications) {
-    const key = a.batchId ?? '—';
-    groups.set(key, [...(groups.get(key) ?? []), a]);
-  }
-  if (groups.size === 0) return <p className="muted">{t('apps.noBatches')}</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th>{t('apps.batch')}</th>
-          <th>{t('apps.introduction')}</th>
-          <th>{t('apps.submitted')}</th>
-          <th className="num">{t('apps.rows')}</th>
-          <th>{t('apps.states')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...groups].map(([id, rows]) => (
-          <tr key={id}>
-            <td>{id.slice(0, 8)}</td>
-            <td>{rows[0]?.introductionRef ?? '—'}</td>
-            <td>{formatInstant(rows[0]?.createdAt)}</td>
-            <td className="num">{rows.length}</td>
-            <td>
-              {STATUSES.filter((s) => rows.some((r) => r.status === s))
-                .map((s) => `${t(`apps.statuses.${s}`)} ${rows.filter((r) => r.status === s).length}`)
-                .join(' · ')}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

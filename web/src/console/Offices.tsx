@@ -23,7 +23,7 @@ export function Offices() {
               <table>
                 <thead>
                   <tr>
-                    <th>{t('common.name')}</th>
+                    <th>{t('offices.name')}</th>
                     <th>{t('offices.kind')}</th>
                     <th>{t('common.regionCode')}</th>
                   </tr>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Money } from '../shared/ui.tsx';
 import { fenOfWage, formatBp } from './format.ts';
@@ -12,7 +13,7 @@ export function PolicyRulesView({ rules }: { rules: PolicyRules }) {
       {t('policy.ofWage', { pct: formatBp(bp) })} = <Money fen={fenOfWage(wage, bp)} />
     </>
   );
-  const rows: Array<[string, React.ReactNode]> = [
+  const rows: Array<[string, ReactNode]> = [
     [t('policy.f.averageWageFen'), <Money key="w" fen={wage} />],
     [t('policy.f.inpatient_deductibleBpOfWage'), ofWage(rules.inpatient.deductibleBpOfWage)],
     [t('policy.f.fundCeilingBpOfWage'), ofWage(rules.fundCeilingBpOfWage)],

@@ -47,7 +47,8 @@ export interface Person {
 }
 
 export type ApplicationChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';
-export type ApplicationStatus = 'pending' | 'ready' | 'issued' | 'handed_out' | 'cancelled';
+export const APPLICATION_STATUSES = ['pending', 'ready', 'issued', 'handed_out', 'cancelled'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export interface CardApplication {
   id: string;
   personId: string;
