@@ -416,6 +416,11 @@ test('admin: register an institution, suspend it after a confirmation, reinstate
   await e2e().screenshot(page, 'console-institutions');
   await row.getByRole('button', { name: '恢复定点' }).click();
   await row.getByText('定点', { exact: true }).waitFor();
+  await row.getByRole('button', { name: '停用电子凭证' }).click();
+  await row.getByRole('button', { name: '开通电子凭证' }).waitFor();
+  const toggled = await call(e2e().app, 'GET', '/v1/admin/institutions', { token: adminToken });
+  const mine = toggled.body.institutions.find((i: { code: string }) => i.code === code);
+  assert.deepEqual([mine.status, mine.acceptsEcard], ['designated', false]);
 
   await page.getByRole('link', { name: '经办机构与账号' }).click();
   const office = page.getByRole('form', { name: '新建经办机构' });
@@ -555,5 +560,46 @@ test('county centre: file at the counter (a wrong name refused at its field), is
   assert.equal(after.body.cards[0].activationPlace, 'bank');
   const events = after.body.history.map((e: { event: string }) => e.event);
   for (const e of ['activated', 'pin_reset', 'cancelled']) assert.ok(events.includes(e), e);
+  await page.context().close();
+});
+
+test('e-card revocation at the counter needs a reason and a confirmation', async () => {
+  const person = await registered(true);
+  const applied = await call(e2e().app, 'POST', '/v1/me/ecard', {
+    token: person.token,
+    body: { channel: 'app', authorise: true },
+  });
+  assert.equal(applied.status, 201, applied.raw);
+  const activated = await call(e2e().app, 'POST', '/v1/me/ecard/activate', {
+    token: person.token,
+    body: { consent: true },
+  });
+  assert.equal(activated.status, 200, activated.raw);
+
+  const page = await signIn(STAFF, '/console/persons');
+  await page.getByLabel('身份证号码', { exact: true }).fill(person.idNumber);
+  await page.getByRole('button', { name: '查询' }).click();
+  const ecard = page.getByRole('region', { name: '医保电子凭证' });
+  await ecard.getByText('正常', { exact: true }).waitFor();
+  const revoke = ecard.getByRole('form', { name: '注销电子凭证' });
+  await revoke.getByRole('button', { name: '注销' }).click();
+  await revoke.getByRole('button', { name: '确认' }).click();
+  assert.ok(
+    (await errorOf(revoke.getByLabel('原因'))).length > 0,
+    'a revocation without a reason is refused',
+  );
+  const still = await call(e2e().app, 'GET', '/v1/me/ecard', { token: person.token });
+  assert.equal(still.body.status, 'active');
+
+  await revoke.getByLabel('原因').fill('本人申请注销');
+  await revoke.getByRole('button', { name: '注销' }).click();
+  await revoke.getByRole('button', { name: '取消' }).click();
+  assert.equal((await call(e2e().app, 'GET', '/v1/me/ecard', { token: person.token })).body.status, 'active');
+  await revoke.getByRole('button', { name: '注销' }).click();
+  await revoke.getByRole('button', { name: '确认' }).click();
+  await ecard.getByRole('status').filter({ hasText: '电子凭证已注销' }).waitFor();
+  await ecard.getByText('已注销', { exact: true }).waitFor();
+  const revoked = await call(e2e().app, 'GET', '/v1/me/ecard', { token: person.token });
+  assert.equal(revoked.body.status, 'revoked');
   await page.context().close();
 });

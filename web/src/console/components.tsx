@@ -75,6 +75,8 @@ export function ConfirmButton({
       <button
         type="button"
         className={tone}
+        // The button the clerk pressed is gone; keep the keyboard focus on the question's answer.
+        autoFocus
         onClick={() => {
           setAsking(false);
           onConfirm();
