@@ -124,7 +124,22 @@ test('service point: mark the card ready, refuse the hand-out until the ID check
   });
   assert.equal(applied.status, 201, applied.raw);
 
+  // The demo employer applies in bulk for its employee (the demo person), with a letter of introduction.
+  const employer = await login(e2e().app, DEMO_ACCOUNTS.employer.login, DEMO_ACCOUNTS.employer.password);
+  const demo = syntheticCitizen(0);
+  const batch = await call(e2e().app, 'POST', '/v1/employer/card-batches', {
+    token: employer.token,
+    body: {
+      introductionRef: 'JS-E2E-001',
+      agent: { idNumber: syntheticCitizen(7).idNumber, name: syntheticCitizen(7).name },
+      employees: [{ idNumber: demo.idNumber, name: demo.name }],
+    },
+  });
+  assert.equal(batch.status, 200, batch.raw);
+
   const page = await signIn({ login: 'service-point', password: STAFF.password }, '/console/applications');
+  const batches = page.getByRole('region', { name: '单位批量申领' });
+  await batches.getByRole('row').filter({ hasText: 'JS-E2E-001' }).filter({ hasText: '已发卡 1' }).waitFor();
   const row = page.getByRole('row').filter({ hasText: person.idNumber });
   await row.getByRole('button', { name: '制卡完成，通知领取' }).click();
   await page
