@@ -578,7 +578,7 @@ test('county centre: file at the counter (a wrong name refused at its field), is
   await page.context().close();
 });
 
-test('e-card revocation at the counter needs a reason and a confirmation', async () => {
+test('e-card revocation needs a reason and a confirmation; the insurance status is changed after a confirmation', async () => {
   const person = await registered(true);
   const applied = await call(e2e().app, 'POST', '/v1/me/ecard', {
     token: person.token,
@@ -616,5 +616,24 @@ test('e-card revocation at the counter needs a reason and a confirmation', async
   await ecard.getByText('已注销', { exact: true }).waitFor();
   const revoked = await call(e2e().app, 'GET', '/v1/me/ecard', { token: person.token });
   assert.equal(revoked.body.status, 'revoked');
+
+  // The insurance record itself: suspending it is confirmed first; the retired flag is saved with it.
+  const change = page.getByRole('form', { name: '变更参保状态' });
+  await change.getByLabel('参保状态').selectOption('suspended');
+  await change.getByLabel('退休').check();
+  await change.getByRole('button', { name: '保存变更' }).click();
+  assert.equal(
+    (await call(e2e().app, 'GET', '/v1/me', { token: person.token })).body.person.status,
+    'active',
+  );
+  await change.getByRole('button', { name: '确认' }).click();
+  await page.getByRole('status').filter({ hasText: '参保信息已更新' }).waitFor();
+  await page
+    .getByRole('region', { name: '参保信息' })
+    .getByRole('definition')
+    .filter({ hasText: '暂停参保' })
+    .waitFor();
+  const record = (await call(e2e().app, 'GET', '/v1/me', { token: person.token })).body.person;
+  assert.deepEqual([record.status, record.retired], ['suspended', true]);
   await page.context().close();
 });

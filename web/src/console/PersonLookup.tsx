@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
+import { Notice } from '../shared/ui.tsx';
 import { Badge, IdNumberSearch, Section } from './components.tsx';
 import { EcardPanel } from './EcardPanel.tsx';
+import { PersonStatus } from './PersonStatus.tsx';
 import { AccountPanel, ContributionsPanel, SettlementsPanel } from './PersonRecords.tsx';
 import type { Me, Person } from './types.ts';
 
@@ -10,11 +12,13 @@ import type { Me, Person } from './types.ts';
 export function PersonLookup({ me }: { me: Me }) {
   const { t } = useTranslation('console');
   const [person, setPerson] = useState<Person | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <section aria-labelledby="persons-title">
       <h2 id="persons-title">{t('persons.title')}</h2>
       <IdNumberSearch
         onSearch={async (idNumber) => {
+          setSaved(null);
           setPerson(await api<Person>('console', '/v1/staff/persons', { query: { idNumber } }));
         }}
       />
@@ -45,6 +49,15 @@ export function PersonLookup({ me }: { me: Me }) {
                 {person.identityReason && <span className="muted"> {person.identityReason}</span>}
               </dd>
             </dl>
+            {saved && <Notice>{saved}</Notice>}
+            <PersonStatus
+              key={`${person.id}-${person.status}-${person.retired}`}
+              person={person}
+              onSaved={(p) => {
+                setPerson(p);
+                setSaved(t('persons.savedNotice'));
+              }}
+            />
           </Section>
           {me.role === 'staff' && <EcardPanel key={person.id} idNumber={person.idNumber} />}
           <AccountPanel key={`a-${person.id}`} personId={person.id} />

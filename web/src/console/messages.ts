@@ -189,6 +189,11 @@ const zh = {
     insurance: '参保类型',
     types: { employee: '职工医保', resident: '城乡居民医保', flexible: '灵活就业' },
     retired: '退休',
+    changeTitle: '变更参保状态',
+    insuranceStatus: '参保状态',
+    changeQuestion: '确定将参保状态改为“{{status}}”吗？',
+    save: '保存变更',
+    savedNotice: '参保信息已更新',
     statuses: { active: '正常参保', suspended: '暂停参保', ended: '终止参保' },
     identity: '身份核验',
     identityStatuses: {
@@ -644,6 +649,11 @@ const en: typeof zh = {
     insurance: 'Insurance',
     types: { employee: 'Employee', resident: 'Resident', flexible: 'Flexible worker' },
     retired: 'Retired',
+    changeTitle: 'Change the insurance status',
+    insuranceStatus: 'Insurance status',
+    changeQuestion: 'Change the insurance status to “{{status}}”?',
+    save: 'Save changes',
+    savedNotice: 'Insurance record updated',
     statuses: { active: 'Active', suspended: 'Suspended', ended: 'Ended' },
     identity: 'Identity',
     identityStatuses: {
