@@ -637,3 +637,31 @@ test('e-card revocation needs a reason and a confirmation; the insurance status 
   assert.deepEqual([record.status, record.retired], ['suspended', true]);
   await page.context().close();
 });
+
+test('registry import: a CSV file is loaded, good rows kept and the bad one reported by its line', async () => {
+  const a = newCitizen();
+  const b = newCitizen();
+  const bad = `${a.idNumber.slice(0, 17)}${a.idNumber[17] === '1' ? '2' : '1'}`;
+  const csv = `id_number,name\n${a.idNumber},${a.name}\n${bad},坏号码\n${b.idNumber},${b.name}\n`;
+  const page = await signIn(STAFF, '/console/registry');
+  await page
+    .getByLabel('CSV 文件')
+    .setInputFiles({ name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: '导入' }).click();
+  const result = page.getByRole('region', { name: '共 3 行：导入 2 行，有误 1 行' });
+  await result
+    .getByRole('row')
+    .filter({ hasText: '身份证号码无效' })
+    .getByRole('cell', { name: '3', exact: true })
+    .waitFor();
+  await e2e().screenshot(page, 'console-registry');
+  const { rows } = await e2e().db.query<{ id_number: string }>(
+    'select id_number from population_registry where id_number = any($1) order by id_number',
+    [[a.idNumber, b.idNumber, bad]],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.id_number),
+    [a.idNumber, b.idNumber].sort(),
+  );
+  await page.context().close();
+});

@@ -14,6 +14,7 @@ import { Reconciliation } from './Reconciliation.tsx';
 import { Policies } from './Policies.tsx';
 import { ScanAudit } from './ScanAudit.tsx';
 import { Offices } from './Offices.tsx';
+import { RegistryImport } from './RegistryImport.tsx';
 import './console.css';
 
 /** Each page of the console and the roles the API lets use it. */
@@ -27,6 +28,7 @@ const PAGES: ReadonlyArray<{ path: string; roles: readonly Role[]; element: (me:
   { path: 'reconciliation', roles: ['staff', 'admin'], element: () => <Reconciliation /> },
   { path: 'policies', roles: ['staff', 'admin'], element: (me) => <Policies me={me} /> },
   { path: 'scans', roles: ['staff', 'admin'], element: () => <ScanAudit /> },
+  { path: 'registry', roles: ['staff', 'admin'], element: () => <RegistryImport /> },
   { path: 'offices', roles: ['admin'], element: () => <Offices /> },
 ];
 

@@ -21,6 +21,7 @@ const zh = {
     reconciliation: '对账结算',
     policies: '待遇政策',
     scans: '扫码审计',
+    registry: '人口库导入',
     offices: '经办机构与账号',
   },
   common: {
@@ -410,6 +411,23 @@ const zh = {
       pin_locked: '卡密码已锁定',
     },
   },
+  registry: {
+    title: '人口库导入',
+    upload: '上传人口库数据',
+    file: 'CSV 文件',
+    fileHint: '两列：id_number（身份证号码）、name（姓名），第一行为表头',
+    import: '导入',
+    result: '共 {{total}} 行：导入 {{accepted}} 行，有误 {{rejected}} 行',
+    line: '行号',
+    problem: '问题',
+    codes: {
+      invalid_id_number: '身份证号码无效',
+      invalid_name: '姓名应为1至50个字',
+      duplicate_in_file: '文件中重复',
+      missing_header: '第一行须为表头 id_number,name',
+      malformed_csv: '不是有效的 CSV 文件',
+    },
+  },
   offices: {
     title: '经办机构与账号',
     list: '经办机构',
@@ -481,6 +499,7 @@ const en: typeof zh = {
     reconciliation: 'Reconciliation',
     policies: 'Policy',
     scans: 'Scan audit',
+    registry: 'Registry import',
     offices: 'Offices and accounts',
   },
   common: {
@@ -877,6 +896,23 @@ const en: typeof zh = {
       ecard_not_accepted: 'This institution does not accept the e-card',
       wrong_pin: 'Wrong card PIN',
       pin_locked: 'Card PIN locked',
+    },
+  },
+  registry: {
+    title: 'Population registry import',
+    upload: 'Upload registry rows',
+    file: 'CSV file',
+    fileHint: 'Two columns: id_number, name; the first line is the header',
+    import: 'Import',
+    result: '{{total}} rows: {{accepted}} imported, {{rejected}} with problems',
+    line: 'Line',
+    problem: 'Problem',
+    codes: {
+      invalid_id_number: 'Invalid ID number',
+      invalid_name: 'The name must be 1 to 50 characters',
+      duplicate_in_file: 'Repeated in the file',
+      missing_header: 'The first line must be the header id_number,name',
+      malformed_csv: 'Not a valid CSV file',
     },
   },
   offices: {
