@@ -649,6 +649,9 @@ forEachStore(
         assert.ok(events.includes(e), e);
       const staffView = await get(`/v1/staff/cards?idNumber=${c.person.idNumber}`, county.token);
       assert.equal(staffView.body.cards[0].cardNumber, c.cardNumber, 'staff see the number in clear');
+      const staffEvents = staffView.body.history.map((e: { event: string }) => e.event);
+      for (const e of ['loss_reported', 'replaced', 'replacement_issued', 'cancelled', 'activated'])
+        assert.ok(staffEvents.includes(e), `staff see ${e} in the history`);
       await refuse(
         () => get(`/v1/staff/cards?idNumber=${c.person.idNumber}`, elsewhere.token),
         404,

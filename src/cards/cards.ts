@@ -1270,12 +1270,12 @@ export async function listCards(q: Queryable, personId: string, masked: boolean)
   return rows.map((r) => toCard(r, masked));
 }
 
-/** Staff look a person up by ID number: their applications and cards, in clear. 404 outside the region. */
+/** Staff look a person up by ID number: their applications, cards (in clear) and history. 404 outside the region. */
 export async function staffLookup(
   q: Queryable,
   regionCode: string,
   idNumber: string,
-): Promise<{ personId: string; applications: ApplicationView[]; cards: CardView[] }> {
+): Promise<{ personId: string; applications: ApplicationView[]; cards: CardView[]; history: CardEvent[] }> {
   const { rows } = await q.query<{ id: string }>(
     'select id from persons where id_number = $1 and region_code = $2',
     [idNumber, regionCode],
@@ -1289,6 +1289,7 @@ export async function staffLookup(
     personId: rows[0].id,
     applications: apps.rows.map(toApplication),
     cards: await listCards(q, rows[0].id, false),
+    history: await listEvents(q, rows[0].id),
   };
 }
 

@@ -273,7 +273,7 @@ export async function cardRoutes(app: App): Promise<void> {
     {
       schema: {
         operationId: 'lookUpPersonCards',
-        summary: 'A person’s card applications and cards, by ID number',
+        summary: 'A person’s card applications, cards and their history (e-card included), by ID number',
         tags: ['cards'],
         security: bearer,
         querystring: Type.Object({ idNumber: IdNumberField }),
@@ -282,6 +282,7 @@ export async function cardRoutes(app: App): Promise<void> {
             personId: Uuid,
             applications: Type.Array(Application),
             cards: Type.Array(Card),
+            history: Type.Array(CardEvent),
           }),
           ...errorResponses(401, 403, 404),
         },
