@@ -4,7 +4,9 @@
  * its input with aria-describedby, alerts are announced.
  */
 import {
+  createContext,
   useCallback,
+  useContext,
   useEffect,
   useId,
   useRef,
@@ -20,13 +22,27 @@ import { ApiError, api, onSignedOut, session, type AppName } from './api.ts';
 import { formatFen } from './money.ts';
 import { LANGUAGES, setLanguage, type Language } from './i18n.ts';
 
-/** The text shown for an error: our own translation of its code when we have one, else the server's message. */
+/** Which app a screen belongs to, so its own texts win over another app's for the same key. */
+const AppContext = createContext<AppName | null>(null);
+const NAMESPACE_OF: Record<AppName, string> = {
+  person: 'person',
+  terminal: 'terminal',
+  institution: 'terminal',
+  console: 'console',
+};
+
+/**
+ * The text shown for an error: our own translation of its code when we have one (the current app's
+ * namespace first, then the common one), else the server's message.
+ */
 export function useErrorText(): (err: unknown) => string {
   const { t, i18n } = useTranslation();
+  const app = useContext(AppContext);
   return useCallback(
     (err: unknown) => {
       if (err instanceof ApiError) {
-        for (const ns of i18n.options.ns as string[]) {
+        const own = app ? [NAMESPACE_OF[app]] : [];
+        for (const ns of [...own, 'common']) {
           const key = `${ns}:errors.${err.code}`;
           if (i18n.exists(key)) return t(key);
         }
@@ -34,7 +50,7 @@ export function useErrorText(): (err: unknown) => string {
       }
       return err instanceof Error ? err.message : String(err);
     },
-    [t, i18n],
+    [t, i18n, app],
   );
 }
 
@@ -319,34 +335,41 @@ export function Shell({
 }) {
   const { t } = useTranslation();
   return (
-    <div className={`shell shell-${app}${wide ? ' wide' : ''}`}>
-      <a className="skip" href="#main">
-        {t('skipToContent')}
-      </a>
-      <header className="topbar">
-        <h1>{title}</h1>
-        <div className="topbar-actions">
-          <LanguageSwitch />
-          {onSignOut && (
-            <button type="button" className="ghost" onClick={onSignOut}>
-              {t('signOut')}
-            </button>
-          )}
-        </div>
-      </header>
-      {nav.length > 0 && (
-        <nav aria-label={title} className="nav">
-          {nav.map((n) => (
-            <NavLink key={n.to} to={n.to} end className={({ isActive }) => (isActive ? 'active' : undefined)}>
-              {n.label}
-            </NavLink>
-          ))}
-        </nav>
-      )}
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
-    </div>
+    <AppContext.Provider value={app}>
+      <div className={`shell shell-${app}${wide ? ' wide' : ''}`}>
+        <a className="skip" href="#main">
+          {t('skipToContent')}
+        </a>
+        <header className="topbar">
+          <h1>{title}</h1>
+          <div className="topbar-actions">
+            <LanguageSwitch />
+            {onSignOut && (
+              <button type="button" className="ghost" onClick={onSignOut}>
+                {t('signOut')}
+              </button>
+            )}
+          </div>
+        </header>
+        {nav.length > 0 && (
+          <nav aria-label={title} className="nav">
+            {nav.map((n) => (
+              <NavLink
+                key={n.to}
+                to={n.to}
+                end
+                className={({ isActive }) => (isActive ? 'active' : undefined)}
+              >
+                {n.label}
+              </NavLink>
+            ))}
+          </nav>
+        )}
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </AppContext.Provider>
   );
 }
 
