@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { openPostgres, type Db } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
-import { hashSecret } from '../src/platform/password.ts';
+import { hashPaymentPin, paymentPinKey } from '../src/cards/payment-pin.ts';
 import { installDemoPolicy } from '../src/settlement/policy-store.ts';
 import { createInstitution, createTerminal } from '../src/institutions/store.ts';
 import { createUser } from '../src/accounts/store.ts';
@@ -161,7 +161,11 @@ export async function runSettlementBench(o: SettlementBenchOptions): Promise<Set
   try {
     await migrate(db);
     const t0 = performance.now();
-    const seededRows = await seedPopulation(db, o.people, await hashSecret(PIN));
+    const seededRows = await seedPopulation(
+      db,
+      o.people,
+      hashPaymentPin(paymentPinKey(Buffer.from(secretKey, 'hex')), PIN),
+    );
     const seedSeconds = (performance.now() - t0) / 1000;
 
     const now = new Date();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
-import { isUniqueViolation } from '../platform/db.ts';
+import { combineStatements, isUniqueViolation, type Statement } from '../platform/db.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import {
   POSTING_KINDS,
@@ -63,6 +63,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * }));
  */
 export async function post(tx: Queryable, input: PostingInput): Promise<PostingResult> {
+  const prepared = await preparePosting(tx, input);
+  await writePosting(tx, prepared, input);
+  return { postingId: prepared.postingId, balances: prepared.balances };
+}
+
+/** A posting checked and with its accounts locked, whose rows are still to be written (see `preparePosting`). */
+export interface PreparedPosting extends PostingResult {
+  /** The inserts of the posting and its entries and the balance update, to run as one statement. */
+  writes: Statement[];
+}
+
+/**
+ * The first half of `post`: validates the posting, locks its accounts (ascending id, one statement) and
+ * checks the balances they would reach, without writing. The caller runs `writes` in the same transaction,
+ * on their own (`writePosting`) or combined with its own inserts into one statement (`combineStatements`),
+ * mapping errors with `postingWriteError`. Same refusals as `post`.
+ */
+export async function preparePosting(tx: Queryable, input: PostingInput): Promise<PreparedPosting> {
   if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
     throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
   }
@@ -111,11 +129,11 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
   }
 
   const postingId = randomUUID();
-  try {
-    await tx.query(
-      `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
+  const writes: Statement[] = [
+    {
+      sql: `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
        values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8)`,
-      [
+      params: [
         postingId,
         input.kind,
         input.reference.type,
@@ -125,46 +143,60 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
         input.at ?? null,
         input.beneficiaryPersonId ?? null,
       ],
-    );
-  } catch (err) {
-    if (isUniqueViolation(err, 'ledger_postings_reference_unique')) {
-      throw conflict('posting_exists', `This ${input.kind} was already posted`, {
-        referenceType: input.reference.type,
-        referenceId: input.reference.id,
-      });
-    }
-    if ((err as { code?: string })?.code === '23503') {
-      throw notFound('region_not_found', `No region ${input.regionCode}`);
-    }
-    throw err;
-  }
-  const params: unknown[] = [postingId];
-  const values = input.entries.map((e, i) => {
-    params.push(e.accountId.toLowerCase(), e.amount);
-    return `($1, $${2 * i + 2}::uuid, $${2 * i + 3}::int8)`;
-  });
-  await tx.query(
-    `insert into ledger_entries (posting_id, account_id, amount) values ${values.join(', ')}`,
-    params,
-  );
-  try {
-    // One statement for every touched account: round trips, not rows, are what a posting costs.
-    if (updates.length) {
-      await tx.query(
-        `update ledger_accounts a set balance = a.balance + v.delta
+    },
+    {
+      // Arrays, not a VALUES list per entry count: one statement text, so one prepared statement.
+      sql: `insert into ledger_entries (posting_id, account_id, amount)
+       select $1::uuid, a, m from unnest($2::uuid[], $3::int8[]) with ordinality as e(a, m, n) order by n`,
+      params: [
+        postingId,
+        input.entries.map((e) => e.accountId.toLowerCase()),
+        input.entries.map((e) => e.amount),
+      ],
+    },
+  ];
+  // One statement for every touched account: round trips, not rows, are what a posting costs.
+  if (updates.length) {
+    writes.push({
+      sql: `update ledger_accounts a set balance = a.balance + v.delta
            from unnest($1::uuid[], $2::int8[]) as v(id, delta) where a.id = v.id`,
-        [updates.map((u) => u.id), updates.map((u) => u.delta)],
-      );
-    }
-  } catch (err) {
-    // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
-    const e = err as { code?: string; constraint?: string };
-    if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
-      throw unprocessable('insufficient_balance', 'The individual account does not hold enough money');
-    }
-    throw err;
+      params: [updates.map((u) => u.id), updates.map((u) => u.delta)],
+    });
   }
-  return { postingId, balances };
+  return { postingId, balances, writes };
+}
+
+/** The second half of `post`: writes a prepared posting in one statement. */
+export async function writePosting(
+  tx: Queryable,
+  prepared: PreparedPosting,
+  input: PostingInput,
+): Promise<void> {
+  const one = combineStatements(prepared.writes);
+  try {
+    await tx.query(one.sql, one.params);
+  } catch (err) {
+    throw postingWriteError(err, input);
+  }
+}
+
+/** Turns a failed write of a posting's rows into the refusal `post` documents (or returns `err` itself). */
+export function postingWriteError(err: unknown, input: PostingInput): unknown {
+  const e = err as { code?: string; constraint?: string };
+  if (isUniqueViolation(err, 'ledger_postings_reference_unique')) {
+    return conflict('posting_exists', `This ${input.kind} was already posted`, {
+      referenceType: input.reference.type,
+      referenceId: input.reference.id,
+    });
+  }
+  if (e?.code === '23503' && e.constraint === 'ledger_postings_region_code_fkey') {
+    return notFound('region_not_found', `No region ${input.regionCode}`);
+  }
+  // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
+  if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
+    return unprocessable('insufficient_balance', 'The individual account does not hold enough money');
+  }
+  return err;
 }
 
 /**

@@ -49,28 +49,32 @@ export async function idempotent<T>(
   hash: string,
   fn: () => Promise<{ status: number; body: T }>,
 ): Promise<StoredAnswer<T>> {
-  const lock = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1::bigint) as ok', [
+  // One round trip: the advisory lock, then the stored answer read after it (migrations/014_fast_paths.sql).
+  const { rows } = await tx.query<{
+    ok: boolean;
+    request_hash: string | null;
+    response_status: number | null;
+    response_body: T | null;
+  }>('select ok, request_hash, response_status, response_body from idempotency_claim($1::bigint, $2, $3)', [
     lockNumber(scope, key),
+    scope,
+    key,
   ]);
-  if (!lock.rows[0]?.ok) {
+  const claim = rows[0]!;
+  if (!claim.ok) {
     throw conflict(
       'idempotency_key_in_use',
       'A request with this Idempotency-Key is still being processed; retry shortly',
     );
   }
-  const { rows } = await tx.query<{ request_hash: string; response_status: number; response_body: T }>(
-    'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
-    [scope, key],
-  );
-  const stored = rows[0];
-  if (stored) {
-    if (stored.request_hash !== hash) {
+  if (claim.request_hash !== null) {
+    if (claim.request_hash !== hash) {
       throw unprocessable(
         'idempotency_key_mismatch',
         'This Idempotency-Key was already used with a different request body',
       );
     }
-    return { status: stored.response_status, body: stored.response_body, replayed: true };
+    return { status: claim.response_status!, body: claim.response_body!, replayed: true };
   }
   const answer = await fn();
   await tx.query(
