@@ -27,3 +27,8 @@ $$;
 -- payment_pin_locked_until. A right PIN resets the count.
 alter table ecards add column payment_pin_failures integer not null default 0 check (payment_pin_failures >= 0);
 alter table ecards add column payment_pin_locked_until timestamptz;
+
+-- Balances stay within JavaScript's safe integers (the int8 parser refuses others). `post` checks it before
+-- writing; the settlement's combined write (ledger.postingWrites) relies on this CHECK.
+alter table ledger_accounts add constraint ledger_balance_safe
+  check (balance between -9007199254740991 and 9007199254740991);

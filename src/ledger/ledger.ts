@@ -68,25 +68,17 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
   return { postingId: prepared.postingId, balances: prepared.balances };
 }
 
-/** A posting checked and with its accounts locked, whose rows are still to be written (see `preparePosting`). */
-export interface PreparedPosting extends PostingResult {
-  /** The inserts of the posting and its entries and the balance update, to run as one statement. */
-  writes: Statement[];
-}
-
-/**
- * The first half of `post`: validates the posting, locks its accounts (ascending id, one statement) and
- * checks the balances they would reach, without writing. The caller runs `writes` in the same transaction,
- * on their own (`writePosting`) or combined with its own inserts into one statement (`combineStatements`),
- * mapping errors with `postingWriteError`. Same refusals as `post`.
- */
-export async function preparePosting(tx: Queryable, input: PostingInput): Promise<PreparedPosting> {
+function checkPostingInput(input: PostingInput): void {
   if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
     throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
   }
   if (!input.reference?.type || !input.reference?.id || !input.regionCode) {
     throw badRequest('invalid_posting', 'A posting needs a reference type, reference id and region');
   }
+}
+
+/** The entries checked (balanced, whole fen, ids well formed); each account's net delta, by lower-case id. */
+function validEntries(input: PostingInput): Map<string, number> {
   const v = validateEntries(input.entries);
   if (!v.ok) {
     const { code, message, ...details } = v.problem;
@@ -97,39 +89,12 @@ export async function preparePosting(tx: Queryable, input: PostingInput): Promis
     if (!UUID.test(e.accountId))
       throw notFound('ledger_account_not_found', `No ledger account ${e.accountId}`);
   }
+  return new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
+}
 
-  // Lock every touched account in ascending id order in one statement (see the module comment).
-  const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
-  const { rows: accounts } = await tx.query<{ id: string; kind: AccountKind; balance: number }>(
-    'select id, kind, balance from ledger_accounts where id = any($1::uuid[]) order by id for update',
-    [ids],
-  );
-  if (accounts.length !== ids.length) {
-    const found = new Set(accounts.map((a) => a.id));
-    const missing = ids.find((id) => !found.has(id));
-    throw notFound('ledger_account_not_found', `No ledger account ${missing}`);
-  }
-  const deltas = new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
-  const balances: Record<string, number> = {};
-  const updates: Array<{ id: string; delta: number }> = [];
-  for (const a of accounts) {
-    const delta = deltas.get(a.id) ?? 0;
-    const next = nextBalance(a.kind, a.balance, delta);
-    if (!next.ok) {
-      if (next.problem === 'insufficient_balance') {
-        throw unprocessable('insufficient_balance', 'The individual account does not hold enough money', {
-          accountId: a.id,
-          shortfall: -(a.balance + delta),
-        });
-      }
-      throw unprocessable('amount_out_of_range', `The balance of account ${a.id} would leave the safe range`);
-    }
-    balances[a.id] = next.balance;
-    if (delta !== 0) updates.push({ id: a.id, delta });
-  }
-
-  const postingId = randomUUID();
-  const writes: Statement[] = [
+/** The inserts of a posting and its entries. */
+function rowWrites(postingId: string, input: PostingInput): Statement[] {
+  return [
     {
       sql: `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
        values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8)`,
@@ -155,6 +120,54 @@ export async function preparePosting(tx: Queryable, input: PostingInput): Promis
       ],
     },
   ];
+}
+
+/** A posting checked and with its accounts locked, whose rows are still to be written (see `preparePosting`). */
+export interface PreparedPosting extends PostingResult {
+  /** The inserts of the posting and its entries and the balance update, to run as one statement. */
+  writes: Statement[];
+}
+
+/**
+ * The first half of `post`: validates the posting, locks its accounts (ascending id, one statement) and
+ * checks the balances they would reach, without writing. The caller runs `writes` in the same transaction,
+ * on their own (`writePosting`) or combined with its own inserts into one statement (`combineStatements`),
+ * mapping errors with `postingWriteError`. Same refusals as `post`.
+ */
+export async function preparePosting(tx: Queryable, input: PostingInput): Promise<PreparedPosting> {
+  checkPostingInput(input);
+  const deltas = validEntries(input);
+  // Lock every touched account in ascending id order in one statement (see the module comment).
+  const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
+  const { rows: accounts } = await tx.query<{ id: string; kind: AccountKind; balance: number }>(
+    'select id, kind, balance from ledger_accounts where id = any($1::uuid[]) order by id for update',
+    [ids],
+  );
+  if (accounts.length !== ids.length) {
+    const found = new Set(accounts.map((a) => a.id));
+    const missing = ids.find((id) => !found.has(id));
+    throw notFound('ledger_account_not_found', `No ledger account ${missing}`);
+  }
+  const balances: Record<string, number> = {};
+  const updates: Array<{ id: string; delta: number }> = [];
+  for (const a of accounts) {
+    const delta = deltas.get(a.id) ?? 0;
+    const next = nextBalance(a.kind, a.balance, delta);
+    if (!next.ok) {
+      if (next.problem === 'insufficient_balance') {
+        throw unprocessable('insufficient_balance', 'The individual account does not hold enough money', {
+          accountId: a.id,
+          shortfall: -(a.balance + delta),
+        });
+      }
+      throw unprocessable('amount_out_of_range', `The balance of account ${a.id} would leave the safe range`);
+    }
+    balances[a.id] = next.balance;
+    if (delta !== 0) updates.push({ id: a.id, delta });
+  }
+
+  const postingId = randomUUID();
+  const writes = rowWrites(postingId, input);
   // One statement for every touched account: round trips, not rows, are what a posting costs.
   if (updates.length) {
     writes.push({
@@ -164,6 +177,37 @@ export async function preparePosting(tx: Queryable, input: PostingInput): Promis
     });
   }
   return { postingId, balances, writes };
+}
+
+/**
+ * A posting as writes only, for a caller that combines them with its own into one statement and so holds the
+ * accounts' row locks for the shortest time (the settlement: the region's pooled fund and the institution's
+ * receivable are touched by every settlement, so their lock is what concurrent settlements queue on).
+ * The first write locks the accounts in ascending id order (a locking sub-select, so the same order as
+ * `post`) and moves their balances; the balance rules are then the table's CHECKs, which `postingWriteError`
+ * maps to the refusals of `post`: 422 `insufficient_balance` (no details) and `amount_out_of_range`;
+ * a missing account is 404 `ledger_account_not_found`. Use it only where the individual accounts' balances
+ * were read under their persons' locks, so that the CHECK is a backstop and not the rule.
+ */
+export function postingWrites(input: PostingInput): { postingId: string; writes: Statement[] } {
+  checkPostingInput(input);
+  const deltas = validEntries(input);
+  const postingId = randomUUID();
+  const ids = [...deltas.keys()];
+  return {
+    postingId,
+    writes: [
+      {
+        sql: `update ledger_accounts a set balance = a.balance + v.delta
+           from (select l.id, d.delta
+                   from (select id from ledger_accounts where id = any($1::uuid[]) order by id for update) l
+                   join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = l.id) v
+          where a.id = v.id`,
+        params: [ids, ids.map((id) => deltas.get(id)!)],
+      },
+      ...rowWrites(postingId, input),
+    ],
+  };
 }
 
 /** The second half of `post`: writes a prepared posting in one statement. */
@@ -195,6 +239,12 @@ export function postingWriteError(err: unknown, input: PostingInput): unknown {
   // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
   if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
     return unprocessable('insufficient_balance', 'The individual account does not hold enough money');
+  }
+  if (e?.code === '23514' && e.constraint === 'ledger_balance_safe') {
+    return unprocessable('amount_out_of_range', 'An account balance would leave the safe range');
+  }
+  if (e?.code === '23503' && e.constraint === 'ledger_entries_account_id_fkey') {
+    return notFound('ledger_account_not_found', 'No such ledger account');
   }
   return err;
 }

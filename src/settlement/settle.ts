@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
 import { combineStatements, type Queryable, type Statement } from '../platform/db.ts';
 import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
-import { idempotent, requestHash } from '../platform/idempotency.ts';
+import { idempotent, requestHash, type AnswerWrite } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import type { KeyRingCache } from '../qr/store.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
@@ -25,7 +25,7 @@ import {
   patientCash,
   pooledFund,
   postingWriteError,
-  preparePosting,
+  postingWrites,
   type PostingInput,
 } from '../ledger/ledger.ts';
 import type { AccountKind } from '../ledger/rules.ts';
@@ -273,13 +273,14 @@ export async function settle(
   }
   const payer = await identify(ctx, keys, terminal, req);
   const institutionId = terminal.institutionId!;
-  const run = (tx: Queryable) => settleIn(tx, ctx, terminal, institutionId, payer, req);
+  const run = (tx: Queryable, answer?: AnswerWrite<SettlementView>) =>
+    settleIn(tx, ctx, terminal, institutionId, payer, req, answer);
   if (req.estimate) {
     // Computed in a transaction that is always rolled back: an estimate never leaves a trace.
     let view: SettlementView | undefined;
     await ctx.db
       .transaction(async (tx) => {
-        view = await run(tx);
+        view = (await run(tx)).view;
         throw ROLLBACK;
       })
       .catch((err: unknown) => {
@@ -294,10 +295,11 @@ export async function settle(
   });
   try {
     return await ctx.db.transaction((tx) =>
-      idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async () => ({
-        status: 201,
-        body: await run(tx),
-      })),
+      idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async (answer) => {
+        // The stored answer is written with the settlement's own rows, in one statement.
+        const { view } = await run(tx, answer);
+        return { status: 201, body: view, stored: true };
+      }),
     );
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
@@ -315,7 +317,8 @@ async function settleIn(
   institutionId: string,
   payer: Payer,
   req: SettleRequest,
-): Promise<SettlementView> {
+  answer?: AnswerWrite<SettlementView>,
+): Promise<{ view: SettlementView }> {
   const estimate = req.estimate === true;
   // Lock order: person, then relative, then institution (DOMAIN.md "No deadlocks by design").
   const person =
@@ -389,8 +392,30 @@ async function settleIn(
     await checkPaymentPinOf(tx, ctx.paymentPinKey, read.ecard!, req.paymentPin, ctx.now);
   }
 
-  let cardActivated = false;
   const id = estimate ? null : randomUUID();
+  const viewOf = (cardActivated: boolean): SettlementView => ({
+    id,
+    estimate,
+    status: estimate ? 'estimate' : 'settled',
+    createdAt: ctx.now.toISOString(),
+    institutionId,
+    terminalId: terminal.terminalId,
+    method: payer.method,
+    person: {
+      maskedName: maskName(person.name),
+      maskedIdNumber: maskIdNumber(person.id_number),
+      insuranceType: person.insurance_type,
+      retired: person.retired,
+    },
+    relativePaid: t.relativeAccountPaid > 0,
+    policyVersion: policy.version,
+    businessDate,
+    cardActivated,
+    result,
+    national: toNationalFigures(result),
+  });
+
+  let cardActivated = false;
   if (id) {
     if (payer.method === 'card' && payer.cardStatus === 'issued') {
       cardActivated = await activateOnFirstUse(
@@ -432,8 +457,9 @@ async function settleIn(
       entries,
       at: ctx.now,
     };
-    // Locks the ledger accounts (by id) and checks the balances; the rows are written below, with the rest.
-    const posting = entries.length >= 2 ? await preparePosting(tx, postingInput) : null;
+    // The accounts are locked (by id) inside the one write below, so the region's and the institution's
+    // shared accounts stay locked only from that statement to the commit.
+    const posting = entries.length >= 2 ? postingWrites(postingInput) : null;
     const items = req.bill.items;
     const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
     const after = result.newAccumulators;
@@ -510,7 +536,9 @@ async function settleIn(
         params: [policy.id, ctx.now],
       });
     }
-    // The posting, its entries, the balances, the settlement, its lines and the accumulators: one round trip.
+    if (answer) writes.push(answer(201, viewOf(cardActivated)));
+    // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
+    // answer: one round trip.
     const one = combineStatements(writes);
     try {
       await tx.query(one.sql, one.params);
@@ -518,25 +546,5 @@ async function settleIn(
       throw postingWriteError(err, postingInput);
     }
   }
-  return {
-    id,
-    estimate,
-    status: estimate ? 'estimate' : 'settled',
-    createdAt: ctx.now.toISOString(),
-    institutionId,
-    terminalId: terminal.terminalId,
-    method: payer.method,
-    person: {
-      maskedName: maskName(person.name),
-      maskedIdNumber: maskIdNumber(person.id_number),
-      insuranceType: person.insurance_type,
-      retired: person.retired,
-    },
-    relativePaid: t.relativeAccountPaid > 0,
-    policyVersion: policy.version,
-    businessDate,
-    cardActivated,
-    result,
-    national: toNationalFigures(result),
-  };
+  return { view: viewOf(cardActivated) };
 }
