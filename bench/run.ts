@@ -133,6 +133,13 @@ if (postgres.length) {
     ],
     ['yearly statements, people/s', ...col((r) => (r.statements ? fmt(r.statements.peoplePerSec) : '-'))],
     ['pgbench TPC-B tps (same clients)', ...col((r) => r.pgbench.tps.toFixed(1))],
+    [
+      'pgbench CPU ms/tx: postgres/pgbench/machine',
+      ...col((r) => {
+        const c = r.pgbench.cpuMsPerTransaction;
+        return [c.postgres, c.pgbench, c.machine].map((x) => x.toFixed(2)).join(' / ');
+      }),
+    ],
     ['settlements/s ÷ pgbench tps', ...col((r) => r.ratio.toFixed(3))],
   );
 }
