@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the benchmarks, each beside a baseline measured in the same run on the same machine.
  *
- *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8] [--lite-people 20000]
+ *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8] [--lite-people 100000]
  *                    [--server postgres://…] [--only qr|postgres|pglite]
  *
  * Prints a table and writes bench/results.json.
@@ -18,7 +18,7 @@ import { runStatementBench, type StatementBenchResult } from './statements.ts';
 const { values } = parseArgs({
   options: {
     people: { type: 'string', default: '100000' },
-    'lite-people': { type: 'string', default: '20000' },
+    'lite-people': { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
     clients: { type: 'string', default: '8' },
     server: {
