@@ -33,7 +33,10 @@ export function machineBusySeconds(): number {
   }
 }
 
-/** CPU seconds used so far by every process named `postgres` (the local server's backends). */
+/**
+ * CPU seconds used so far by the local PostgreSQL server: every process named `postgres`, plus what their
+ * finished children used (the postmaster's reaped backends, e.g. pgbench's connections once closed).
+ */
 export function postgresCpuSeconds(): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
@@ -42,7 +45,7 @@ export function postgresCpuSeconds(): number {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
       // gone meanwhile
     }
