@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { machineBusySeconds, postgresCpuSeconds } from './proc.ts';
 
 export interface PgbenchResult {
   tps: number;
@@ -8,6 +10,15 @@ export interface PgbenchResult {
   seconds: number;
   scale: number;
   transactions: number;
+  /** CPU milliseconds per transaction: the PostgreSQL backends, pgbench itself, the whole machine. */
+  cpuMsPerTransaction: { postgres: number; pgbench: number; machine: number };
+}
+
+/** CPU seconds of this process's finished children (pgbench, once spawnSync has reaped it). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 /** The server URL with another database name. */
@@ -50,6 +61,9 @@ export async function runPgbench(
   const { args, env } = pgArgs(url);
   const db = args.pop()!;
   execFileSync('pgbench', ['-i', '-q', '-s', String(opts.scale), ...args, db], { env, stdio: 'ignore' });
+  const c0 = childrenCpuSeconds();
+  const p0 = postgresCpuSeconds();
+  const m0 = machineBusySeconds();
   const run = spawnSync(
     'pgbench',
     [
@@ -66,6 +80,11 @@ export async function runPgbench(
     ],
     { env, encoding: 'utf8' },
   );
+  const cpu = {
+    pgbench: childrenCpuSeconds() - c0,
+    postgres: postgresCpuSeconds() - p0,
+    machine: machineBusySeconds() - m0,
+  };
   if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
   const tps =
     /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout) ??
@@ -80,5 +99,8 @@ export async function runPgbench(
     seconds: opts.seconds,
     scale: opts.scale,
     transactions: tx ? Number(tx[1]) : 0,
+    cpuMsPerTransaction: Object.fromEntries(
+      Object.entries(cpu).map(([k, v]) => [k, (1000 * v) / Math.max(1, tx ? Number(tx[1]) : 0)]),
+    ) as PgbenchResult['cpuMsPerTransaction'],
   };
 }

@@ -24,6 +24,7 @@ import { notificationRoutes } from './notifications/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { systemRoutes } from './platform/system-routes.ts';
 import { loadSecretKey } from './platform/secrets.ts';
+import { paymentPinKey } from './cards/payment-pin.ts';
 import { KeyRingCache } from './qr/store.ts';
 import { qrRoutes } from './qr/routes.ts';
 import { policyRoutes } from './settlement/policy-routes.ts';
@@ -75,13 +76,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('db', opts.db);
   app.decorate('config', config);
   app.decorate('clock', opts.clock ?? (() => new Date()));
-  app.decorate(
-    'qrKeys',
-    new KeyRingCache(
-      opts.db,
-      loadSecretKey({ envValue: config.secretKeyHex, mode: config.mode, dataDir: config.dataDir }),
-    ),
-  );
+  const secretKey = loadSecretKey({
+    envValue: config.secretKeyHex,
+    mode: config.mode,
+    dataDir: config.dataDir,
+  });
+  app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
+  app.decorate('paymentPinKey', paymentPinKey(secretKey));
   app.decorateRequest('caller', null);
   app.addSchema(ErrorBody);
   app.addSchema({ ...PolicyRulesSchema, $id: 'PolicyRules', title: 'PolicyRules' });

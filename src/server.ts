@@ -34,7 +34,7 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
     );
   }
   if (config.mode === 'demo') {
-    const seeded = await seedDemo(db, new Date());
+    const seeded = await seedDemo(db, new Date(), undefined, { paymentPinKey: app.paymentPinKey });
     if (seeded.seeded) {
       console.log('  Demo data loaded. Demo logins (demo mode only):');
       for (const [who, a] of Object.entries(DEMO_ACCOUNTS))

@@ -126,7 +126,7 @@ forEachStore('the electronic medical insurance card', (env) => {
       'select payment_pin_hash from ecards where id = $1',
       [r.body.id],
     );
-    assert.match(hash.rows[0]!.payment_pin_hash, /^scrypt\$/);
+    assert.match(hash.rows[0]!.payment_pin_hash, /^hmac-sha256\$/);
 
     const me = await get('/v1/me/ecard', p.token);
     assert.equal(me.status, 200);
@@ -180,7 +180,10 @@ forEachStore('the electronic medical insurance card', (env) => {
     assert.equal(s.body.status, 'suspended');
     assert.equal(s.body.suspendedBy, 'person');
     await refuse(() => post('/v1/me/ecard/suspend', p.token), 409, 'already_suspended');
-    await assert.rejects(verifyPaymentPin(env().db, p.ecardId, p.paymentPin), { code: 'ecard_suspended' });
+    await assert.rejects(
+      verifyPaymentPin(env().db, env().app.paymentPinKey, p.ecardId, p.paymentPin, env().clock.now()),
+      { code: 'ecard_suspended' },
+    );
     const r = await post('/v1/me/ecard/resume', p.token);
     assert.equal(r.body.status, 'active');
 
@@ -282,17 +285,35 @@ forEachStore('the electronic medical insurance card', (env) => {
       physicalCardId: null,
     });
     assert.equal(await loadEcardForPayment(env().db, '00000000-0000-4000-8000-000000000009'), null);
-    await verifyPaymentPin(env().db, p.ecardId, p.paymentPin);
-    await assert.rejects(verifyPaymentPin(env().db, p.ecardId, '000000'), { code: 'wrong_pin', status: 422 });
-    await assert.rejects(verifyPaymentPin(env().db, '00000000-0000-4000-8000-000000000009', '000000'), {
-      code: 'ecard_not_found',
-      status: 404,
-    });
+    await verifyPaymentPin(env().db, env().app.paymentPinKey, p.ecardId, p.paymentPin, env().clock.now());
+    await assert.rejects(
+      verifyPaymentPin(env().db, env().app.paymentPinKey, p.ecardId, '000000', env().clock.now()),
+      { code: 'wrong_pin', status: 422 },
+    );
+    await assert.rejects(
+      verifyPaymentPin(
+        env().db,
+        env().app.paymentPinKey,
+        '00000000-0000-4000-8000-000000000009',
+        '000000',
+        env().clock.now(),
+      ),
+      {
+        code: 'ecard_not_found',
+        status: 404,
+      },
+    );
     const q = await verifiedPerson(env());
     const e = await post('/v1/me/ecard', q.token, { channel: 'app', authorise: true });
-    await assert.rejects(verifyPaymentPin(env().db, e.body.id, '000000'), { code: 'ecard_not_active' });
+    await assert.rejects(
+      verifyPaymentPin(env().db, env().app.paymentPinKey, e.body.id, '000000', env().clock.now()),
+      { code: 'ecard_not_active' },
+    );
     await post('/v1/me/ecard/activate', q.token, { consent: true });
-    await assert.rejects(verifyPaymentPin(env().db, e.body.id, '000000'), { code: 'payment_not_open' });
+    await assert.rejects(
+      verifyPaymentPin(env().db, env().app.paymentPinKey, e.body.id, '000000', env().clock.now()),
+      { code: 'payment_not_open' },
+    );
     assert.equal((await loadEcardForPayment(env().db, e.body.id))?.paymentOpen, false);
   });
 });

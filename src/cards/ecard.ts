@@ -3,7 +3,12 @@ import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
-import { hashSecret, verifySecret } from '../platform/password.ts';
+import {
+  MAX_PAYMENT_PIN_FAILURES,
+  PAYMENT_PIN_LOCK_HOURS,
+  checkPaymentPin,
+  hashPaymentPin,
+} from './payment-pin.ts';
 import { notify } from '../notifications/store.ts';
 import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
@@ -267,7 +272,7 @@ export async function openPayment(
   input: { pin: string; consent?: boolean },
 ): Promise<EcardView> {
   assertAuthorised(input.consent, 'consent', 'consent_required', 'consent');
-  const hash = await hashSecret(input.pin);
+  const hash = hashPaymentPin(ctx.paymentPinKey, input.pin);
   return ctx.db.transaction(async (tx) => {
     const e = await lockOwnEcard(tx, caller.personId);
     assertNotSuspended(e);
@@ -431,18 +436,96 @@ export async function loadEcardForPayment(tx: Queryable, ecardId: string): Promi
   };
 }
 
+/** The e-card columns a payment PIN check reads. */
+export interface PaymentPinState {
+  id: string;
+  status: EcardStatus;
+  payment_open: boolean;
+  payment_pin_hash: string | null;
+  payment_pin_failures: number;
+  payment_pin_locked_until: Date | null;
+}
+
+/** A wrong payment PIN: the refused transaction rolls back, so the caller counts it afterwards. */
+export class WrongPaymentPin extends AppError {
+  constructor(
+    readonly ecardId: string,
+    attemptsLeft: number,
+  ) {
+    super(422, 'wrong_pin', 'Wrong payment PIN', { attemptsLeft });
+  }
+}
+
 /**
- * Checks the e-card's payment PIN. Throws 404 `ecard_not_found`, 422 `ecard_not_active` /
- * `ecard_suspended` / `payment_not_open` / `wrong_pin`; resolves when the PIN is right.
+ * Checks a payment PIN against an e-card already read in `tx` (after its person was locked). Throws 422
+ * `ecard_suspended` / `ecard_not_active` / `payment_not_open` / `payment_pin_locked`, or `WrongPaymentPin`
+ * (count it with `recordPaymentPinFailure` once the transaction has rolled back). A right PIN resets the
+ * failure count and rewrites an old scrypt hash as an HMAC, in `tx` (src/cards/payment-pin.ts).
  */
-export async function verifyPaymentPin(tx: Queryable, ecardId: string, pin: string): Promise<void> {
-  const { rows } = await tx.query<EcardRow>(`select ${COLUMNS} from ecards where id = $1`, [ecardId]);
-  const e = rows[0];
-  if (!e) throw notFound('ecard_not_found', 'No such e-card');
+export async function checkPaymentPinOf(
+  tx: Queryable,
+  key: Buffer,
+  e: PaymentPinState,
+  pin: string,
+  now: Date,
+): Promise<void> {
   if (e.status === 'suspended') throw unprocessable('ecard_suspended', 'The e-card is suspended');
   if (e.status !== 'active') throw unprocessable('ecard_not_active', `The e-card is ${e.status}`);
   if (!e.payment_open || !e.payment_pin_hash)
     throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
-  if (!(await verifySecret(pin, e.payment_pin_hash)))
-    throw new AppError(422, 'wrong_pin', 'Wrong payment PIN');
+  if (e.payment_pin_locked_until && e.payment_pin_locked_until > now) {
+    throw unprocessable('payment_pin_locked', 'Too many wrong payment PINs; try again later', {
+      lockedUntil: e.payment_pin_locked_until.toISOString(),
+    });
+  }
+  const check = await checkPaymentPin(key, pin, e.payment_pin_hash);
+  if (!check.ok) throw new WrongPaymentPin(e.id, MAX_PAYMENT_PIN_FAILURES - e.payment_pin_failures - 1);
+  if (check.rehash || e.payment_pin_failures > 0 || e.payment_pin_locked_until) {
+    await tx.query(
+      `update ecards set payment_pin_hash = $2, payment_pin_failures = 0, payment_pin_locked_until = null where id = $1`,
+      [e.id, check.rehash ? hashPaymentPin(key, pin) : e.payment_pin_hash],
+    );
+  }
 }
+
+/**
+ * Counts a wrong payment PIN, in its own statement (the refused settlement rolled back); the
+ * `MAX_PAYMENT_PIN_FAILURES`th in a row locks the PIN for `PAYMENT_PIN_LOCK_HOURS`.
+ */
+export async function recordPaymentPinFailure(q: Queryable, ecardId: string, now: Date): Promise<void> {
+  await q.query(
+    `update ecards set
+       payment_pin_failures = case when payment_pin_failures + 1 >= $2 then 0 else payment_pin_failures + 1 end,
+       payment_pin_locked_until = case when payment_pin_failures + 1 >= $2 then $3::timestamptz else payment_pin_locked_until end
+     where id = $1`,
+    [ecardId, MAX_PAYMENT_PIN_FAILURES, new Date(now.getTime() + PAYMENT_PIN_LOCK_HOURS * 3600_000)],
+  );
+}
+
+/**
+ * Checks the e-card's payment PIN. Throws 404 `ecard_not_found`, 422 `ecard_not_active` /
+ * `ecard_suspended` / `payment_not_open` / `payment_pin_locked` / `wrong_pin`; resolves when the PIN is right.
+ * A wrong PIN is counted towards the lockout.
+ */
+export async function verifyPaymentPin(
+  q: Queryable,
+  key: Buffer,
+  ecardId: string,
+  pin: string,
+  now: Date,
+): Promise<void> {
+  const { rows } = await q.query<PaymentPinState>(`select ${PIN_COLUMNS} from ecards where id = $1`, [
+    ecardId,
+  ]);
+  if (!rows[0]) throw notFound('ecard_not_found', 'No such e-card');
+  try {
+    await checkPaymentPinOf(q, key, rows[0], pin, now);
+  } catch (err) {
+    if (err instanceof WrongPaymentPin) await recordPaymentPinFailure(q, ecardId, now);
+    throw err;
+  }
+}
+
+/** The columns of `PaymentPinState`. */
+export const PIN_COLUMNS =
+  'id, status, payment_open, payment_pin_hash, payment_pin_failures, payment_pin_locked_until';

@@ -9,6 +9,7 @@ import { syntheticCitizen } from './synthetic.ts';
 import { installDemoPolicy } from '../settlement/policy-store.ts';
 import { installDemoPremiumRules } from '../contributions/store.ts';
 import { hashSecret } from '../platform/password.ts';
+import { hashPaymentPin } from '../cards/payment-pin.ts';
 import { deposit } from '../ledger/ledger.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
 import { addPriceItem, type NewPriceItem } from '../institutions/price-list.ts';
@@ -107,8 +108,17 @@ export interface SeedReport {
   terminalCredential?: string;
 }
 
-/** Loads the demo region, offices, staff, an employer, a few thousand registry citizens and two people. Idempotent. */
-export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<SeedReport> {
+/**
+ * Loads the demo region, offices, staff, an employer, a few thousand registry citizens and two people. Idempotent.
+ * With the server's `paymentPinKey` the demo payment PINs are stored as its HMAC; without it (the CLI seed) as
+ * the older scrypt form, which the first right PIN at a till rewrites (src/cards/payment-pin.ts).
+ */
+export async function seedDemo(
+  db: Db,
+  now: Date,
+  registrySize = 5000,
+  opts: { paymentPinKey?: Buffer } = {},
+): Promise<SeedReport> {
   const { rows } = await db.query('select 1 from regions where code = $1', [DEMO_REGION]);
   if (rows.length) return { seeded: false, registryRows: 0 };
   const terminalCredential = await db.transaction(async (tx) => {
@@ -188,7 +198,15 @@ export async function seedDemo(db: Db, now: Date, registrySize = 5000): Promise<
         `insert into ecards (id, person_id, region_code, status, payment_open, payment_pin_hash, applied_channel, applied_at,
            activated_at, payment_opened_at, updated_at)
          values ($1, $2, $3, 'active', true, $4, 'app', $5, $5, $5, $5)`,
-        [randomUUID(), person.id, DEMO_REGION, await hashSecret(DEMO_PAYMENT_PIN), now],
+        [
+          randomUUID(),
+          person.id,
+          DEMO_REGION,
+          opts.paymentPinKey
+            ? hashPaymentPin(opts.paymentPinKey, DEMO_PAYMENT_PIN)
+            : await hashSecret(DEMO_PAYMENT_PIN),
+          now,
+        ],
       );
       await deposit(tx, person.id, i === 0 ? 200_000 : 5_000, 'demo opening balance', now);
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
-import { isUniqueViolation } from '../platform/db.ts';
+import { combineStatements, isUniqueViolation, type Statement } from '../platform/db.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import {
   POSTING_KINDS,
@@ -63,12 +63,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * }));
  */
 export async function post(tx: Queryable, input: PostingInput): Promise<PostingResult> {
+  const prepared = await preparePosting(tx, input);
+  await writePosting(tx, prepared, input);
+  return { postingId: prepared.postingId, balances: prepared.balances };
+}
+
+function checkPostingInput(input: PostingInput): void {
   if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
     throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
   }
   if (!input.reference?.type || !input.reference?.id || !input.regionCode) {
     throw badRequest('invalid_posting', 'A posting needs a reference type, reference id and region');
   }
+}
+
+/** The entries checked (balanced, whole fen, ids well formed); each account's net delta, by lower-case id. */
+function validEntries(input: PostingInput): Map<string, number> {
   const v = validateEntries(input.entries);
   if (!v.ok) {
     const { code, message, ...details } = v.problem;
@@ -79,7 +89,54 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
     if (!UUID.test(e.accountId))
       throw notFound('ledger_account_not_found', `No ledger account ${e.accountId}`);
   }
+  return new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
+}
 
+/** The inserts of a posting and its entries. */
+function rowWrites(postingId: string, input: PostingInput): Statement[] {
+  return [
+    {
+      sql: `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
+       values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8)`,
+      params: [
+        postingId,
+        input.kind,
+        input.reference.type,
+        input.reference.id,
+        input.regionCode,
+        input.memo ?? '',
+        input.at ?? null,
+        input.beneficiaryPersonId ?? null,
+      ],
+    },
+    {
+      // Arrays, not a VALUES list per entry count: one statement text, so one prepared statement.
+      sql: `insert into ledger_entries (posting_id, account_id, amount)
+       select $1::uuid, a, m from unnest($2::uuid[], $3::int8[]) with ordinality as e(a, m, n) order by n`,
+      params: [
+        postingId,
+        input.entries.map((e) => e.accountId.toLowerCase()),
+        input.entries.map((e) => e.amount),
+      ],
+    },
+  ];
+}
+
+/** A posting checked and with its accounts locked, whose rows are still to be written (see `preparePosting`). */
+export interface PreparedPosting extends PostingResult {
+  /** The inserts of the posting and its entries and the balance update, to run as one statement. */
+  writes: Statement[];
+}
+
+/**
+ * The first half of `post`: validates the posting, locks its accounts (ascending id, one statement) and
+ * checks the balances they would reach, without writing. The caller runs `writes` in the same transaction,
+ * on their own (`writePosting`) or combined with its own inserts into one statement (`combineStatements`),
+ * mapping errors with `postingWriteError`. Same refusals as `post`.
+ */
+export async function preparePosting(tx: Queryable, input: PostingInput): Promise<PreparedPosting> {
+  checkPostingInput(input);
+  const deltas = validEntries(input);
   // Lock every touched account in ascending id order in one statement (see the module comment).
   const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
   const { rows: accounts } = await tx.query<{ id: string; kind: AccountKind; balance: number }>(
@@ -91,7 +148,6 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
     const missing = ids.find((id) => !found.has(id));
     throw notFound('ledger_account_not_found', `No ledger account ${missing}`);
   }
-  const deltas = new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
   const balances: Record<string, number> = {};
   const updates: Array<{ id: string; delta: number }> = [];
   for (const a of accounts) {
@@ -111,60 +167,86 @@ export async function post(tx: Queryable, input: PostingInput): Promise<PostingR
   }
 
   const postingId = randomUUID();
-  try {
-    await tx.query(
-      `insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at, beneficiary_person_id)
-       values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8)`,
-      [
-        postingId,
-        input.kind,
-        input.reference.type,
-        input.reference.id,
-        input.regionCode,
-        input.memo ?? '',
-        input.at ?? null,
-        input.beneficiaryPersonId ?? null,
-      ],
-    );
-  } catch (err) {
-    if (isUniqueViolation(err, 'ledger_postings_reference_unique')) {
-      throw conflict('posting_exists', `This ${input.kind} was already posted`, {
-        referenceType: input.reference.type,
-        referenceId: input.reference.id,
-      });
-    }
-    if ((err as { code?: string })?.code === '23503') {
-      throw notFound('region_not_found', `No region ${input.regionCode}`);
-    }
-    throw err;
-  }
-  const params: unknown[] = [postingId];
-  const values = input.entries.map((e, i) => {
-    params.push(e.accountId.toLowerCase(), e.amount);
-    return `($1, $${2 * i + 2}::uuid, $${2 * i + 3}::int8)`;
-  });
-  await tx.query(
-    `insert into ledger_entries (posting_id, account_id, amount) values ${values.join(', ')}`,
-    params,
-  );
-  try {
-    // One statement for every touched account: round trips, not rows, are what a posting costs.
-    if (updates.length) {
-      await tx.query(
-        `update ledger_accounts a set balance = a.balance + v.delta
+  const writes = rowWrites(postingId, input);
+  // One statement for every touched account: round trips, not rows, are what a posting costs.
+  if (updates.length) {
+    writes.push({
+      sql: `update ledger_accounts a set balance = a.balance + v.delta
            from unnest($1::uuid[], $2::int8[]) as v(id, delta) where a.id = v.id`,
-        [updates.map((u) => u.id), updates.map((u) => u.delta)],
-      );
-    }
-  } catch (err) {
-    // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
-    const e = err as { code?: string; constraint?: string };
-    if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
-      throw unprocessable('insufficient_balance', 'The individual account does not hold enough money');
-    }
-    throw err;
+      params: [updates.map((u) => u.id), updates.map((u) => u.delta)],
+    });
   }
-  return { postingId, balances };
+  return { postingId, balances, writes };
+}
+
+/**
+ * A posting as writes only, for a caller that combines them with its own into one statement and so holds the
+ * accounts' row locks for the shortest time (the settlement: the region's pooled fund and the institution's
+ * receivable are touched by every settlement, so their lock is what concurrent settlements queue on).
+ * The first write locks the accounts in ascending id order (a locking sub-select, so the same order as
+ * `post`) and moves their balances; the balance rules are then the table's CHECKs, which `postingWriteError`
+ * maps to the refusals of `post`: 422 `insufficient_balance` (no details) and `amount_out_of_range`;
+ * a missing account is 404 `ledger_account_not_found`. Use it only where the individual accounts' balances
+ * were read under their persons' locks, so that the CHECK is a backstop and not the rule.
+ */
+export function postingWrites(input: PostingInput): { postingId: string; writes: Statement[] } {
+  checkPostingInput(input);
+  const deltas = validEntries(input);
+  const postingId = randomUUID();
+  const ids = [...deltas.keys()];
+  return {
+    postingId,
+    writes: [
+      {
+        sql: `update ledger_accounts a set balance = a.balance + v.delta
+           from (select l.id, d.delta
+                   from (select id from ledger_accounts where id = any($1::uuid[]) order by id for update) l
+                   join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = l.id) v
+          where a.id = v.id`,
+        params: [ids, ids.map((id) => deltas.get(id)!)],
+      },
+      ...rowWrites(postingId, input),
+    ],
+  };
+}
+
+/** The second half of `post`: writes a prepared posting in one statement. */
+export async function writePosting(
+  tx: Queryable,
+  prepared: PreparedPosting,
+  input: PostingInput,
+): Promise<void> {
+  const one = combineStatements(prepared.writes);
+  try {
+    await tx.query(one.sql, one.params);
+  } catch (err) {
+    throw postingWriteError(err, input);
+  }
+}
+
+/** Turns a failed write of a posting's rows into the refusal `post` documents (or returns `err` itself). */
+export function postingWriteError(err: unknown, input: PostingInput): unknown {
+  const e = err as { code?: string; constraint?: string };
+  if (isUniqueViolation(err, 'ledger_postings_reference_unique')) {
+    return conflict('posting_exists', `This ${input.kind} was already posted`, {
+      referenceType: input.reference.type,
+      referenceId: input.reference.id,
+    });
+  }
+  if (e?.code === '23503' && e.constraint === 'ledger_postings_region_code_fkey') {
+    return notFound('region_not_found', `No region ${input.regionCode}`);
+  }
+  // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
+  if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
+    return unprocessable('insufficient_balance', 'The individual account does not hold enough money');
+  }
+  if (e?.code === '23514' && e.constraint === 'ledger_balance_safe') {
+    return unprocessable('amount_out_of_range', 'An account balance would leave the safe range');
+  }
+  if (e?.code === '23503' && e.constraint === 'ledger_entries_account_id_fkey') {
+    return notFound('ledger_account_not_found', 'No such ledger account');
+  }
+  return err;
 }
 
 /**

@@ -20,7 +20,10 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Largest ID photo accepted. */
   maxPhotoBytes: number;
-  /** 64 hex characters sealing stored secrets (QR signing keys); outside production one is created under dataDir. */
+  /**
+   * 64 hex characters sealing stored secrets (QR signing keys) and keying the payment PIN HMAC; outside
+   * production one is created under dataDir.
+   */
   secretKeyHex?: string;
   /** Most relatives one person may bind. */
   maxRelatives: number;

@@ -26,6 +26,8 @@ export interface Ctx {
   caller: Caller | null;
   now: Date;
   config: Config;
+  /** The key of the e-card payment PIN HMAC, derived from the server's secret key (src/cards/payment-pin.ts). */
+  paymentPinKey: Buffer;
 }
 
 declare module 'fastify' {
@@ -38,12 +40,20 @@ declare module 'fastify' {
     clock: () => Date;
     /** The QR signing keys, cached (src/qr/store.ts). */
     qrKeys: import('../qr/store.ts').KeyRingCache;
+    /** See `Ctx.paymentPinKey`. */
+    paymentPinKey: Buffer;
   }
 }
 
 /** The context of one request. */
 export function ctxOf(req: FastifyRequest): Ctx {
-  return { db: req.server.db, caller: req.caller, now: req.server.clock(), config: req.server.config };
+  return {
+    db: req.server.db,
+    caller: req.caller,
+    now: req.server.clock(),
+    config: req.server.config,
+    paymentPinKey: req.server.paymentPinKey,
+  };
 }
 
 /** The caller, who must hold one of `roles`; otherwise 401 (anonymous) or 403 (wrong role). */

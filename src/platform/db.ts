@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -78,6 +79,23 @@ const pgTypes = {
   },
 };
 
+/**
+ * Server-side prepared statements: a query with parameters runs as a named statement, parsed and planned
+ * once per connection instead of on every call. The name is derived from the SQL text, so every connection
+ * agrees on it. Our statements are a fixed set; the cap only guards against SQL built with values in it.
+ */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 2000;
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = 'y_' + createHash('sha256').update(sql).digest('base64url').slice(0, 24);
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /** Opens a pool on a PostgreSQL server. */
 export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
@@ -87,7 +105,9 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   let closed = false;
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const r = await c.query(sql, params as unknown[] | undefined);
+      const r = params
+        ? await c.query({ text: sql, values: params as unknown[], name: statementName(sql) })
+        : await c.query(sql);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -130,4 +150,32 @@ export function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
+/** One SQL statement and its parameters. */
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+}
+
+/**
+ * Several writes as one statement, so that they cost one round trip: each becomes a data-modifying WITH
+ * clause, its `$n` placeholders renumbered. They must not depend on each other's effects (they all see the
+ * same snapshot) and must not update the same row twice; foreign keys between their rows are checked at
+ * the end of the statement, so a child may reference a parent inserted beside it. Placeholders must not
+ * appear inside string literals of the statements.
+ *
+ * @example
+ * const one = combineStatements([insertSettlement, insertLines]);
+ * await tx.query(one.sql, one.params);
+ */
+export function combineStatements(statements: readonly Statement[]): Statement {
+  if (statements.length === 1) return statements[0]!;
+  const params: unknown[] = [];
+  const clauses = statements.map((s, i) => {
+    const offset = params.length;
+    params.push(...s.params);
+    return `w${i} as (${s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { sql: `with ${clauses.join(',\n')}\nselect 1`, params };
 }

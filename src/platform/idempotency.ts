@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db.ts';
+import type { Queryable, Statement } from './db.ts';
 import { conflict, unprocessable } from './errors.ts';
 
 /** Keys are kept at least this long (DOMAIN.md: at least 24 hours). */
@@ -35,6 +35,12 @@ function lockNumber(scope: string, key: string): string {
 }
 
 /**
+ * The insert that stores an answer under the key being processed. `fn` may run it itself, combined with its
+ * own writes into one statement (`combineStatements`), and then return `stored: true`.
+ */
+export type AnswerWrite<T> = (status: number, body: T) => Statement;
+
+/**
  * Runs `fn` at most once per (scope, key), inside the caller's transaction `tx`:
  * - a request whose key is being processed by another transaction right now → 409 `idempotency_key_in_use`;
  * - a key already used with the same body → the stored answer, `fn` is not run, nothing moves;
@@ -47,37 +53,45 @@ export async function idempotent<T>(
   scope: string,
   key: string,
   hash: string,
-  fn: () => Promise<{ status: number; body: T }>,
+  fn: (answer: AnswerWrite<T>) => Promise<{ status: number; body: T; stored?: true }>,
 ): Promise<StoredAnswer<T>> {
-  const lock = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1::bigint) as ok', [
+  // One round trip: the advisory lock, then the stored answer read after it (migrations/014_fast_paths.sql).
+  const { rows } = await tx.query<{
+    ok: boolean;
+    request_hash: string | null;
+    response_status: number | null;
+    response_body: T | null;
+  }>('select ok, request_hash, response_status, response_body from idempotency_claim($1::bigint, $2, $3)', [
     lockNumber(scope, key),
+    scope,
+    key,
   ]);
-  if (!lock.rows[0]?.ok) {
+  const claim = rows[0]!;
+  if (!claim.ok) {
     throw conflict(
       'idempotency_key_in_use',
       'A request with this Idempotency-Key is still being processed; retry shortly',
     );
   }
-  const { rows } = await tx.query<{ request_hash: string; response_status: number; response_body: T }>(
-    'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
-    [scope, key],
-  );
-  const stored = rows[0];
-  if (stored) {
-    if (stored.request_hash !== hash) {
+  if (claim.request_hash !== null) {
+    if (claim.request_hash !== hash) {
       throw unprocessable(
         'idempotency_key_mismatch',
         'This Idempotency-Key was already used with a different request body',
       );
     }
-    return { status: stored.response_status, body: stored.response_body, replayed: true };
+    return { status: claim.response_status!, body: claim.response_body!, replayed: true };
   }
-  const answer = await fn();
-  await tx.query(
-    'insert into idempotency_keys (scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5)',
-    [scope, key, hash, answer.status, JSON.stringify(answer.body)],
-  );
-  return { ...answer, replayed: false };
+  const write: AnswerWrite<T> = (status, body) => ({
+    sql: 'insert into idempotency_keys (scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5)',
+    params: [scope, key, hash, status, JSON.stringify(body)],
+  });
+  const answer = await fn(write);
+  if (!answer.stored) {
+    const insert = write(answer.status, answer.body);
+    await tx.query(insert.sql, insert.params);
+  }
+  return { status: answer.status, body: answer.body, replayed: false };
 }
 
 /** Deletes keys older than the retention period; returns how many. */

@@ -13,16 +13,16 @@ import { isConsumed, type KeyRingCache } from './store.ts';
 import { createKeyRingVerifier } from './verifier.ts';
 
 /**
- * Reads a scanned code at an institution: the institution must take the e-card, and the token's signature
- * and time must hold (offline-capable checks); returns its claims and the e-card it names, if any.
- * Shared by the scan and the settlement, which then check the card's state in their own way.
+ * Checks a scanned code at an institution: the institution must take the e-card, and the token's signature
+ * and time must hold (offline-capable checks); returns its claims. The settlement reads the e-card itself,
+ * after locking its person.
  */
-export async function readScannedCode(
+export async function verifyScannedCode(
   ctx: Ctx,
   keys: KeyRingCache,
   institutionId: string,
   text: string,
-): Promise<{ claims: TokenClaims; ecard: EcardForPayment | null }> {
+): Promise<TokenClaims> {
   const { rows } = await ctx.db.query<{ accepts_ecard: boolean }>(
     'select accepts_ecard from institutions where id = $1',
     [institutionId],
@@ -34,10 +34,20 @@ export async function readScannedCode(
     );
   }
   const ring = await keys.get(ctx.now);
-  const claims = createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
+  return createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
     text,
     ctx.now,
   );
+}
+
+/** `verifyScannedCode`, then the e-card the token names, if any (for the scan). */
+export async function readScannedCode(
+  ctx: Ctx,
+  keys: KeyRingCache,
+  institutionId: string,
+  text: string,
+): Promise<{ claims: TokenClaims; ecard: EcardForPayment | null }> {
+  const claims = await verifyScannedCode(ctx, keys, institutionId, text);
   return { claims, ecard: await loadEcardForPayment(ctx.db, claims.ecardId) };
 }
 

@@ -77,7 +77,9 @@ forEachStore('a crash at any point inside a settlement leaves nothing half done'
       const ok = await settleCall(viaFaulty, terminal, { qr: qr0, bill });
       assert.equal(ok.status, 201, ok.raw);
       const statements = state.seen;
-      assert.ok(statements >= 10, `a settlement runs ${statements} statements in its transaction`);
+      // Claim the key, lock the person, read, then lock the accounts and write everything with the stored
+      // answer (docs/PERFORMANCE.md): fewer would mean the test no longer sees the statements it should break.
+      assert.ok(statements >= 4, `a settlement runs ${statements} statements in its transaction`);
 
       for (let n = 1; n <= statements; n++) {
         const qr = await qrOf(env(), p);

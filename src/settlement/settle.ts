@@ -1,26 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
-import type { Queryable } from '../platform/db.ts';
+import { combineStatements, type Queryable, type Statement } from '../platform/db.ts';
 import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
-import { idempotent, requestHash } from '../platform/idempotency.ts';
+import { idempotent, requestHash, type AnswerWrite } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
-import { consumeToken, type KeyRingCache } from '../qr/store.ts';
-import { readScannedCode } from '../qr/scan.ts';
-import { QrCardFrozen, QrCardRevoked } from '../qr/errors.ts';
+import type { KeyRingCache } from '../qr/store.ts';
+import { verifyScannedCode } from '../qr/scan.ts';
+import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
 import type { TokenClaims } from '../qr/token.ts';
-import { loadEcardForPayment, verifyPaymentPin } from '../cards/ecard.ts';
+import {
+  PIN_COLUMNS,
+  WrongPaymentPin,
+  checkPaymentPinOf,
+  recordPaymentPinFailure,
+  type PaymentPinState,
+} from '../cards/ecard.ts';
 import { activateOnFirstUse, pinCheckError, verifyCardPin } from '../cards/cards.ts';
 import { chinaDate } from '../cards/working-days.ts';
-import { findMutualAidPayer } from '../family/family.ts';
 import {
-  balanceOf,
   findAccount,
   individualAccount,
   institutionCash,
   institutionReceivable,
   patientCash,
   pooledFund,
-  post,
+  postingWriteError,
+  postingWrites,
+  type PostingInput,
 } from '../ledger/ledger.ts';
 import type { AccountKind } from '../ledger/rules.ts';
 import {
@@ -30,7 +36,7 @@ import {
   type Bill,
   type SettlementResult,
 } from './calculator.ts';
-import { markPolicyUsed, policyInForce } from './policy-store.ts';
+import type { PolicyRules } from './policy.ts';
 
 export interface SettleRequest {
   /** The scanned QR text, or… */
@@ -73,28 +79,123 @@ interface PersonRow {
   status: string;
 }
 
+const PERSON_COLUMNS = 'id, id_number, name, region_code, insurance_type, retired, status';
+
 async function lockPerson(tx: Queryable, personId: string): Promise<PersonRow> {
   const { rows } = await tx.query<PersonRow>(
-    'select id, id_number, name, region_code, insurance_type, retired, status from persons where id = $1 for update',
+    `select ${PERSON_COLUMNS} from persons where id = $1 for update`,
     [personId],
   );
   if (!rows[0]) throw notFound('person_not_found', 'No such insured person');
   return rows[0];
 }
 
+/** Locks the person an e-card belongs to (an e-card never changes owner, so the sub-select needs no lock). */
+async function lockPersonOfEcard(tx: Queryable, ecardId: string): Promise<PersonRow> {
+  const { rows } = await tx.query<PersonRow>(
+    `select ${PERSON_COLUMNS} from persons where id = (select person_id from ecards where id = $1) for update`,
+    [ecardId],
+  );
+  if (!rows[0]) throw new QrCardRevoked('The e-card of this code no longer exists');
+  return rows[0];
+}
+
+/** What a settlement reads once its person is locked, in one statement (see `readLocked`). */
+interface LockedRead {
+  d: number;
+  o: number;
+  f: number;
+  consumed: number;
+  policy_id: string | null;
+  policy_version: string;
+  policy_rules: PolicyRules;
+  policy_used: boolean;
+  account_id: string | null;
+  account_balance: number | null;
+  aid_payer: string | null;
+  ecard: PaymentPinState | null;
+}
+
 /**
- * Locks (creating at zero) the person's accumulators of a year, in one statement: the upsert's DO UPDATE
- * takes the row lock and returns the current values.
+ * Everything the settlement needs after the person's lock, in one round trip (it must run after the lock so
+ * that it sees what the lock's previous holder committed): locks (creating at zero) the year's accumulators
+ * (the upsert's DO UPDATE takes the row lock), records the QR token's nonce unless this is an estimate (0
+ * consumed = a replay), and reads the policy in force, the individual account and its balance, the
+ * mutual-aid payer and the e-card's state and PIN.
  */
-async function lockAccumulators(tx: Queryable, personId: string, year: number): Promise<Accumulators> {
-  const { rows } = await tx.query<{ d: number; o: number; f: number }>(
-    `insert into person_year_accumulators (person_id, year) values ($1, $2)
-     on conflict (person_id, year) do update set year = excluded.year
-     returning inpatient_deductible_paid as d, outpatient_eligible_spent as o, fund_paid as f`,
-    [personId, year],
+async function readLocked(
+  tx: Queryable,
+  ctx: Ctx,
+  person: PersonRow,
+  payer: Payer,
+  institutionId: string,
+  o: { year: number; businessDate: string; consume: boolean; familyAccount: boolean },
+): Promise<LockedRead> {
+  const claims = payer.method === 'qr' ? payer.claims : null;
+  const { rows } = await tx.query<LockedRead & { e_id: string | null } & Omit<PaymentPinState, 'id'>>(
+    `with acc as (
+       insert into person_year_accumulators (person_id, year) values ($1, $2)
+       on conflict (person_id, year) do update set year = excluded.year
+       returning inpatient_deductible_paid, outpatient_eligible_spent, fund_paid),
+     nonce as (
+       insert into qr_consumed_nonces (ecard_id, nonce, kid, expires_at, consumed_at, institution_id)
+       select $3::uuid, $4::text, $5::text, $6::timestamptz, $7::timestamptz, $8::uuid where $9::boolean
+       on conflict do nothing returning 1)
+     select acc.inpatient_deductible_paid as d, acc.outpatient_eligible_spent as o, acc.fund_paid as f,
+            (select count(*) from nonce)::int as consumed,
+            pv.id as policy_id, pv.version as policy_version, pv.rules as policy_rules,
+            pv.first_used_at is not null as policy_used,
+            a.id as account_id, a.balance as account_balance,
+            case when $10::boolean then (
+              select binder_person_id from family_bindings
+               where relative_person_id = $1 and status = 'active' and mutual_aid
+               order by created_at, id limit 1) end as aid_payer,
+            e.id as e_id, e.${PIN_COLUMNS.split(', ').slice(1).join(', e.')}
+       from acc
+       left join lateral (
+         select id, version, rules, first_used_at from policy_versions
+          where region_code = $11 and effective_from <= $12::date
+          order by effective_from desc limit 1) pv on true
+       left join ledger_accounts a on a.kind = 'individual' and a.owner_id = $1::text
+       left join ecards e on e.id = $3::uuid`,
+    [
+      person.id,
+      o.year,
+      claims?.ecardId ?? null,
+      claims?.nonce ?? null,
+      claims?.kid ?? null,
+      claims?.expiresAt ?? null,
+      ctx.now,
+      institutionId,
+      o.consume && claims !== null,
+      o.familyAccount,
+      person.region_code,
+      o.businessDate,
+    ],
   );
   const r = rows[0]!;
-  return { inpatientDeductiblePaid: r.d, outpatientEligibleSpent: r.o, fundPaid: r.f };
+  return {
+    ...r,
+    ecard: r.e_id
+      ? {
+          id: r.e_id,
+          status: r.status,
+          payment_open: r.payment_open,
+          payment_pin_hash: r.payment_pin_hash,
+          payment_pin_failures: r.payment_pin_failures,
+          payment_pin_locked_until: r.payment_pin_locked_until,
+        }
+      : null,
+  };
+}
+
+/** A person's individual account and its balance (created at zero on first use). */
+async function accountOf(tx: Queryable, personId: string): Promise<{ id: string; balance: number }> {
+  const { rows } = await tx.query<{ id: string; balance: number }>(
+    `select id, balance from ledger_accounts where kind = 'individual' and owner_id = $1`,
+    [personId],
+  );
+  return rows[0] ?? { id: await individualAccount(tx, personId), balance: 0 };
 }
 
 /**
@@ -122,16 +223,18 @@ async function cachedAccount(
 }
 
 type Payer =
-  | { method: 'qr'; claims: TokenClaims; personId: string; ecardId: string }
+  | { method: 'qr'; claims: TokenClaims; ecardId: string }
   | { method: 'card'; personId: string; cardId: string; cardStatus: 'issued' | 'active' };
 
-/** Who pays: the QR token's e-card (signature, time, card state) or the physical card (chip PIN). */
+/**
+ * Who pays: the QR token's e-card (institution, signature and time here; the card's state once its person is
+ * locked) or the physical card (chip PIN).
+ */
 async function identify(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: SettleRequest): Promise<Payer> {
   if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
   if (req.qr) {
-    const { claims, ecard } = await readScannedCode(ctx, keys, terminal.institutionId!, req.qr);
-    if (!ecard) throw new QrCardRevoked('The e-card of this code no longer exists');
-    return { method: 'qr', claims, personId: ecard.personId, ecardId: ecard.id };
+    const claims = await verifyScannedCode(ctx, keys, terminal.institutionId!, req.qr);
+    return { method: 'qr', claims, ecardId: claims.ecardId };
   }
   const card = req.card!;
   // The failure count of a wrong PIN must be kept even though the settlement is refused: its own transaction.
@@ -170,13 +273,14 @@ export async function settle(
   }
   const payer = await identify(ctx, keys, terminal, req);
   const institutionId = terminal.institutionId!;
-  const run = (tx: Queryable) => settleIn(tx, ctx, terminal, institutionId, payer, req);
+  const run = (tx: Queryable, answer?: AnswerWrite<SettlementView>) =>
+    settleIn(tx, ctx, terminal, institutionId, payer, req, answer);
   if (req.estimate) {
     // Computed in a transaction that is always rolled back: an estimate never leaves a trace.
     let view: SettlementView | undefined;
     await ctx.db
       .transaction(async (tx) => {
-        view = await run(tx);
+        view = (await run(tx)).view;
         throw ROLLBACK;
       })
       .catch((err: unknown) => {
@@ -189,12 +293,19 @@ export async function settle(
     card: req.card ? { number: req.card.number } : undefined,
     paymentPin: undefined,
   });
-  return ctx.db.transaction((tx) =>
-    idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async () => ({
-      status: 201,
-      body: await run(tx),
-    })),
-  );
+  try {
+    return await ctx.db.transaction((tx) =>
+      idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async (answer) => {
+        // The stored answer is written with the settlement's own rows, in one statement.
+        const { view } = await run(tx, answer);
+        return { status: 201, body: view, stored: true };
+      }),
+    );
+  } catch (err) {
+    // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
+    if (err instanceof WrongPaymentPin) await recordPaymentPinFailure(ctx.db, err.ecardId, ctx.now);
+    throw err;
+  }
 }
 
 const ROLLBACK = Symbol('rollback');
@@ -206,41 +317,58 @@ async function settleIn(
   institutionId: string,
   payer: Payer,
   req: SettleRequest,
-): Promise<SettlementView> {
+  answer?: AnswerWrite<SettlementView>,
+): Promise<{ view: SettlementView }> {
   const estimate = req.estimate === true;
   // Lock order: person, then relative, then institution (DOMAIN.md "No deadlocks by design").
-  const person = await lockPerson(tx, payer.personId);
+  const person =
+    payer.method === 'qr' ? await lockPersonOfEcard(tx, payer.ecardId) : await lockPerson(tx, payer.personId);
   if (person.status !== 'active')
     throw unprocessable('person_not_active', `The insured person's status is ${person.status}`);
-  if (payer.method === 'qr') {
-    const ecard = await loadEcardForPayment(tx, payer.ecardId);
-    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
-    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
-    if (!ecard.paymentOpen)
-      throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
-    if (!estimate) await consumeToken(tx, payer.claims, institutionId, ctx.now);
-  }
-
   const businessDate = chinaDate(ctx.now);
   const year = Number(businessDate.slice(0, 4));
-  const policy = await policyInForce(tx, person.region_code, businessDate);
-  const accountId = await individualAccount(tx, person.id);
+  const read = await readLocked(tx, ctx, person, payer, institutionId, {
+    year,
+    businessDate,
+    consume: !estimate,
+    familyAccount: req.familyAccount !== false,
+  });
+  if (payer.method === 'qr') {
+    const ecard = read.ecard;
+    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
+    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
+    if (!ecard.payment_open)
+      throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+    if (!estimate && read.consumed === 0) throw new QrTokenReplayed();
+  }
+  if (!read.policy_id)
+    throw unprocessable(
+      'no_policy',
+      `Region ${person.region_code} has no policy in force on ${businessDate}`,
+    );
+  const policy = { id: read.policy_id, version: read.policy_version, rules: read.policy_rules };
+  const own =
+    read.account_id !== null
+      ? { id: read.account_id, balance: read.account_balance! }
+      : await accountOf(tx, person.id);
+  const accountId = own.id;
 
   let relative: { personId: string; accountId: string; balance: number } | null = null;
-  if (req.familyAccount !== false) {
-    const payerId = await findMutualAidPayer(tx, person.id);
-    if (payerId) {
-      await lockPerson(tx, payerId);
-      const relAccount = await individualAccount(tx, payerId);
-      relative = { personId: payerId, accountId: relAccount, balance: await balanceOf(tx, relAccount) };
-    }
+  if (read.aid_payer) {
+    await lockPerson(tx, read.aid_payer);
+    const rel = await accountOf(tx, read.aid_payer);
+    relative = { personId: read.aid_payer, accountId: rel.id, balance: rel.balance };
   }
-  const accumulators = await lockAccumulators(tx, person.id, year);
+  const accumulators: Accumulators = {
+    inpatientDeductiblePaid: read.d,
+    outpatientEligibleSpent: read.o,
+    fundPaid: read.f,
+  };
   const result = calculateSettlement({
     policy: policy.rules,
     person: { insuranceType: person.insurance_type, retired: person.retired },
     accumulators,
-    accountBalance: await balanceOf(tx, accountId),
+    accountBalance: own.balance,
     relative: relative ? { accountBalance: relative.balance } : undefined,
     bill: req.bill,
   });
@@ -261,11 +389,33 @@ async function settleIn(
         },
       );
     }
-    await verifyPaymentPin(tx, payer.ecardId, req.paymentPin);
+    await checkPaymentPinOf(tx, ctx.paymentPinKey, read.ecard!, req.paymentPin, ctx.now);
   }
 
-  let cardActivated = false;
   const id = estimate ? null : randomUUID();
+  const viewOf = (cardActivated: boolean): SettlementView => ({
+    id,
+    estimate,
+    status: estimate ? 'estimate' : 'settled',
+    createdAt: ctx.now.toISOString(),
+    institutionId,
+    terminalId: terminal.terminalId,
+    method: payer.method,
+    person: {
+      maskedName: maskName(person.name),
+      maskedIdNumber: maskIdNumber(person.id_number),
+      insuranceType: person.insurance_type,
+      retired: person.retired,
+    },
+    relativePaid: t.relativeAccountPaid > 0,
+    policyVersion: policy.version,
+    businessDate,
+    cardActivated,
+    result,
+    national: toNationalFigures(result),
+  });
+
+  let cardActivated = false;
   if (id) {
     if (payer.method === 'card' && payer.cardStatus === 'issued') {
       cardActivated = await activateOnFirstUse(
@@ -299,99 +449,102 @@ async function settleIn(
         amount: t.cashPaid,
       },
     ].filter((e) => e.amount !== 0);
-    const posting =
-      entries.length >= 2
-        ? await post(tx, {
-            beneficiaryPersonId: person.id,
-            kind: 'settlement',
-            reference: { type: 'settlement', id },
-            regionCode: person.region_code,
-            entries,
-            at: ctx.now,
-          })
-        : null;
-    await tx.query(
-      `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
-         relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
-         result, posting_id, created_at, card_activated)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-      [
-        id,
-        person.id,
-        person.region_code,
-        institutionId,
-        terminal.terminalId,
-        policy.id,
-        payer.method,
-        payer.method === 'qr' ? payer.ecardId : null,
-        payer.method === 'card' ? payer.cardId : null,
-        t.relativeAccountPaid > 0 ? relative!.personId : null,
-        req.bill.setting,
-        year,
-        businessDate,
-        t.total,
-        t.fund,
-        t.accountPaid,
-        t.relativeAccountPaid,
-        t.cashPaid,
-        JSON.stringify(result),
-        posting?.postingId ?? null,
-        ctx.now,
-        cardActivated,
-      ],
-    );
+    const postingInput: PostingInput = {
+      beneficiaryPersonId: person.id,
+      kind: 'settlement',
+      reference: { type: 'settlement', id },
+      regionCode: person.region_code,
+      entries,
+      at: ctx.now,
+    };
+    // The accounts are locked (by id) inside the one write below, so the region's and the institution's
+    // shared accounts stay locked only from that statement to the commit.
+    const posting = entries.length >= 2 ? postingWrites(postingInput) : null;
     const items = req.bill.items;
     const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
-    await tx.query(
-      `insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price, amount, fund,
-         account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible, delta_outpatient_eligible, delta_fund_paid)
-       select $1, $2, * from unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
-         $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[])`,
-      [
-        id,
-        person.id,
-        col('index'),
-        col('code'),
-        col('name'),
-        result.lines.map((l) => items[l.index]!.quantity),
-        result.lines.map((l) => items[l.index]!.unitPrice),
-        col('amount'),
-        col('fund'),
-        result.lines.map((l) => l.personal.account),
-        result.lines.map((l) => l.personal.relativeAccount),
-        result.lines.map((l) => l.personal.cash),
-        result.lines.map((l) => l.accumulatorDeltas.inpatientDeductiblePaid),
-        result.lines.map((l) => l.accumulatorDeltas.outpatientEligibleSpent),
-        result.lines.map((l) => l.accumulatorDeltas.fundPaid),
-      ],
-    );
     const after = result.newAccumulators;
-    await tx.query(
-      `update person_year_accumulators set inpatient_deductible_paid = $3, outpatient_eligible_spent = $4, fund_paid = $5
-        where person_id = $1 and year = $2`,
-      [person.id, year, after.inpatientDeductiblePaid, after.outpatientEligibleSpent, after.fundPaid],
-    );
-    if (!policy.used) await markPolicyUsed(tx, policy.id, ctx.now);
+    const writes: Statement[] = [
+      ...(posting?.writes ?? []),
+      {
+        sql: `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
+           relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
+           result, posting_id, created_at, card_activated)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+        params: [
+          id,
+          person.id,
+          person.region_code,
+          institutionId,
+          terminal.terminalId,
+          policy.id,
+          payer.method,
+          payer.method === 'qr' ? payer.ecardId : null,
+          payer.method === 'card' ? payer.cardId : null,
+          t.relativeAccountPaid > 0 ? relative!.personId : null,
+          req.bill.setting,
+          year,
+          businessDate,
+          t.total,
+          t.fund,
+          t.accountPaid,
+          t.relativeAccountPaid,
+          t.cashPaid,
+          JSON.stringify(result),
+          posting?.postingId ?? null,
+          ctx.now,
+          cardActivated,
+        ],
+      },
+      {
+        sql: `insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price, amount, fund,
+           account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible, delta_outpatient_eligible, delta_fund_paid)
+         select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
+           $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[])`,
+        params: [
+          id,
+          person.id,
+          col('index'),
+          col('code'),
+          col('name'),
+          result.lines.map((l) => items[l.index]!.quantity),
+          result.lines.map((l) => items[l.index]!.unitPrice),
+          col('amount'),
+          col('fund'),
+          result.lines.map((l) => l.personal.account),
+          result.lines.map((l) => l.personal.relativeAccount),
+          result.lines.map((l) => l.personal.cash),
+          result.lines.map((l) => l.accumulatorDeltas.inpatientDeductiblePaid),
+          result.lines.map((l) => l.accumulatorDeltas.outpatientEligibleSpent),
+          result.lines.map((l) => l.accumulatorDeltas.fundPaid),
+        ],
+      },
+      {
+        sql: `update person_year_accumulators set inpatient_deductible_paid = $3, outpatient_eligible_spent = $4, fund_paid = $5
+          where person_id = $1 and year = $2`,
+        params: [
+          person.id,
+          year,
+          after.inpatientDeductiblePaid,
+          after.outpatientEligibleSpent,
+          after.fundPaid,
+        ],
+      },
+    ];
+    if (!read.policy_used) {
+      writes.push({
+        sql: 'update policy_versions set first_used_at = $2 where id = $1 and first_used_at is null',
+        params: [policy.id, ctx.now],
+      });
+    }
+    if (answer) writes.push(answer(201, viewOf(cardActivated)));
+    // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
+    // answer: one round trip.
+    const one = combineStatements(writes);
+    try {
+      await tx.query(one.sql, one.params);
+    } catch (err) {
+      throw postingWriteError(err, postingInput);
+    }
   }
-  return {
-    id,
-    estimate,
-    status: estimate ? 'estimate' : 'settled',
-    createdAt: ctx.now.toISOString(),
-    institutionId,
-    terminalId: terminal.terminalId,
-    method: payer.method,
-    person: {
-      maskedName: maskName(person.name),
-      maskedIdNumber: maskIdNumber(person.id_number),
-      insuranceType: person.insurance_type,
-      retired: person.retired,
-    },
-    relativePaid: t.relativeAccountPaid > 0,
-    policyVersion: policy.version,
-    businessDate,
-    cardActivated,
-    result,
-    national: toNationalFigures(result),
-  };
+  return { view: viewOf(cardActivated) };
 }

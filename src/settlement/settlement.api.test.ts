@@ -452,4 +452,45 @@ forEachStore('real-time settlement', (env) => {
     assert.equal(await balanceOf(env(), p.token), 0);
     await invariants(env());
   });
+
+  test('concurrent settlements of many people at two institutions share the fund and receivables without deadlock', async () => {
+    // Every settlement locks the region's pooled fund and patient cash and its institution's receivable and
+    // cash inside its one write (ascending id, as post does), alongside refunds of earlier ones.
+    const a = await createTill(env());
+    const b = await createTill(env(), { kind: 'hospital' });
+    const people = await Promise.all(Array.from({ length: 6 }, () => insured(env(), 300)));
+    const first = await Promise.all(
+      people.map(async (p, i) =>
+        settleCall(env(), i % 2 ? a.terminal : b.terminal, {
+          qr: await qrOf(env(), p),
+          bill: { setting: 'outpatient', items: [item('A', 20), item('B', 5, { catalogue: 'out' })] },
+        }),
+      ),
+    );
+    assert.ok(
+      first.every((r) => r.status === 201),
+      first.map((r) => r.raw).join('\n'),
+    );
+    const second = await Promise.all([
+      ...people.map(async (p, i) =>
+        settleCall(env(), i % 2 ? b.terminal : a.terminal, {
+          qr: await qrOf(env(), p),
+          bill: { setting: 'outpatient', items: [item('C', 30)] },
+        }),
+      ),
+      ...first.map((r, i) =>
+        call(env().app, 'POST', `/v1/terminal/settlements/${r.body.id}/refunds`, {
+          token: i % 2 ? a.terminal : b.terminal,
+          body: { reason: 'returned' },
+          headers: { 'idempotency-key': newKey() },
+        }),
+      ),
+    ]);
+    assert.ok(
+      second.every((r) => r.status === 201),
+      second.map((r) => r.raw).join('\n'),
+    );
+    for (const p of people) assert.equal(await balanceOf(env(), p.token), yuan(300 - 30));
+    await invariants(env());
+  });
 });
