@@ -3,7 +3,8 @@ import { api } from '../shared/api.ts';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { Section } from './components.tsx';
 import { formatInstant } from './format.ts';
-import type { Account, ContributionMonth, Settlement } from './types.ts';
+import type { Account, ContributionMonth } from '../shared/types.ts';
+import type { Settlement } from './types.ts';
 
 /* The records owed to a person (Social Insurance Law art. 74), as staff read them: account, contributions, benefits. */
 

@@ -14,7 +14,7 @@ import {
 } from '../shared/ui.tsx';
 import { ConfirmButton, Section } from './components.tsx';
 import { formatInstant, todayInBeijing } from './format.ts';
-import type { Institution, Reconciliation as Day, ReconciliationSums } from './types.ts';
+import type { Institution, Reconciliation as Day, ReconciliationFigures } from '../shared/types.ts';
 
 /** An institution's daily reconciliation, and marking the day's total paid to it. */
 export function Reconciliation() {
@@ -118,7 +118,7 @@ export function Reconciliation() {
   );
 }
 
-function SumsRow({ label, sums }: { label: string; sums: ReconciliationSums }) {
+function SumsRow({ label, sums }: { label: string; sums: ReconciliationFigures }) {
   return (
     <tr>
       <th scope="row">{label}</th>

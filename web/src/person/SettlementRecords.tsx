@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { call, formatTime } from './client.ts';
-import type { Settlement, SettlementTotals } from './types.ts';
+import type { SettlementTotals } from '../shared/types.ts';
+import type { Settlement } from './types.ts';
 
 /** The breakdown lines shown for every settlement, in the order a receipt reads. */
 const TOTALS: Exclude<keyof SettlementTotals, 'relativeAccountBalanceAfter'>[] = [

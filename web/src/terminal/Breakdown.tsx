@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { Money } from '../shared/ui.tsx';
-import type { Settlement, Totals } from './types.ts';
+import type { SettlementTotals } from '../shared/types.ts';
+import type { Settlement } from './types.ts';
 
 /** The figures a settlement result must show (the national interface's names in brackets in the docs). */
-const FIGURES: ReadonlyArray<keyof Totals> = [
+const FIGURES: ReadonlyArray<keyof SettlementTotals> = [
   'total',
   'outOfCatalogue',
   'selfPayFirst',

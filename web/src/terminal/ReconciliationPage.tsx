@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { beijingToday } from './dates.ts';
-import type { DayFigures, Reconciliation } from './types.ts';
+import type { Reconciliation, ReconciliationFigures } from '../shared/types.ts';
 
-const COLUMNS: ReadonlyArray<keyof DayFigures> = [
+const COLUMNS: ReadonlyArray<keyof ReconciliationFigures> = [
   'total',
   'fund',
   'accountPaid',
