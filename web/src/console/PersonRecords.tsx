@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
+import { SettlementSumCells } from '../shared/settlement.tsx';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { Section } from './components.tsx';
 import { formatInstant } from './format.ts';
@@ -139,18 +140,7 @@ export function SettlementsPanel({ personId }: { personId: string }) {
                     <td>{formatInstant(s.createdAt)}</td>
                     <td>{t(`persons.settings.${s.result.setting}`, { defaultValue: s.result.setting })}</td>
                     <td>{t(`persons.settlementStatuses.${s.status}`)}</td>
-                    <td className="num">
-                      <Money fen={s.result.totals.total} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.fund} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.accountPaid + s.result.totals.relativeAccountPaid} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.cashPaid} />
-                    </td>
+                    <SettlementSumCells totals={s.result.totals} />
                   </tr>
                 ))}
               </tbody>

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../shared/api.ts';
-import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { SettlementSumCells } from '../shared/settlement.tsx';
+import { Field, LoadState, useLoad } from '../shared/ui.tsx';
 import { beijingToday } from './dates.ts';
 import type { TerminalSettlement } from './types.ts';
 
@@ -72,18 +73,7 @@ export function SettlementsPage() {
                           {t(`labels.settlementStatus.${s.status}`)}
                         </span>
                       </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.total} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.fund} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.accountPaid + s.result.totals.relativeAccountPaid} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.cashPaid} />
-                      </td>
+                      <SettlementSumCells totals={s.result.totals} />
                     </tr>
                   ))}
                 </tbody>
