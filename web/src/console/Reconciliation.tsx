@@ -12,8 +12,10 @@ import {
   useLoad,
   useSubmit,
 } from '../shared/ui.tsx';
+import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
 import { ConfirmButton, Section } from './components.tsx';
-import { formatInstant, todayInBeijing } from './format.ts';
+import { todayInBeijing } from '../shared/dates.ts';
+import { formatInstant } from './format.ts';
 import type { Institution, Reconciliation as Day, ReconciliationFigures } from '../shared/types.ts';
 
 /** An institution's daily reconciliation, and marking the day's total paid to it. */
@@ -123,21 +125,11 @@ function SumsRow({ label, sums }: { label: string; sums: ReconciliationFigures }
     <tr>
       <th scope="row">{label}</th>
       <td className="num">{sums.count}</td>
-      <td className="num">
-        <Money fen={sums.total} />
-      </td>
-      <td className="num">
-        <Money fen={sums.fund} />
-      </td>
-      <td className="num">
-        <Money fen={sums.accountPaid} />
-      </td>
-      <td className="num">
-        <Money fen={sums.relativeAccountPaid} />
-      </td>
-      <td className="num">
-        <Money fen={sums.cashPaid} />
-      </td>
+      {RECONCILIATION_FIGURES.map((c) => (
+        <td key={c} className="num">
+          <Money fen={sums[c]} />
+        </td>
+      ))}
     </tr>
   );
 }

@@ -1,5 +1,5 @@
 import { Money } from './ui.tsx';
-import type { SettlementTotals } from './types.ts';
+import type { ReconciliationFigures, SettlementTotals } from './types.ts';
 
 /** A settlement's figures, in the order a receipt reads them (each app labels them in its own messages). */
 export const SETTLEMENT_FIGURES = [
@@ -19,6 +19,15 @@ export const SETTLEMENT_FIGURES = [
   'fundLimitRemaining',
 ] as const satisfies ReadonlyArray<keyof SettlementTotals>;
 export type SettlementFigure = (typeof SETTLEMENT_FIGURES)[number];
+
+/** The money figures of a day's settlements or refunds, in the order the reconciliation tables show them. */
+export const RECONCILIATION_FIGURES = [
+  'total',
+  'fund',
+  'accountPaid',
+  'relativeAccountPaid',
+  'cashPaid',
+] as const satisfies ReadonlyArray<keyof ReconciliationFigures>;
 
 /** What the individual accounts paid: the person's own and a bound relative's (family mutual aid). */
 export function accountsPaid(paid: { accountPaid: number; relativeAccountPaid: number }): number {

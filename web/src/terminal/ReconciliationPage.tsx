@@ -1,22 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
+import { todayInBeijing } from '../shared/dates.ts';
 import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
-import { beijingToday } from './dates.ts';
-import type { Reconciliation, ReconciliationFigures } from '../shared/types.ts';
-
-const COLUMNS: ReadonlyArray<keyof ReconciliationFigures> = [
-  'total',
-  'fund',
-  'accountPaid',
-  'relativeAccountPaid',
-  'cashPaid',
-];
+import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
+import type { Reconciliation } from '../shared/types.ts';
 
 /** The institution's day: settlements, refunds, what the agency owes and whether it has paid. */
 export function ReconciliationPage() {
   const { t } = useTranslation('terminal');
-  const [date, setDate] = useState(beijingToday);
+  const [date, setDate] = useState(todayInBeijing);
   const loaded = useLoad(
     () => api<Reconciliation>('terminal', '/v1/terminal/reconciliation', { query: { date } }),
     [date],
@@ -29,7 +22,7 @@ export function ReconciliationPage() {
           label={t('recon.date')}
           type="date"
           value={date}
-          max={beijingToday()}
+          max={todayInBeijing()}
           onChange={(e) => e.target.value && setDate(e.target.value)}
         />
       </div>
@@ -44,7 +37,7 @@ export function ReconciliationPage() {
                   <th scope="col" className="num">
                     {t('recon.count')}
                   </th>
-                  {COLUMNS.map((c) => (
+                  {RECONCILIATION_FIGURES.map((c) => (
                     <th key={c} scope="col" className="num">
                       {t(`breakdown.${c}`)}
                     </th>
@@ -56,7 +49,7 @@ export function ReconciliationPage() {
                   <tr key={kind} data-kind={kind}>
                     <th scope="row">{t(`recon.${kind}`)}</th>
                     <td className="num">{r[kind].count}</td>
-                    {COLUMNS.map((c) => (
+                    {RECONCILIATION_FIGURES.map((c) => (
                       <td key={c} className="num" data-figure={c}>
                         <Money fen={r[kind][c]} />
                       </td>

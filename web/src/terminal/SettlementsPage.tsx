@@ -3,14 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../shared/api.ts';
 import { SettlementSumCells } from '../shared/settlement.tsx';
+import { todayInBeijing } from '../shared/dates.ts';
 import { Field, LoadState, useLoad } from '../shared/ui.tsx';
-import { beijingToday } from './dates.ts';
 import type { TerminalSettlement } from './types.ts';
 
 /** The institution's settlements of a business date, newest first: open one for its receipt or a refund. */
 export function SettlementsPage() {
   const { t } = useTranslation('terminal');
-  const [date, setDate] = useState(beijingToday);
+  const [date, setDate] = useState(todayInBeijing);
   const loaded = useLoad(
     () =>
       api<{ settlements: TerminalSettlement[] }>('terminal', '/v1/terminal/settlements', {
@@ -26,7 +26,7 @@ export function SettlementsPage() {
           label={t('recon.date')}
           type="date"
           value={date}
-          max={beijingToday()}
+          max={todayInBeijing()}
           onChange={(e) => e.target.value && setDate(e.target.value)}
         />
       </div>
