@@ -1,6 +1,6 @@
 /** The API answers the console reads, written once, matching the OpenAPI schemas (`/openapi.json`). */
 
-import type { IdentityStatus, Kinship } from '../shared/types.ts';
+import type { IdentityStatus, Kinship, SettlementStatus } from '../shared/types.ts';
 
 export type Role = 'staff' | 'admin';
 
@@ -121,7 +121,7 @@ export interface PersonCards {
 export interface Settlement {
   id: string | null;
   estimate: boolean;
-  status: 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+  status: SettlementStatus;
   createdAt: string;
   institutionId: string;
   method: 'qr' | 'card';

@@ -1,6 +1,6 @@
 /** The API answers the person's app reads, written once, matching the schemas of /openapi.json. */
 
-import type { IdentityStatus, Kinship, SettlementTotals } from '../shared/types.ts';
+import type { IdentityStatus, Kinship, SettlementStatus, SettlementTotals } from '../shared/types.ts';
 
 export type InsuranceType = 'employee' | 'resident' | 'flexible';
 
@@ -138,7 +138,7 @@ export interface SettlementLine {
 export interface Settlement {
   id: string | null;
   estimate: boolean;
-  status: 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+  status: SettlementStatus;
   createdAt: string;
   institutionId: string;
   method: 'qr' | 'card';

@@ -58,6 +58,9 @@ export interface ContributionMonth {
   payer: 'employer' | 'self';
 }
 
+/** Where a settlement stands (an estimate is never stored). */
+export type SettlementStatus = 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+
 /** The totals of a settlement (src/settlement/routes.ts `Totals`). */
 export interface SettlementTotals {
   total: number;

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { todayInBeijing } from '../shared/dates.ts';
-import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { BusinessDateField } from './BusinessDateField.tsx';
 import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
 import type { Reconciliation } from '../shared/types.ts';
 
@@ -17,15 +18,7 @@ export function ReconciliationPage() {
   return (
     <section className="card" aria-labelledby="recon-title">
       <h2 id="recon-title">{t('recon.title')}</h2>
-      <div className="row">
-        <Field
-          label={t('recon.date')}
-          type="date"
-          value={date}
-          max={todayInBeijing()}
-          onChange={(e) => e.target.value && setDate(e.target.value)}
-        />
-      </div>
+      <BusinessDateField value={date} onChange={setDate} />
       <LoadState loaded={loaded}>
         {(r) => (
           <>

@@ -4,7 +4,8 @@ import { Link } from 'react-router-dom';
 import { api } from '../shared/api.ts';
 import { SettlementSumCells } from '../shared/settlement.tsx';
 import { todayInBeijing } from '../shared/dates.ts';
-import { Field, LoadState, useLoad } from '../shared/ui.tsx';
+import { LoadState, useLoad } from '../shared/ui.tsx';
+import { BusinessDateField } from './BusinessDateField.tsx';
 import type { TerminalSettlement } from './types.ts';
 
 /** The institution's settlements of a business date, newest first: open one for its receipt or a refund. */
@@ -21,15 +22,7 @@ export function SettlementsPage() {
   return (
     <section className="card" aria-labelledby="settlements-title">
       <h2 id="settlements-title">{t('settlements.title')}</h2>
-      <div className="row">
-        <Field
-          label={t('recon.date')}
-          type="date"
-          value={date}
-          max={todayInBeijing()}
-          onChange={(e) => e.target.value && setDate(e.target.value)}
-        />
-      </div>
+      <BusinessDateField value={date} onChange={setDate} />
       <LoadState loaded={loaded}>
         {({ settlements }) =>
           settlements.length === 0 ? (

@@ -1,6 +1,6 @@
 /** The API answers the terminal app reads, as the OpenAPI document describes them (money in integer fen). */
 
-import type { Institution, SettlementTotals } from '../shared/types.ts';
+import type { Institution, SettlementStatus, SettlementTotals } from '../shared/types.ts';
 
 export type ServiceType =
   'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
@@ -108,8 +108,6 @@ export interface SettlementLine {
   accumulatorDeltas: Accumulators;
   explanations: string[];
 }
-
-export type SettlementStatus = 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
 
 /** A settlement (or an estimate, with `id` null). */
 export interface Settlement {
