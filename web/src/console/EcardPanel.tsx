@@ -13,7 +13,7 @@ import {
 } from '../shared/ui.tsx';
 import { Badge, ConfirmButton, Section } from './components.tsx';
 import { formatInstant } from './format.ts';
-import type { Ecard } from './types.ts';
+import type { Ecard } from '../shared/types.ts';
 
 /* A person's e-card at the counter: its state, suspend and resume, revoke with a reason. */
 

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Checkbox, Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { Badge, Section } from './components.tsx';
-import type { FamilyResult, Kinship } from './types.ts';
+import { KINSHIPS, type Kinship } from '../shared/types.ts';
+import type { FamilyResult } from './types.ts';
 
-const KINSHIPS: Kinship[] = ['spouse', 'parent', 'child', 'grandparent', 'grandchild', 'sibling'];
 type Channel = 'window' | 'hospital_office' | 'self_service_terminal';
 
 interface RelativeRow {

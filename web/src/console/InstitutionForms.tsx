@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Checkbox, Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
-import type { Institution } from './types.ts';
+import type { Institution } from '../shared/types.ts';
 
 /* The administrator's forms on institutions: registering one, and creating an account of its staff. */
 

@@ -4,7 +4,8 @@ import { api } from '../shared/api.ts';
 import { ErrorBanner, Field, LoadState, Notice, Select, useLoad } from '../shared/ui.tsx';
 import { Badge, ConfirmButton, Section } from './components.tsx';
 import { InstitutionStaff, RegisterInstitution } from './InstitutionForms.tsx';
-import type { Institution, Me } from './types.ts';
+import type { Institution } from '../shared/types.ts';
+import type { Me } from './types.ts';
 
 /** Designated institutions: staff see their region's; the administrator registers, suspends, reinstates them. */
 export function Institutions({ me }: { me: Me }) {

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
+import { SettlementSumCells } from '../shared/settlement.tsx';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { Section } from './components.tsx';
 import { formatInstant } from './format.ts';
-import type { Account, ContributionMonth, Settlement } from './types.ts';
+import type { Account, ContributionMonth } from '../shared/types.ts';
+import type { Settlement } from './types.ts';
 
 /* The records owed to a person (Social Insurance Law art. 74), as staff read them: account, contributions, benefits. */
 
@@ -138,18 +140,7 @@ export function SettlementsPanel({ personId }: { personId: string }) {
                     <td>{formatInstant(s.createdAt)}</td>
                     <td>{t(`persons.settings.${s.result.setting}`, { defaultValue: s.result.setting })}</td>
                     <td>{t(`persons.settlementStatuses.${s.status}`)}</td>
-                    <td className="num">
-                      <Money fen={s.result.totals.total} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.fund} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.accountPaid + s.result.totals.relativeAccountPaid} />
-                    </td>
-                    <td className="num">
-                      <Money fen={s.result.totals.cashPaid} />
-                    </td>
+                    <SettlementSumCells totals={s.result.totals} />
                   </tr>
                 ))}
               </tbody>

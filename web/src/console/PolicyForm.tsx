@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../shared/api.ts';
 import { Field, Form, SubmitButton, useSubmit } from '../shared/ui.tsx';
-import { POLICY_FIELDS, draftOf, problemField, rulesOf, todayInBeijing, type PolicyDraft } from './format.ts';
+import { todayInBeijing } from '../shared/dates.ts';
+import { POLICY_FIELDS, draftOf, problemField, rulesOf, type PolicyDraft } from './format.ts';
 import type { PolicyRules, PolicyVersion } from './types.ts';
 
 /** The next day after `date` (YYYY-MM-DD). */

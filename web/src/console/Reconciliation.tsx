@@ -12,9 +12,11 @@ import {
   useLoad,
   useSubmit,
 } from '../shared/ui.tsx';
+import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
 import { ConfirmButton, Section } from './components.tsx';
-import { formatInstant, todayInBeijing } from './format.ts';
-import type { Institution, Reconciliation as Day, ReconciliationSums } from './types.ts';
+import { todayInBeijing } from '../shared/dates.ts';
+import { formatInstant } from './format.ts';
+import type { Institution, Reconciliation as Day, ReconciliationFigures } from '../shared/types.ts';
 
 /** An institution's daily reconciliation, and marking the day's total paid to it. */
 export function Reconciliation() {
@@ -118,26 +120,16 @@ export function Reconciliation() {
   );
 }
 
-function SumsRow({ label, sums }: { label: string; sums: ReconciliationSums }) {
+function SumsRow({ label, sums }: { label: string; sums: ReconciliationFigures }) {
   return (
     <tr>
       <th scope="row">{label}</th>
       <td className="num">{sums.count}</td>
-      <td className="num">
-        <Money fen={sums.total} />
-      </td>
-      <td className="num">
-        <Money fen={sums.fund} />
-      </td>
-      <td className="num">
-        <Money fen={sums.accountPaid} />
-      </td>
-      <td className="num">
-        <Money fen={sums.relativeAccountPaid} />
-      </td>
-      <td className="num">
-        <Money fen={sums.cashPaid} />
-      </td>
+      {RECONCILIATION_FIGURES.map((c) => (
+        <td key={c} className="num">
+          <Money fen={sums[c]} />
+        </td>
+      ))}
     </tr>
   );
 }

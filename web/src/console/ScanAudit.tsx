@@ -4,7 +4,7 @@ import { api } from '../shared/api.ts';
 import { Field, Form, LoadState, Select, SubmitButton, useLoad, useSubmit } from '../shared/ui.tsx';
 import { Badge } from './components.tsx';
 import { formatInstant } from './format.ts';
-import type { Institution, Scan } from './types.ts';
+import type { Institution, ScanAuditEntry } from '../shared/types.ts';
 
 interface Filters {
   institutionId: string;
@@ -23,9 +23,9 @@ export function ScanAudit() {
     api<{ institutions: Institution[] }>('console', '/v1/admin/institutions'),
   );
   const [draft, setDraft] = useState<Filters>({ institutionId: '', outcome: '', from: '', to: '' });
-  const [scans, setScans] = useState<Scan[] | null>(null);
+  const [scans, setScans] = useState<ScanAuditEntry[] | null>(null);
   const search = useSubmit(async () => {
-    const r = await api<{ scans: Scan[] }>('console', '/v1/staff/scan-audit', {
+    const r = await api<{ scans: ScanAuditEntry[] }>('console', '/v1/staff/scan-audit', {
       query: {
         institutionId: draft.institutionId,
         outcome: draft.outcome,
@@ -37,7 +37,7 @@ export function ScanAudit() {
     setScans(r.scans);
   }, ['institutionId', 'outcome', 'from', 'to']);
   const initial = useLoad(() =>
-    api<{ scans: Scan[] }>('console', '/v1/staff/scan-audit', { query: { limit: 200 } }),
+    api<{ scans: ScanAuditEntry[] }>('console', '/v1/staff/scan-audit', { query: { limit: 200 } }),
   );
   const list = scans ?? initial.data?.scans;
   const nameOf = (id: string) =>

@@ -27,11 +27,6 @@ export function fenOfWage(wageFen: number, bp: number): number {
   return Number((BigInt(wageFen) * BigInt(bp) + 5000n) / 10000n);
 }
 
-/** Beijing business date of today, YYYY-MM-DD. */
-export function todayInBeijing(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /** An instant shown in Beijing time, minutes precision ("2026-12-02 11:20"). */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -1,5 +1,7 @@
 /** The API answers the console reads, written once, matching the OpenAPI schemas (`/openapi.json`). */
 
+import type { IdentityStatus, Kinship, SettlementStatus } from '../shared/types.ts';
+
 export type Role = 'staff' | 'admin';
 
 export interface Me {
@@ -17,7 +19,6 @@ export interface Office {
   kind: OfficeKind;
 }
 
-export type IdentityStatus = 'unverified' | 'pending_review' | 'verified' | 'rejected';
 export interface IdentityReview {
   id: string;
   personId: string;
@@ -116,52 +117,11 @@ export interface PersonCards {
   history: CardEvent[];
 }
 
-export interface Ecard {
-  id: string;
-  personId: string;
-  status: 'applied' | 'active' | 'suspended' | 'revoked';
-  appliedChannel: 'app' | 'wechat' | 'alipay' | 'bank_app';
-  channels: Array<'app' | 'wechat' | 'alipay' | 'bank_app'>;
-  paymentOpen: boolean;
-  physicalCardNumber: string | null;
-  suspendedBy: 'person' | 'staff' | null;
-  appliedAt: string;
-  activatedAt: string | null;
-  paymentOpenedAt: string | null;
-}
-
-export interface AccountMovement {
-  entryId: string;
-  postingId: string;
-  kind: 'settlement' | 'refund' | 'institution_payment' | 'contribution' | 'deposit';
-  referenceType: string;
-  onBehalfOf: 'self' | 'relative' | null;
-  referenceId: string;
-  amount: number;
-  memo: string;
-  at: string;
-}
-export interface Account {
-  balance: number;
-  movements: AccountMovement[];
-  nextCursor: string | null;
-}
-
-export interface ContributionMonth {
-  month: string;
-  employerPremium: number;
-  ownPremium: number;
-  credited: number;
-  base: number;
-  status: 'due' | 'paid';
-  payer: 'employer' | 'self';
-}
-
 /** The part of a settlement the console shows. */
 export interface Settlement {
   id: string | null;
   estimate: boolean;
-  status: 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+  status: SettlementStatus;
   createdAt: string;
   institutionId: string;
   method: 'qr' | 'card';
@@ -181,7 +141,6 @@ export interface Settlement {
   };
 }
 
-export type Kinship = 'spouse' | 'parent' | 'child' | 'grandparent' | 'grandchild' | 'sibling';
 export interface FamilyBinding {
   id: string;
   relativeName: string;
@@ -201,34 +160,6 @@ export interface FamilyResult {
     code?: string;
     message?: string;
   }>;
-}
-
-export interface Institution {
-  id: string;
-  code: string;
-  name: string;
-  kind: 'hospital' | 'pharmacy';
-  tier: number | null;
-  regionCode: string;
-  acceptsEcard: boolean;
-  status: 'designated' | 'suspended';
-}
-
-export interface ReconciliationSums {
-  count: number;
-  total: number;
-  fund: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-}
-export interface Reconciliation {
-  institutionId: string;
-  businessDate: string;
-  settlements: ReconciliationSums;
-  refunds: ReconciliationSums;
-  owedByAgency: number;
-  paid: { amount: number; paidAt: string } | null;
 }
 
 export type SpecialServiceType = 'large_equipment' | 'special_material' | 'special_outpatient';
@@ -253,16 +184,4 @@ export interface PolicyVersion {
   rules: PolicyRules;
   publishedAt: string;
   used: boolean;
-}
-
-export interface Scan {
-  id: string;
-  institutionId: string;
-  terminalId: string;
-  at: string;
-  method: 'qr' | 'card';
-  outcome: 'accepted' | 'refused';
-  reason: string | null;
-  ecardId: string | null;
-  personId: string | null;
 }

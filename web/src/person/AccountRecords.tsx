@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { call, formatTime } from './client.ts';
-import type { Account, AccountMovement } from './types.ts';
+import type { Account, AccountMovement } from '../shared/types.ts';
 
 /** The individual account: balance and movements, newest first, with on whose behalf money moved. */
 export function AccountRecords() {

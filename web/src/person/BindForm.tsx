@@ -12,7 +12,8 @@ import {
   useSubmit,
 } from '../shared/ui.tsx';
 import { call } from './client.ts';
-import { KINSHIPS, type BindResult, type Kinship, type RelativeInput } from './types.ts';
+import { KINSHIPS, type Kinship } from '../shared/types.ts';
+import type { BindResult, RelativeInput } from './types.ts';
 
 /** Which field of a row a per-row refusal concerns; anything else shows on the row as a whole. */
 const ROW_CODE_FIELD: Record<string, keyof RelativeInput> = {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import { Checkbox, Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { call } from './client.ts';
-import { ECARD_CHANNELS, type Ecard, type EcardChannel } from './types.ts';
+import { ECARD_CHANNELS, type Ecard, type EcardChannel } from '../shared/types.ts';
 
 /**
  * A consent checkbox (the API names `authorise` / `consent`) with its refusal beneath it, tied to it the way

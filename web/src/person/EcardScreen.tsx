@@ -6,7 +6,7 @@ import { call } from './client.ts';
 import { ConfirmButton } from './Confirm.tsx';
 import { loadEcard } from './ecard-state.ts';
 import { ActivateForm, AddChannelForm, ApplyForm, PaymentForm } from './EcardForms.tsx';
-import type { Ecard } from './types.ts';
+import type { Ecard } from '../shared/types.ts';
 
 /** The e-card: apply with authorisation, activate, open payment, suspend/resume, authorised channels. */
 export function EcardScreen() {

@@ -4,7 +4,8 @@ import { ErrorBanner, LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { call } from './client.ts';
 import { AccountRecords } from './AccountRecords.tsx';
 import { SettlementRecords } from './SettlementRecords.tsx';
-import type { ContributionMonth, Statement } from './types.ts';
+import type { ContributionMonth } from '../shared/types.ts';
+import type { Statement } from './types.ts';
 
 /** My records: contributions by month, the individual account, settlements, yearly statements. */
 export function Records() {

@@ -1,25 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { call, formatTime } from './client.ts';
-import type { Settlement, SettlementTotals } from './types.ts';
-
-/** The breakdown lines shown for every settlement, in the order a receipt reads. */
-const TOTALS: Exclude<keyof SettlementTotals, 'relativeAccountBalanceAfter'>[] = [
-  'total',
-  'outOfCatalogue',
-  'selfPayFirst',
-  'withoutApproval',
-  'policyScope',
-  'deductiblePaid',
-  'fund',
-  'ceilingOverflow',
-  'person',
-  'accountPaid',
-  'relativeAccountPaid',
-  'cashPaid',
-  'accountBalanceAfter',
-  'fundLimitRemaining',
-];
+import { SETTLEMENT_FIGURES } from '../shared/settlement.tsx';
+import type { Settlement } from './types.ts';
 
 /** My settlements, newest first, each with its full breakdown. */
 export function SettlementRecords() {
@@ -51,7 +34,7 @@ export function SettlementRecords() {
                     {st.relativePaid && <p className="badge warn">{t('records.relativePaid')}</p>}
                     <h4>{t('records.breakdown')}</h4>
                     <dl className="facts breakdown">
-                      {TOTALS.map((k) => (
+                      {SETTLEMENT_FIGURES.map((k) => (
                         <div key={k} className="spread">
                           <dt>{t(`records.${k}`)}</dt>
                           <dd>

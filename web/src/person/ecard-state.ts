@@ -1,6 +1,6 @@
 import { ApiError } from '../shared/api.ts';
 import { call } from './client.ts';
-import type { Ecard } from './types.ts';
+import type { Ecard } from '../shared/types.ts';
 
 /** The person's e-card, or null when they have none yet (the API's 404 `ecard_not_found`). */
 export async function loadEcard(): Promise<Ecard | null> {

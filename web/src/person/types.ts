@@ -1,6 +1,7 @@
 /** The API answers the person's app reads, written once, matching the schemas of /openapi.json. */
 
-export type IdentityStatus = 'unverified' | 'pending_review' | 'verified' | 'rejected';
+import type { IdentityStatus, Kinship, SettlementStatus, SettlementTotals } from '../shared/types.ts';
+
 export type InsuranceType = 'employee' | 'resident' | 'flexible';
 
 export interface Me {
@@ -29,23 +30,6 @@ export interface IdentityResult {
   reason: string | null;
 }
 
-export const ECARD_CHANNELS = ['app', 'wechat', 'alipay', 'bank_app'] as const;
-export type EcardChannel = (typeof ECARD_CHANNELS)[number];
-
-export interface Ecard {
-  id: string;
-  personId: string;
-  status: 'applied' | 'active' | 'suspended' | 'revoked';
-  appliedChannel: EcardChannel;
-  channels: EcardChannel[];
-  paymentOpen: boolean;
-  physicalCardNumber: string | null;
-  suspendedBy: 'person' | 'staff' | null;
-  appliedAt: string;
-  activatedAt: string | null;
-  paymentOpenedAt: string | null;
-}
-
 export interface QrCode {
   token: string;
   issuedAt: string;
@@ -56,8 +40,6 @@ export interface QrCode {
   holder: { self: boolean; maskedName: string };
 }
 
-export const KINSHIPS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild', 'sibling'] as const;
-export type Kinship = (typeof KINSHIPS)[number];
 export type CardDisplay = 'off' | 'pending' | 'confirmed' | 'declined';
 
 export interface Binding {
@@ -142,53 +124,6 @@ export interface MyCards {
   history: CardHistoryEntry[];
 }
 
-export interface ContributionMonth {
-  month: string;
-  employerPremium: number;
-  ownPremium: number;
-  credited: number;
-  base: number;
-  status: 'due' | 'paid';
-  payer: 'employer' | 'self';
-}
-
-export interface AccountMovement {
-  entryId: string;
-  postingId: string;
-  kind: 'settlement' | 'refund' | 'institution_payment' | 'contribution' | 'deposit';
-  referenceType: string;
-  onBehalfOf: 'self' | 'relative' | null;
-  referenceId: string;
-  amount: number;
-  memo: string;
-  at: string;
-}
-
-export interface Account {
-  balance: number;
-  movements: AccountMovement[];
-  nextCursor: string | null;
-}
-
-export interface SettlementTotals {
-  total: number;
-  outOfCatalogue: number;
-  selfPayFirst: number;
-  withoutApproval: number;
-  policyScope: number;
-  deductiblePaid: number;
-  fund: number;
-  ceilingOverflow: number;
-  person: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-  accountBalanceAfter: number;
-  relativeAccountBalanceAfter: number | null;
-  fundCeiling: number;
-  fundLimitRemaining: number;
-}
-
 export interface SettlementLine {
   index: number;
   code: string;
@@ -203,7 +138,7 @@ export interface SettlementLine {
 export interface Settlement {
   id: string | null;
   estimate: boolean;
-  status: 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+  status: SettlementStatus;
   createdAt: string;
   institutionId: string;
   method: 'qr' | 'card';

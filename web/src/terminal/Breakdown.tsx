@@ -1,23 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Money } from '../shared/ui.tsx';
-import type { Settlement, Totals } from './types.ts';
+import { SETTLEMENT_FIGURES } from '../shared/settlement.tsx';
+import type { Settlement } from './types.ts';
 
-/** The figures a settlement result must show (the national interface's names in brackets in the docs). */
-const FIGURES: ReadonlyArray<keyof Totals> = [
-  'total',
-  'outOfCatalogue',
-  'selfPayFirst',
-  'policyScope',
-  'deductiblePaid',
-  'fund',
-  'ceilingOverflow',
-  'person',
-  'accountPaid',
-  'relativeAccountPaid',
-  'cashPaid',
-  'accountBalanceAfter',
-  'fundLimitRemaining',
-];
+/**
+ * The figures a settlement result must show (the national interface's names in brackets in the docs): the
+ * receipt's figures but `withoutApproval`, which the till has never shown (it has no label for it).
+ */
+const FIGURES = SETTLEMENT_FIGURES.filter((k) => k !== 'withoutApproval');
 
 /** A settlement's (or an estimate's) breakdown: who pays what, and line by line. */
 export function Breakdown({ settlement: s }: { settlement: Settlement }) {
@@ -31,7 +21,7 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
             <div key={k} className={`figure figure-${k}`} data-figure={k}>
               <dt>{t(`breakdown.${k}`)}</dt>
               <dd>
-                <Money fen={totals[k] as number} />
+                <Money fen={totals[k]} />
               </dd>
             </div>
           ),

@@ -1,22 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
-import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
-import { beijingToday } from './dates.ts';
-import type { DayFigures, Reconciliation } from './types.ts';
-
-const COLUMNS: ReadonlyArray<keyof DayFigures> = [
-  'total',
-  'fund',
-  'accountPaid',
-  'relativeAccountPaid',
-  'cashPaid',
-];
+import { todayInBeijing } from '../shared/dates.ts';
+import { LoadState, Money, useLoad } from '../shared/ui.tsx';
+import { BusinessDateField } from './BusinessDateField.tsx';
+import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
+import type { Reconciliation } from '../shared/types.ts';
 
 /** The institution's day: settlements, refunds, what the agency owes and whether it has paid. */
 export function ReconciliationPage() {
   const { t } = useTranslation('terminal');
-  const [date, setDate] = useState(beijingToday);
+  const [date, setDate] = useState(todayInBeijing);
   const loaded = useLoad(
     () => api<Reconciliation>('terminal', '/v1/terminal/reconciliation', { query: { date } }),
     [date],
@@ -24,15 +18,7 @@ export function ReconciliationPage() {
   return (
     <section className="card" aria-labelledby="recon-title">
       <h2 id="recon-title">{t('recon.title')}</h2>
-      <div className="row">
-        <Field
-          label={t('recon.date')}
-          type="date"
-          value={date}
-          max={beijingToday()}
-          onChange={(e) => e.target.value && setDate(e.target.value)}
-        />
-      </div>
+      <BusinessDateField value={date} onChange={setDate} />
       <LoadState loaded={loaded}>
         {(r) => (
           <>
@@ -44,7 +30,7 @@ export function ReconciliationPage() {
                   <th scope="col" className="num">
                     {t('recon.count')}
                   </th>
-                  {COLUMNS.map((c) => (
+                  {RECONCILIATION_FIGURES.map((c) => (
                     <th key={c} scope="col" className="num">
                       {t(`breakdown.${c}`)}
                     </th>
@@ -56,7 +42,7 @@ export function ReconciliationPage() {
                   <tr key={kind} data-kind={kind}>
                     <th scope="row">{t(`recon.${kind}`)}</th>
                     <td className="num">{r[kind].count}</td>
-                    {COLUMNS.map((c) => (
+                    {RECONCILIATION_FIGURES.map((c) => (
                       <td key={c} className="num" data-figure={c}>
                         <Money fen={r[kind][c]} />
                       </td>

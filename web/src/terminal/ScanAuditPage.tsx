@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { LoadState, Select, useLoad } from '../shared/ui.tsx';
-import type { ScanAuditEntry, TerminalView } from './types.ts';
+import type { ScanAuditEntry } from '../shared/types.ts';
+import type { TerminalView } from './types.ts';
 
 /** The institution's own scans, newest first: which till, how, accepted or refused and why. */
 export function ScanAuditPage() {

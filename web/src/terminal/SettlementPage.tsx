@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../shared/api.ts';
+import { accountsPaid } from '../shared/settlement.tsx';
 import { LoadState, Money, Notice, useLoad } from '../shared/ui.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { ReceiptPanel } from './ReceiptPanel.tsx';
@@ -37,8 +38,7 @@ export function SettlementPage() {
               <Notice>
                 {t('refund.done', { count: last.lines.length })} <Money fen={last.total} />（
                 {t('breakdown.fund')} <Money fen={last.fund} /> · {t('breakdown.accountPaid')}{' '}
-                <Money fen={last.accountPaid + last.relativeAccountPaid} /> · {t('breakdown.cashPaid')}{' '}
-                <Money fen={last.cashPaid} />）
+                <Money fen={accountsPaid(last)} /> · {t('breakdown.cashPaid')} <Money fen={last.cashPaid} />）
               </Notice>
             )}
             <Breakdown settlement={s} />

@@ -2,14 +2,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../shared/api.ts';
-import { Field, LoadState, Money, useLoad } from '../shared/ui.tsx';
-import { beijingToday } from './dates.ts';
+import { SettlementSumCells } from '../shared/settlement.tsx';
+import { todayInBeijing } from '../shared/dates.ts';
+import { LoadState, useLoad } from '../shared/ui.tsx';
+import { BusinessDateField } from './BusinessDateField.tsx';
 import type { TerminalSettlement } from './types.ts';
 
 /** The institution's settlements of a business date, newest first: open one for its receipt or a refund. */
 export function SettlementsPage() {
   const { t } = useTranslation('terminal');
-  const [date, setDate] = useState(beijingToday);
+  const [date, setDate] = useState(todayInBeijing);
   const loaded = useLoad(
     () =>
       api<{ settlements: TerminalSettlement[] }>('terminal', '/v1/terminal/settlements', {
@@ -20,15 +22,7 @@ export function SettlementsPage() {
   return (
     <section className="card" aria-labelledby="settlements-title">
       <h2 id="settlements-title">{t('settlements.title')}</h2>
-      <div className="row">
-        <Field
-          label={t('recon.date')}
-          type="date"
-          value={date}
-          max={beijingToday()}
-          onChange={(e) => e.target.value && setDate(e.target.value)}
-        />
-      </div>
+      <BusinessDateField value={date} onChange={setDate} />
       <LoadState loaded={loaded}>
         {({ settlements }) =>
           settlements.length === 0 ? (
@@ -72,18 +66,7 @@ export function SettlementsPage() {
                           {t(`labels.settlementStatus.${s.status}`)}
                         </span>
                       </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.total} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.fund} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.accountPaid + s.result.totals.relativeAccountPaid} />
-                      </td>
-                      <td className="num">
-                        <Money fen={s.result.totals.cashPaid} />
-                      </td>
+                      <SettlementSumCells totals={s.result.totals} />
                     </tr>
                   ))}
                 </tbody>

@@ -1,5 +1,7 @@
 /** The API answers the terminal app reads, as the OpenAPI document describes them (money in integer fen). */
 
+import type { Institution, SettlementStatus, SettlementTotals } from '../shared/types.ts';
+
 export type ServiceType =
   'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
 export const SERVICE_TYPES: readonly ServiceType[] = [
@@ -11,17 +13,6 @@ export const SERVICE_TYPES: readonly ServiceType[] = [
 ];
 export type Catalogue = 'in' | 'out';
 export type Setting = 'outpatient' | 'inpatient';
-
-export interface Institution {
-  id: string;
-  code: string;
-  name: string;
-  kind: 'hospital' | 'pharmacy';
-  tier: number | null;
-  regionCode: string;
-  acceptsEcard: boolean;
-  status: 'designated' | 'suspended';
-}
 
 /** GET /v1/terminal/me */
 export interface TerminalMe {
@@ -38,18 +29,6 @@ export interface TerminalView {
   createdAt: string;
   revokedAt: string | null;
   lastSeenAt: string | null;
-}
-
-export interface ScanAuditEntry {
-  id: string;
-  institutionId: string;
-  terminalId: string;
-  at: string;
-  method: 'qr' | 'card';
-  outcome: 'accepted' | 'refused';
-  reason: string | null;
-  ecardId: string | null;
-  personId: string | null;
 }
 
 /** One item of the institution's price list. */
@@ -130,27 +109,6 @@ export interface SettlementLine {
   explanations: string[];
 }
 
-export interface Totals {
-  total: number;
-  outOfCatalogue: number;
-  selfPayFirst: number;
-  withoutApproval: number;
-  policyScope: number;
-  deductiblePaid: number;
-  fund: number;
-  ceilingOverflow: number;
-  person: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-  accountBalanceAfter: number;
-  relativeAccountBalanceAfter: number | null;
-  fundCeiling: number;
-  fundLimitRemaining: number;
-}
-
-export type SettlementStatus = 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
-
 /** A settlement (or an estimate, with `id` null). */
 export interface Settlement {
   id: string | null;
@@ -170,7 +128,7 @@ export interface Settlement {
     policyVersion: string;
     setting: string;
     lines: SettlementLine[];
-    totals: Totals;
+    totals: SettlementTotals;
     accumulatorsBefore: Accumulators;
     accumulatorDeltas: Accumulators;
     newAccumulators: Accumulators;
@@ -196,21 +154,4 @@ export interface Refund {
   createdAt: string;
 }
 
-export interface DayFigures {
-  count: number;
-  total: number;
-  fund: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-}
-
 /** GET /v1/terminal/reconciliation */
-export interface Reconciliation {
-  institutionId: string;
-  businessDate: string;
-  settlements: DayFigures;
-  refunds: DayFigures;
-  owedByAgency: number;
-  paid: { amount: number; paidAt: string } | null;
-}
