@@ -3,12 +3,6 @@ import { Money } from '../shared/ui.tsx';
 import { SETTLEMENT_FIGURES } from '../shared/settlement.tsx';
 import type { Settlement } from './types.ts';
 
-/**
- * The figures a settlement result must show (the national interface's names in brackets in the docs): the
- * receipt's figures but `withoutApproval`, which the till has never shown (it has no label for it).
- */
-const FIGURES = SETTLEMENT_FIGURES.filter((k) => k !== 'withoutApproval');
-
 /** A settlement's (or an estimate's) breakdown: who pays what, and line by line. */
 export function Breakdown({ settlement: s }: { settlement: Settlement }) {
   const { t } = useTranslation('terminal');
@@ -16,16 +10,16 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
   return (
     <div className="breakdown">
       <dl className="facts figures">
-        {FIGURES.filter((k) => k === 'total' || k === 'fund' || k === 'cashPaid' || totals[k] !== 0).map(
-          (k) => (
-            <div key={k} className={`figure figure-${k}`} data-figure={k}>
-              <dt>{t(`breakdown.${k}`)}</dt>
-              <dd>
-                <Money fen={totals[k]} />
-              </dd>
-            </div>
-          ),
-        )}
+        {SETTLEMENT_FIGURES.filter(
+          (k) => k === 'total' || k === 'fund' || k === 'cashPaid' || totals[k] !== 0,
+        ).map((k) => (
+          <div key={k} className={`figure figure-${k}`} data-figure={k}>
+            <dt>{t(`breakdown.${k}`)}</dt>
+            <dd>
+              <Money fen={totals[k]} />
+            </dd>
+          </div>
+        ))}
       </dl>
       <table className="lines-table">
         <caption className="sr-only">{t('breakdown.lines')}</caption>
