@@ -38,4 +38,25 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // Business dates are Beijing dates: "today" comes from src/platform/business-date.ts, never from the
+    // UTC date of an instant (wrong between 00:00 and 08:00 Beijing time).
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='slice'][callee.object.callee.property.name='toISOString']",
+          message:
+            'A UTC date is not a business date: use businessDate/businessMonth from src/platform/business-date.ts.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='getUTCFullYear']",
+          message: 'A UTC year is not a business year: use businessYear from src/platform/business-date.ts.',
+        },
+      ],
+    },
+  },
 );

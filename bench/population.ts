@@ -31,6 +31,7 @@ async function createRegion(db: Queryable): Promise<void> {
 
 const idNumber = (i: number) => '9' + String(i).padStart(17, '0');
 const birthDate = (i: number) =>
+  // eslint-disable-next-line no-restricted-syntax -- synthetic birth dates, not "today"
   new Date(Date.UTC(1950, 0, 1) + (i % 20000) * 86_400_000).toISOString().slice(0, 10);
 
 /** Writes `lines(from, to)` into a COPY stream in chunks, waiting when the socket is full. */

@@ -4,6 +4,7 @@
  */
 import { openPostgres } from '../src/platform/db.ts';
 import { runStatementJob, startStatementJob } from '../src/contributions/statements.ts';
+import { businessYear } from '../src/platform/business-date.ts';
 
 export interface StatementBenchResult {
   people: number;
@@ -15,7 +16,7 @@ export async function runStatementBench(databaseUrl: string): Promise<StatementB
   const db = await openPostgres(databaseUrl, 2);
   try {
     const now = new Date();
-    const job = await startStatementJob(db, 'demo', now.getUTCFullYear(), now);
+    const job = await startStatementJob(db, 'demo', businessYear(now), now);
     const t0 = performance.now();
     const done = await runStatementJob(db, job.id, () => new Date());
     const seconds = (performance.now() - t0) / 1000;

@@ -9,7 +9,8 @@ import { notify } from '../notifications/store.ts';
 import { parseIdNumber } from '../people/store.ts';
 import { actorOf, listEvents, recordEvent, type Actor, type CardEvent } from './events.ts';
 import { maskCardNumber, nextCardNumber } from './number.ts';
-import { chinaDate, WorkingDayCalendar } from './working-days.ts';
+import { businessDate } from '../platform/business-date.ts';
+import { WorkingDayCalendar } from './working-days.ts';
 import { linkEcardToCard } from './ecard.ts';
 
 export type CardChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';
@@ -453,7 +454,7 @@ export async function applyAsPerson(
     await assertNoOpenOrLive(tx, person.id);
     const dueDate =
       input.channel === 'service_point'
-        ? calendarOf(ctx).addWorkingDays(chinaDate(ctx.now), SERVICE_POINT_WORKING_DAYS)
+        ? calendarOf(ctx).addWorkingDays(businessDate(ctx.now), SERVICE_POINT_WORKING_DAYS)
         : null;
     const id = await insertApplication(tx, ctx, actorOf(caller, 'app'), {
       person,
@@ -537,7 +538,7 @@ export async function applyAtCounter(
       agent,
       dueDate: onTheSpot
         ? null
-        : calendarOf(ctx).addWorkingDays(chinaDate(ctx.now), SERVICE_POINT_WORKING_DAYS),
+        : calendarOf(ctx).addWorkingDays(businessDate(ctx.now), SERVICE_POINT_WORKING_DAYS),
       idChecked: onTheSpot,
     });
     if (onTheSpot) {

@@ -1,11 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  chinaDate,
-  DEFAULT_PUBLIC_HOLIDAYS_2026,
-  parseHolidayList,
-  WorkingDayCalendar,
-} from './working-days.ts';
+import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList, WorkingDayCalendar } from './working-days.ts';
 import { loadConfig } from '../platform/config.ts';
 
 const plain = new WorkingDayCalendar([]);
@@ -123,10 +118,4 @@ test('holiday lists parse from config, with the 2026 default', () => {
   assert.deepEqual(loadConfig({ YIBAO_PUBLIC_HOLIDAYS: '2027-01-01' }).publicHolidays, ['2027-01-01']);
   assert.throws(() => loadConfig({ YIBAO_PUBLIC_HOLIDAYS: '2027-02-30' }), /YIBAO_PUBLIC_HOLIDAYS/);
   assert.equal(DEFAULT_PUBLIC_HOLIDAYS_2026.length, 33);
-});
-
-test('chinaDate is the UTC+8 calendar date', () => {
-  assert.equal(chinaDate(new Date('2026-06-15T15:59:59Z')), '2026-06-15');
-  assert.equal(chinaDate(new Date('2026-06-15T16:00:00Z')), '2026-06-16');
-  assert.equal(chinaDate(new Date('2026-12-31T16:00:00Z')), '2027-01-01');
 });

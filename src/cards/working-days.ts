@@ -48,10 +48,12 @@ function toMs(date: string): number {
   const m = DATE.exec(date);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${date}`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // eslint-disable-next-line no-restricted-syntax -- calendar arithmetic on UTC-midnight instants, not "today"
   if (new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`No such date: ${date}`);
   return ms;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- calendar arithmetic on UTC-midnight instants, not "today"
 const fromMs = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -122,9 +124,4 @@ export class WorkingDayCalendar {
     }
     return count;
   }
-}
-
-/** The calendar date in China (UTC+8, no daylight saving) at the instant `now`. */
-export function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }

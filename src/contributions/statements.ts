@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { renderRightsRecordPdf, validateRightsRecord, type RightsRecordInput } from './statement-pdf.ts';
+import { businessDate, businessYear } from '../platform/business-date.ts';
 
 /** People per transaction: a batch's figures, statements and inbox messages commit together. */
 export const STATEMENT_BATCH = 500;
@@ -54,7 +55,7 @@ export async function startStatementJob(
   year: number,
   now: Date,
 ): Promise<Job> {
-  if (year > now.getUTCFullYear()) throw unprocessable('year_in_future', `${year} has not begun`);
+  if (year > businessYear(now)) throw unprocessable('year_in_future', `${year} has not begun`);
   const { rows: region } = await q.query('select 1 from regions where code = $1', [regionCode]);
   if (!region.length) throw unprocessable('unknown_region', `Unknown region code ${regionCode}`);
   const { rows } = await q.query<{ n: number }>(
@@ -308,7 +309,7 @@ export async function statementPdf(q: Queryable, personId: string, year: number)
     ...s.figures,
     person: { name: s.name, idNumber: s.id_number },
     region: { code: s.region_code, name: s.region_name },
-    issueDate: s.created_at.toISOString().slice(0, 10),
+    issueDate: businessDate(s.created_at),
   };
   const problems = validateRightsRecord(input);
   if (problems.length) throw new Error(`statement figures do not add up: ${problems.join('; ')}`);

@@ -9,6 +9,7 @@ import { individualAccount, pooledFund, post, premiumIncome } from '../ledger/le
 import { calculatePremium, type BaseAdjustment } from './premium-calculator.ts';
 import { DEMO_PREMIUM_RULES, validatePremiumRules, type PremiumRules } from './premium-rules.ts';
 import { assertPublishable } from '../platform/rules-check.ts';
+import { businessMonth } from '../platform/business-date.ts';
 
 /** `YYYY-MM`. */
 export type Month = string;
@@ -134,8 +135,7 @@ interface PersonForPremium {
 
 /** A month from the past or the current one: premiums are not declared ahead. */
 function assertMonth(month: Month, now: Date): void {
-  if (month > now.toISOString().slice(0, 7))
-    throw unprocessable('month_in_future', `${month} has not begun yet`);
+  if (month > businessMonth(now)) throw unprocessable('month_in_future', `${month} has not begun yet`);
 }
 
 /**

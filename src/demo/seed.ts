@@ -13,6 +13,7 @@ import { hashPaymentPin } from '../cards/payment-pin.ts';
 import { deposit } from '../ledger/ledger.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
 import { addPriceItem, type NewPriceItem } from '../institutions/price-list.ts';
+import { businessDate } from '../platform/business-date.ts';
 
 export const DEMO_REGION = 'demo';
 /** Demo accounts and passwords, printed at seed time; never used outside demo mode. */
@@ -183,7 +184,7 @@ export async function seedDemo(
       if (i === 0) {
         await tx.query(
           `insert into employments (id, employer_id, person_id, hire_date, registered_on, overdue) values ($1, $2, $3, $4, $4, false)`,
-          [randomUUID(), employerId, person.id, now.toISOString().slice(0, 10)],
+          [randomUUID(), employerId, person.id, businessDate(now)],
         );
       }
       await createUser(tx, {

@@ -6,6 +6,7 @@ import { AppError, conflict, unprocessable } from '../platform/errors.ts';
 import { createUser } from '../accounts/store.ts';
 import { assertRegion, findPersonByIdNumber, insertPerson, parseIdNumber } from '../people/store.ts';
 import { checkCreditCode } from './credit-code.ts';
+import { businessDate } from '../platform/business-date.ts';
 
 /** Social Insurance Law art. 58: an employer registers a new employee within 30 days of hiring. */
 export const REGISTRATION_DEADLINE_DAYS = 30;
@@ -83,7 +84,7 @@ async function registerOneEmployee(
   e: EmployeeInput,
 ) {
   const id = parseIdNumber(e.idNumber, ctx.now);
-  const today = ctx.now.toISOString().slice(0, 10);
+  const today = businessDate(ctx.now);
   const days = daysBetween(e.hireDate, today);
   if (days < 0)
     throw unprocessable('hire_date_in_future', 'The hire date is in the future', { field: 'hireDate' });

@@ -1,3 +1,5 @@
+import { businessDate } from '../platform/business-date.ts';
+
 /**
  * GB 11643-1999 citizen ID numbers, which are also social security numbers (Social Insurance Law art. 58).
  * 18 characters: 6-digit address code (GB/T 2260), 8-digit birth date YYYYMMDD, 3-digit sequence
@@ -75,6 +77,7 @@ export type IdNumberCheck =
 
 function isRealDate(y: number, m: number, d: number): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
+  // eslint-disable-next-line no-restricted-syntax -- checks the birth date exists, not "today"
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
@@ -97,7 +100,7 @@ export function checkIdNumber(raw: string, today: Date = new Date()): IdNumberCh
   const d = Number(id.slice(12, 14));
   if (y < 1800 || !isRealDate(y, m, d)) return fail('birth_date');
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (birthDate > today.toISOString().slice(0, 10)) return fail('birth_date_future');
+  if (birthDate > businessDate(today)) return fail('birth_date_future');
   if (idCheckChar(id) !== id[17]) return fail('check_character');
   return {
     ok: true,
@@ -111,10 +114,11 @@ export function makeIdNumber(addressCode: string, birthDate: string, sequence: n
   return first17 + idCheckChar(first17);
 }
 
-/** Age in whole years on `on`. */
+/** Age in whole years on the Beijing date of `on`. */
 export function ageOn(birthDate: string, on: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = on.getUTCFullYear() - y;
-  if (on.getUTCMonth() + 1 < m || (on.getUTCMonth() + 1 === m && on.getUTCDate() < d)) age--;
+  const [ty, tm, td] = businessDate(on).split('-').map(Number) as [number, number, number];
+  let age = ty - y;
+  if (tm < m || (tm === m && td < d)) age--;
   return age;
 }

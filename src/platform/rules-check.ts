@@ -1,4 +1,5 @@
 import { unprocessable } from './errors.ts';
+import { businessDate } from './business-date.ts';
 /**
  * Small helpers for validating rule sets given as plain data (policy versions, premium rules): each records
  * every problem as a sentence instead of stopping at the first, so an administrator sees them all at once.
@@ -116,7 +117,7 @@ export function assertPublishable(o: {
       problems: ['region does not match regionCode'],
     });
   }
-  if (o.effectiveFrom < o.now.toISOString().slice(0, 10)) {
+  if (o.effectiveFrom < businessDate(o.now)) {
     throw unprocessable('effective_date_in_past', `The ${o.what} cannot take effect before today`);
   }
 }

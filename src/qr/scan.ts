@@ -4,7 +4,7 @@ import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { loadEcardForPayment, type EcardForPayment } from '../cards/ecard.ts';
 import type { TokenClaims } from './token.ts';
 import { pinCheckError, verifyCardPin } from '../cards/cards.ts';
-import { chinaDate } from '../cards/working-days.ts';
+import { businessDate } from '../platform/business-date.ts';
 import { recordScan } from '../institutions/store.ts';
 import { balanceOf, findAccount } from '../ledger/ledger.ts';
 import { policyInForce } from '../settlement/policy-store.ts';
@@ -148,7 +148,7 @@ async function check(
     personId,
   ]);
   const p = rows[0]!;
-  const policy = await policyInForce(ctx.db, p.region_code, chinaDate(ctx.now));
+  const policy = await policyInForce(ctx.db, p.region_code, businessDate(ctx.now));
   const account = await findAccount(ctx.db, 'individual', personId);
   const accountBalance = account ? await balanceOf(ctx.db, account) : 0;
   return {

@@ -4,6 +4,7 @@ import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requireRole } from '../platform/context.ts';
 import { RegionCodeField } from '../people/schemas.ts';
 import { listPolicyVersions, policyInForce, publishPolicy, withdrawPolicy } from './policy-store.ts';
+import { businessDate } from '../platform/business-date.ts';
 
 const PolicyVersionView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -81,7 +82,7 @@ export async function policyRoutes(app: App): Promise<void> {
     },
     async (req) => {
       requireRole(req, 'admin', 'staff', 'institution', 'terminal', 'person', 'employer');
-      const date = req.query.date ?? ctxOf(req).now.toISOString().slice(0, 10);
+      const date = req.query.date ?? businessDate(ctxOf(req).now);
       return policyInForce(app.db, req.query.regionCode, date);
     },
   );

@@ -5,6 +5,7 @@ import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { assertRegion } from '../people/store.ts';
 import { DEMO_POLICY, validatePolicy, type PolicyRules } from './policy.ts';
 import { assertPublishable } from '../platform/rules-check.ts';
+import { businessDate } from '../platform/business-date.ts';
 
 export interface PolicyVersion {
   id: string;
@@ -122,7 +123,7 @@ export async function markPolicyUsed(q: Queryable, id: string, now: Date): Promi
 /** Withdraws a version that has neither taken effect nor been used. */
 export async function withdrawPolicy(q: Queryable, id: string, now: Date): Promise<void> {
   const v = await getPolicyVersion(q, id);
-  if (v.used || v.effectiveFrom <= now.toISOString().slice(0, 10)) {
+  if (v.used || v.effectiveFrom <= businessDate(now)) {
     throw conflict('policy_in_force', 'Only a version that has not yet taken effect can be withdrawn');
   }
   await q.query('delete from policy_versions where id = $1 and first_used_at is null', [id]);

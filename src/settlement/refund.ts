@@ -4,7 +4,7 @@ import type { Queryable } from '../platform/db.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { idempotent, requestHash } from '../platform/idempotency.ts';
 import { notify } from '../notifications/store.ts';
-import { chinaDate } from '../cards/working-days.ts';
+import { businessDate as businessDateAt } from '../platform/business-date.ts';
 import { formatYuan } from './money.ts';
 import { lockPerson } from '../people/store.ts';
 import {
@@ -172,7 +172,7 @@ async function refundIn(
       sum(lines, 'delta_fund_paid'),
     ],
   );
-  const businessDate = chinaDate(ctx.now);
+  const businessDate = businessDateAt(ctx.now);
   await tx.query(
     `insert into refunds (id, settlement_id, person_id, institution_id, terminal_id, region_code, business_date, reason, line_indexes,
        total, fund, account_paid, relative_account_paid, cash_paid, posting_id, created_at)

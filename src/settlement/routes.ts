@@ -4,7 +4,7 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.ts';
 import { forbidden, notFound } from '../platform/errors.ts';
-import { chinaDate } from '../cards/working-days.ts';
+import { businessDate } from '../platform/business-date.ts';
 import { personForStaff } from '../people/store.ts';
 import { settle } from './settle.ts';
 import { refund } from './refund.ts';
@@ -284,7 +284,7 @@ export async function settlementRoutes(app: App): Promise<void> {
       settlements: await listInstitutionSettlements(
         app.db,
         terminalOf(req).institutionId!,
-        req.query.date ?? chinaDate(ctxOf(req).now),
+        req.query.date ?? businessDate(ctxOf(req).now),
         req.query.limit ?? 100,
       ),
     }),
@@ -359,7 +359,7 @@ export async function settlementRoutes(app: App): Promise<void> {
       },
     },
     async (req) =>
-      reconcile(app.db, terminalOf(req).institutionId!, req.query.date ?? chinaDate(ctxOf(req).now)),
+      reconcile(app.db, terminalOf(req).institutionId!, req.query.date ?? businessDate(ctxOf(req).now)),
   );
 
   app.get(

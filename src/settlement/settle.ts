@@ -16,7 +16,7 @@ import {
   type PaymentPinState,
 } from '../cards/ecard.ts';
 import { activateOnFirstUse, pinCheckError, verifyCardPin } from '../cards/cards.ts';
-import { chinaDate } from '../cards/working-days.ts';
+import { businessDate as businessDateAt } from '../platform/business-date.ts';
 import {
   findAccount,
   individualAccount,
@@ -325,7 +325,7 @@ async function settleIn(
     payer.method === 'qr' ? await lockPersonOfEcard(tx, payer.ecardId) : await lockPerson(tx, payer.personId);
   if (person.status !== 'active')
     throw unprocessable('person_not_active', `The insured person's status is ${person.status}`);
-  const businessDate = chinaDate(ctx.now);
+  const businessDate = businessDateAt(ctx.now);
   const year = Number(businessDate.slice(0, 4));
   const read = await readLocked(tx, ctx, person, payer, institutionId, {
     year,
