@@ -6,6 +6,10 @@ import { buildApp } from './app.ts';
 import { ensureAdmin } from './accounts/admin.ts';
 import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, seedDemo } from './demo/seed.ts';
 import type { App } from './platform/http.ts';
+import { startHousekeeping } from './housekeeping.ts';
+
+/** How often old idempotency keys and QR nonces are purged. */
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 /** Opens the configured store: PostgreSQL when DATABASE_URL is set, else PGlite under the data directory. */
 export async function openConfiguredDb(config: Config): Promise<Db> {
@@ -49,10 +53,18 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
     const base = `http://localhost:${config.port}`;
     console.log(`  Web apps: ${base}/app (person), ${base}/terminal (till), ${base}/console (agency)\n`);
   }
+  const housekeeping = startHousekeeping({
+    db,
+    clock: app.clock,
+    clockSkewSeconds: config.qrClockSkewSeconds,
+    intervalMs: HOUSEKEEPING_INTERVAL_MS,
+    onError: (err) => app.log.error({ err }, 'housekeeping failed'),
+  });
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await app.close();
+      await housekeeping.stop();
       await db.close();
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -179,3 +179,18 @@ export function combineStatements(statements: readonly Statement[]): Statement {
   });
   return { sql: `with ${clauses.join(',\n')}\nselect 1`, params };
 }
+
+/** Runs a `delete … limit $n` statement until it deletes fewer rows than a batch; returns the total. */
+export async function deleteInBatches(
+  q: Queryable,
+  sql: string,
+  params: unknown[],
+  batchSize: number,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = (await q.query(sql, params)).rowCount;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}

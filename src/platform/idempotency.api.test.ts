@@ -115,4 +115,14 @@ forEachStore('idempotency keys', (env) => {
     const left = await env().db.query(`select scope from idempotency_keys where scope in ('old', 'new')`);
     assert.deepEqual(left.rows, [{ scope: 'new' }]);
   });
+
+  test('a purge in small batches deletes the whole backlog', async () => {
+    await env().db.query(
+      `insert into idempotency_keys (scope, key, request_hash, response_status, response_body, created_at)
+       select 'batch', 'k' || i, 'h', 200, '{}', now() - interval '3 days' from generate_series(1, 7) as i`,
+    );
+    assert.equal(await purgeIdempotencyKeys(env().db, new Date(), 3), 7);
+    const left = await env().db.query(`select 1 from idempotency_keys where scope = 'batch'`);
+    assert.equal(left.rows.length, 0);
+  });
 });

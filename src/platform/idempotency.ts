@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Queryable, Statement } from './db.ts';
+import { deleteInBatches, type Queryable, type Statement } from './db.ts';
 import { conflict, unprocessable } from './errors.ts';
 
 /** Keys are kept at least this long (DOMAIN.md: at least 24 hours). */
@@ -94,8 +94,17 @@ export async function idempotent<T>(
   return { status: answer.status, body: answer.body, replayed: false };
 }
 
-/** Deletes keys older than the retention period; returns how many. */
-export async function purgeIdempotencyKeys(q: Queryable, now: Date): Promise<number> {
+/**
+ * Deletes keys older than the retention period; returns how many. It deletes in batches of `batchSize`, each
+ * its own short statement, so a large backlog never holds locks that settlements wait on.
+ */
+export async function purgeIdempotencyKeys(q: Queryable, now: Date, batchSize = 1000): Promise<number> {
   const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3600_000);
-  return (await q.query('delete from idempotency_keys where created_at < $1', [cutoff])).rowCount;
+  return deleteInBatches(
+    q,
+    `delete from idempotency_keys where ctid = any(array(
+       select ctid from idempotency_keys where created_at < $1 limit $2))`,
+    [cutoff, batchSize],
+    batchSize,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../platform/db.ts';
+import { deleteInBatches, type Db, type Queryable } from '../platform/db.ts';
 import { seal, unseal } from '../platform/secrets.ts';
 import { QrTokenReplayed } from './errors.ts';
 import { KeyRing, type SigningKeyRecord } from './keyring.ts';
@@ -132,11 +132,21 @@ export async function isConsumed(q: Queryable, claims: TokenClaims): Promise<boo
   return rows.length > 0;
 }
 
-/** Forgets nonces of tokens that can no longer verify anyway (expired plus a day of margin). */
-export async function purgeConsumedNonces(q: Queryable, now: Date): Promise<number> {
-  return (
-    await q.query(`delete from qr_consumed_nonces where expires_at < $1`, [
-      new Date(now.getTime() - 86_400_000),
-    ])
-  ).rowCount;
+/**
+ * Forgets the nonces of tokens that can no longer verify anyway: expired longer ago than the clock skew a
+ * terminal tolerates. Deletes in short batches, like the idempotency purge.
+ */
+export async function purgeConsumedNonces(
+  q: Queryable,
+  now: Date,
+  clockSkewSeconds: number,
+  batchSize = 1000,
+): Promise<number> {
+  return deleteInBatches(
+    q,
+    `delete from qr_consumed_nonces where ctid = any(array(
+       select ctid from qr_consumed_nonces where expires_at < $1 limit $2))`,
+    [new Date(now.getTime() - clockSkewSeconds * 1000), batchSize],
+    batchSize,
+  );
 }
