@@ -1127,6 +1127,19 @@ export async function verifyCardPin(
   return { ok: false, code: 'wrong_pin', attemptsLeft: MAX_PIN_FAILURES - failures };
 }
 
+/**
+ * The refusal for a card that can no longer pay (frozen after a loss report, replaced, cancelled, gone), or
+ * null for an issued or active card. Settlement calls it on the status it reads under the person's lock,
+ * which every status change also takes first, so a change committed before that lock always counts.
+ */
+export function cardStateError(status: CardStatus | null): AppError | null {
+  if (status === null) return pinCheckError({ ok: false, code: 'card_not_found', attemptsLeft: 0 });
+  if (status === 'frozen') return pinCheckError({ ok: false, code: 'card_frozen', attemptsLeft: 0 });
+  if (status !== 'issued' && status !== 'active')
+    return pinCheckError({ ok: false, code: 'card_not_live', attemptsLeft: 0 });
+  return null;
+}
+
 /** The refusal for a failed `verifyCardPin`. */
 export function pinCheckError(check: Extract<PinCheck, { ok: false }>): AppError {
   switch (check.code) {

@@ -15,7 +15,13 @@ import {
   recordPaymentPinFailure,
   type PaymentPinState,
 } from '../cards/ecard.ts';
-import { activateOnFirstUse, pinCheckError, verifyCardPin } from '../cards/cards.ts';
+import {
+  activateOnFirstUse,
+  cardStateError,
+  pinCheckError,
+  verifyCardPin,
+  type CardStatus,
+} from '../cards/cards.ts';
 import { businessDate as businessDateAt } from '../platform/business-date.ts';
 import {
   findAccount,
@@ -114,6 +120,8 @@ interface LockedRead {
   account_balance: number | null;
   aid_payer: string | null;
   ecard: PaymentPinState | null;
+  /** The physical card's status read after the lock (a loss report may have committed since its PIN check). */
+  card_status: CardStatus | null;
 }
 
 /**
@@ -150,7 +158,8 @@ async function readLocked(
               select binder_person_id from family_bindings
                where relative_person_id = $1 and status = 'active' and mutual_aid
                order by created_at, id limit 1) end as aid_payer,
-            e.id as e_id, e.${PIN_COLUMNS.split(', ').slice(1).join(', e.')}
+            e.id as e_id, e.${PIN_COLUMNS.split(', ').slice(1).join(', e.')},
+            (select status from cards where id = $13::uuid) as card_status
        from acc
        left join lateral (
          select id, version, rules, first_used_at from policy_versions
@@ -171,6 +180,7 @@ async function readLocked(
       o.familyAccount,
       person.region_code,
       o.businessDate,
+      payer.method === 'card' ? payer.cardId : null,
     ],
   );
   const r = rows[0]!;
@@ -340,6 +350,10 @@ async function settleIn(
     if (!ecard.payment_open)
       throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
     if (!estimate && read.consumed === 0) throw new QrTokenReplayed();
+  } else {
+    // The PIN was checked before this lock: a loss report or cancellation committed since then wins.
+    const refusal = cardStateError(read.card_status);
+    if (refusal) throw refusal;
   }
   if (!read.policy_id)
     throw unprocessable(
