@@ -10,6 +10,7 @@ import { parseIdNumber } from '../people/store.ts';
 import { actorOf, listEvents, recordEvent, type Actor, type CardEvent } from './events.ts';
 import { maskCardNumber, nextCardNumber } from './number.ts';
 import { businessDate } from '../platform/business-date.ts';
+import { lockPerson as lockPersonRow } from '../platform/locks.ts';
 import { WorkingDayCalendar } from './working-days.ts';
 import { linkEcardToCard } from './ecard.ts';
 
@@ -187,12 +188,13 @@ interface LockedPerson {
 }
 
 async function lockPerson(q: Queryable, personId: string): Promise<LockedPerson> {
-  const { rows } = await q.query<LockedPerson>(
-    'select id, id_number, name, region_code, status, employer_id from persons where id = $1 for update',
-    [personId],
+  const person = await lockPersonRow<LockedPerson>(
+    q,
+    personId,
+    'id, id_number, name, region_code, status, employer_id',
   );
-  if (!rows[0]) throw notFound('person_not_found', 'No such person');
-  return rows[0];
+  if (!person) throw notFound('person_not_found', 'No such person');
+  return person;
 }
 
 function assertActivePerson(p: LockedPerson): void {
@@ -1072,7 +1074,7 @@ export async function verifyCardPin(
     cardNumber,
   ]);
   if (!pre.rows[0]) return { ok: false, code: 'card_not_found', attemptsLeft: 0 };
-  await tx.query('select id from persons where id = $1 for update', [pre.rows[0].person_id]);
+  await lockPersonRow(tx, pre.rows[0].person_id);
   const { rows } = await tx.query<CardRow>(
     `select ${CARD_COLUMNS} from cards where card_number = $1 for update`,
     [cardNumber],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
+import { lockPerson } from '../platform/locks.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import {
   MAX_PAYMENT_PIN_FAILURES,
@@ -93,12 +94,13 @@ export async function linkEcardToCard(
 }
 
 async function lockPersonRow(tx: Queryable, personId: string) {
-  const { rows } = await tx.query<{ id: string; region_code: string; identity_status: string }>(
-    'select id, region_code, identity_status from persons where id = $1 for update',
-    [personId],
+  const person = await lockPerson<{ id: string; region_code: string; identity_status: string }>(
+    tx,
+    personId,
+    'id, region_code, identity_status',
   );
-  if (!rows[0]) throw notFound('person_not_found', 'No such person');
-  return rows[0];
+  if (!person) throw notFound('person_not_found', 'No such person');
+  return person;
 }
 
 /** The person's current (not revoked) e-card, locked after the person; 404 when there is none. */

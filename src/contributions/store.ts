@@ -4,6 +4,7 @@ import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { requestHash } from '../platform/idempotency.ts';
+import { lockPerson } from '../platform/locks.ts';
 import { assertRegion, findPersonByIdNumber, parseIdNumber } from '../people/store.ts';
 import { individualAccount, pooledFund, post, premiumIncome } from '../ledger/ledger.ts';
 import { calculatePremium, type BaseAdjustment } from './premium-calculator.ts';
@@ -352,11 +353,11 @@ export async function payFlexibleMonth(
 ): Promise<ContributionRun> {
   assertMonth(month, ctx.now);
   return ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ insurance_type: string; retired: boolean; region_code: string }>(
-      'select insurance_type, retired, region_code from persons where id = $1 for update',
-      [personId],
-    );
-    const p = rows[0]!;
+    const p = (await lockPerson<{ insurance_type: string; retired: boolean; region_code: string }>(
+      tx,
+      personId,
+      'insurance_type, retired, region_code',
+    ))!;
     if (p.insurance_type !== 'flexible')
       throw unprocessable(
         'not_flexible',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { combineStatements, isUniqueViolation, type Statement } from '../platform/db.ts';
+import { lockedAccounts } from '../platform/locks.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import {
   POSTING_KINDS,
@@ -18,13 +19,14 @@ export type { AccountKind, EntryInput, PostingKind } from './rules.ts';
 
 /**
  * The double-entry ledger. Every money path (settlement, refund, daily payment to an institution,
- * contributions, demo deposits) writes one balanced posting here, inside its own transaction.
+ * contributions, demo deposits) writes one balanced posting here, inside its own transaction, through one
+ * write path: `postingWrites` builds the statement, `post` runs it alone, the settlement combines it with its
+ * own writes; both read the outcome with `postingOutcome`, so the refusals and their details are the same.
  *
- * Locking, so that concurrent postings queue instead of deadlocking:
- * 1. callers first lock their business rows in the fixed order person → relative → institution
- *    (`select ... for update`), as every money path does;
- * 2. `post` then locks the ledger accounts it touches in ascending account id order, in one statement.
- * Callers must not lock ledger accounts themselves in any other order.
+ * Locking, so that concurrent postings queue instead of deadlocking (src/platform/locks.ts):
+ * 1. callers first lock their business rows in the fixed order person → relative → institution;
+ * 2. the posting's write then locks the ledger accounts it touches in ascending id order, inside that one
+ *    statement (`lockedAccounts`), and holds them only until the caller commits.
  */
 
 export interface PostingInput {
@@ -47,50 +49,6 @@ export interface PostingResult {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Writes one balanced posting and moves the balances of its accounts, in the caller's transaction
- * (`tx` must be one: this never opens its own, so the posting commits or rolls back with the caller's
- * other changes). Refusals are AppErrors thrown before anything is written:
- * 400 `invalid_amount` / `too_few_entries` / `invalid_posting`, 422 `unbalanced_posting`,
- * `amount_out_of_range`, `insufficient_balance` (an individual account would go negative),
- * 404 `ledger_account_not_found` / `region_not_found`, 409 `posting_exists` (this event was already posted).
- *
- * @example
- * await db.transaction((tx) => post(tx, {
- *   kind: 'settlement', reference: { type: 'settlement', id }, regionCode: 'demo',
- *   entries: [{ accountId: fund, amount: -3420000 }, { accountId: receivable, amount: 3420000 }],
- * }));
- */
-export async function post(tx: Queryable, input: PostingInput): Promise<PostingResult> {
-  const prepared = await preparePosting(tx, input);
-  await writePosting(tx, prepared, input);
-  return { postingId: prepared.postingId, balances: prepared.balances };
-}
-
-function checkPostingInput(input: PostingInput): void {
-  if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
-    throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
-  }
-  if (!input.reference?.type || !input.reference?.id || !input.regionCode) {
-    throw badRequest('invalid_posting', 'A posting needs a reference type, reference id and region');
-  }
-}
-
-/** The entries checked (balanced, whole fen, ids well formed); each account's net delta, by lower-case id. */
-function validEntries(input: PostingInput): Map<string, number> {
-  const v = validateEntries(input.entries);
-  if (!v.ok) {
-    const { code, message, ...details } = v.problem;
-    const status = code === 'unbalanced_posting' || code === 'amount_out_of_range' ? 422 : 400;
-    throw new AppError(status, code, message, details);
-  }
-  for (const e of input.entries) {
-    if (!UUID.test(e.accountId))
-      throw notFound('ledger_account_not_found', `No ledger account ${e.accountId}`);
-  }
-  return new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
-}
 
 /** The inserts of a posting and its entries. */
 function rowWrites(postingId: string, input: PostingInput): Statement[] {
@@ -122,106 +80,140 @@ function rowWrites(postingId: string, input: PostingInput): Statement[] {
   ];
 }
 
-/** A posting checked and with its accounts locked, whose rows are still to be written (see `preparePosting`). */
-export interface PreparedPosting extends PostingResult {
-  /** The inserts of the posting and its entries and the balance update, to run as one statement. */
+/**
+ * Writes one balanced posting and moves the balances of its accounts, in the caller's transaction
+ * (`tx` must be one: this never opens its own, so the posting commits or rolls back with the caller's
+ * other changes), in one round trip. Refusals are AppErrors, and a refused posting writes nothing:
+ * 400 `invalid_amount` / `too_few_entries` / `invalid_posting`, 422 `unbalanced_posting`,
+ * `amount_out_of_range`, `insufficient_balance` (an individual account would go negative; details
+ * `accountId`, `shortfall`), 404 `ledger_account_not_found` / `region_not_found`, 409 `posting_exists`
+ * (this event was already posted).
+ *
+ * @example
+ * await db.transaction((tx) => post(tx, {
+ *   kind: 'settlement', reference: { type: 'settlement', id }, regionCode: 'demo',
+ *   entries: [{ accountId: fund, amount: -3420000 }, { accountId: receivable, amount: 3420000 }],
+ * }));
+ */
+export async function post(tx: Queryable, input: PostingInput): Promise<PostingResult> {
+  const posting = postingWrites(input);
+  const one = combineStatements(posting.writes, posting.select);
+  let rows: AccountMove[];
+  try {
+    rows = (await tx.query<AccountMove>(one.sql, one.params)).rows;
+  } catch (err) {
+    throw postingWriteError(err, input);
+  }
+  return { postingId: posting.postingId, balances: postingOutcome(rows) };
+}
+
+function checkPostingInput(input: PostingInput): void {
+  if (!(POSTING_KINDS as readonly string[]).includes(input.kind)) {
+    throw badRequest('invalid_posting', `Unknown posting kind ${String(input.kind)}`);
+  }
+  if (!input.reference?.type || !input.reference?.id || !input.regionCode) {
+    throw badRequest('invalid_posting', 'A posting needs a reference type, reference id and region');
+  }
+}
+
+/** The entries checked (balanced, whole fen, ids well formed); each account's net delta, by lower-case id. */
+function validEntries(input: PostingInput): Map<string, number> {
+  const v = validateEntries(input.entries);
+  if (!v.ok) {
+    const { code, message, ...details } = v.problem;
+    const status = code === 'unbalanced_posting' || code === 'amount_out_of_range' ? 422 : 400;
+    throw new AppError(status, code, message, details);
+  }
+  for (const e of input.entries) {
+    if (!UUID.test(e.accountId))
+      throw notFound('ledger_account_not_found', `No ledger account ${e.accountId}`);
+  }
+  return new Map([...v.deltas].map(([id, d]) => [id.toLowerCase(), d] as const));
+}
+
+/** One account as the posting's write moved it (or, when refused, left it): see `postingOutcome`. */
+export interface AccountMove {
+  id: string;
+  kind: AccountKind;
+  before: number;
+  delta: number;
+  ok: boolean;
+}
+
+/** The balance-moving clause's name inside a combined statement. */
+const MOVES = 'ledger_moves';
+
+/**
+ * A posting as writes, for `post` or for a caller that combines them with its own into one statement and so
+ * holds the accounts' row locks for the shortest time (the settlement: the region's pooled fund and the
+ * institution's receivable are touched by every settlement, so their lock is what concurrent settlements
+ * queue on). Run `combineStatements(writes, select)`, map a failure with `postingWriteError` and pass the
+ * rows to `postingOutcome`, which refuses or returns the balances; throwing there rolls the caller's
+ * transaction back, so nothing written beside the posting survives a refusal either.
+ *
+ * The first write locks the accounts in ascending id order (`lockedAccounts`) and moves each balance
+ * unless the ledger's rules (`nextBalance`) refuse it, in which case it stays put and the outcome says why.
+ * The table's CHECKs remain a backstop.
+ */
+export function postingWrites(input: PostingInput): {
+  postingId: string;
   writes: Statement[];
-}
-
-/**
- * The first half of `post`: validates the posting, locks its accounts (ascending id, one statement) and
- * checks the balances they would reach, without writing. The caller runs `writes` in the same transaction,
- * on their own (`writePosting`) or combined with its own inserts into one statement (`combineStatements`),
- * mapping errors with `postingWriteError`. Same refusals as `post`.
- */
-export async function preparePosting(tx: Queryable, input: PostingInput): Promise<PreparedPosting> {
+  select: string;
+} {
   checkPostingInput(input);
   const deltas = validEntries(input);
-  // Lock every touched account in ascending id order in one statement (see the module comment).
+  const postingId = randomUUID();
+  // Every touched account, also one whose entries cancel out, is locked and reported.
   const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
-  const { rows: accounts } = await tx.query<{ id: string; kind: AccountKind; balance: number }>(
-    'select id, kind, balance from ledger_accounts where id = any($1::uuid[]) order by id for update',
-    [ids],
-  );
-  if (accounts.length !== ids.length) {
-    const found = new Set(accounts.map((a) => a.id));
-    const missing = ids.find((id) => !found.has(id));
-    throw notFound('ledger_account_not_found', `No ledger account ${missing}`);
-  }
-  const balances: Record<string, number> = {};
-  const updates: Array<{ id: string; delta: number }> = [];
-  for (const a of accounts) {
-    const delta = deltas.get(a.id) ?? 0;
-    const next = nextBalance(a.kind, a.balance, delta);
-    if (!next.ok) {
-      if (next.problem === 'insufficient_balance') {
-        throw unprocessable('insufficient_balance', 'The individual account does not hold enough money', {
-          accountId: a.id,
-          shortfall: -(a.balance + delta),
-        });
-      }
-      throw unprocessable('amount_out_of_range', `The balance of account ${a.id} would leave the safe range`);
-    }
-    balances[a.id] = next.balance;
-    if (delta !== 0) updates.push({ id: a.id, delta });
-  }
-
-  const postingId = randomUUID();
-  const writes = rowWrites(postingId, input);
-  // One statement for every touched account: round trips, not rows, are what a posting costs.
-  if (updates.length) {
-    writes.push({
-      sql: `update ledger_accounts a set balance = a.balance + v.delta
-           from unnest($1::uuid[], $2::int8[]) as v(id, delta) where a.id = v.id`,
-      params: [updates.map((u) => u.id), updates.map((u) => u.delta)],
-    });
-  }
-  return { postingId, balances, writes };
-}
-
-/**
- * A posting as writes only, for a caller that combines them with its own into one statement and so holds the
- * accounts' row locks for the shortest time (the settlement: the region's pooled fund and the institution's
- * receivable are touched by every settlement, so their lock is what concurrent settlements queue on).
- * The first write locks the accounts in ascending id order (a locking sub-select, so the same order as
- * `post`) and moves their balances; the balance rules are then the table's CHECKs, which `postingWriteError`
- * maps to the refusals of `post`: 422 `insufficient_balance` (no details) and `amount_out_of_range`;
- * a missing account is 404 `ledger_account_not_found`. Use it only where the individual accounts' balances
- * were read under their persons' locks, so that the CHECK is a backstop and not the rule.
- */
-export function postingWrites(input: PostingInput): { postingId: string; writes: Statement[] } {
-  checkPostingInput(input);
-  const deltas = validEntries(input);
-  const postingId = randomUUID();
-  const ids = [...deltas.keys()];
   return {
     postingId,
     writes: [
       {
-        sql: `update ledger_accounts a set balance = a.balance + v.delta
-           from (select l.id, d.delta
-                   from (select id from ledger_accounts where id = any($1::uuid[]) order by id for update) l
+        as: MOVES,
+        sql: `update ledger_accounts a set balance = case when v.ok then a.balance + v.delta else a.balance end
+           from (select l.id, l.kind, l.balance, d.delta,
+                        (l.kind <> 'individual' or l.balance + d.delta >= 0)
+                        and l.balance + d.delta between ${-MAX_SAFE} and ${MAX_SAFE} as ok
+                   from ${lockedAccounts('$1')} l
                    join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = l.id) v
-          where a.id = v.id`,
-        params: [ids, ids.map((id) => deltas.get(id)!)],
+          where a.id = v.id
+          returning a.id, v.kind, v.balance as before, v.delta, v.ok`,
+        params: [ids, ids.map((id) => deltas.get(id) ?? 0)],
       },
       ...rowWrites(postingId, input),
     ],
+    select: `select id, kind, before, delta, ok from ${MOVES} order by id`,
   };
 }
 
-/** The second half of `post`: writes a prepared posting in one statement. */
-export async function writePosting(
-  tx: Queryable,
-  prepared: PreparedPosting,
-  input: PostingInput,
-): Promise<void> {
-  const one = combineStatements(prepared.writes);
-  try {
-    await tx.query(one.sql, one.params);
-  } catch (err) {
-    throw postingWriteError(err, input);
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Each account's balance after the posting, or the refusal: 422 `insufficient_balance` (details `accountId`,
+ * `shortfall`) or `amount_out_of_range` (`accountId`). Call it on the rows of `postingWrites`' `select`.
+ */
+export function postingOutcome(rows: readonly AccountMove[]): Record<string, number> {
+  const balances: Record<string, number> = {};
+  for (const a of rows) {
+    const next = nextBalance(a.kind, a.before, a.delta);
+    if (!next.ok || !a.ok) {
+      if (!next.ok && next.problem === 'insufficient_balance') {
+        throw unprocessable('insufficient_balance', 'The individual account does not hold enough money', {
+          accountId: a.id,
+          shortfall: -(a.before + a.delta),
+        });
+      }
+      throw unprocessable(
+        'amount_out_of_range',
+        `The balance of account ${a.id} would leave the safe range`,
+        {
+          accountId: a.id,
+        },
+      );
+    }
+    balances[a.id] = next.balance;
   }
+  return balances;
 }
 
 /** Turns a failed write of a posting's rows into the refusal `post` documents (or returns `err` itself). */
@@ -236,7 +228,7 @@ export function postingWriteError(err: unknown, input: PostingInput): unknown {
   if (e?.code === '23503' && e.constraint === 'ledger_postings_region_code_fkey') {
     return notFound('region_not_found', `No region ${input.regionCode}`);
   }
-  // Backstop: the CHECK refuses a negative individual account even if the check above were bypassed.
+  // Backstops: the write leaves a refused balance as it was, so these CHECKs should never fire.
   if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
     return unprocessable('insufficient_balance', 'The individual account does not hold enough money');
   }

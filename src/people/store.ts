@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
+import { lockPerson as lockPersonRow, lockPersonByIdNumber } from '../platform/locks.ts';
 import { checkIdNumber, type IdNumberInfo } from './id-number.ts';
 
 export type InsuranceType = 'employee' | 'resident' | 'flexible';
@@ -87,9 +88,9 @@ export async function getPerson(q: Queryable, id: string): Promise<Person> {
  * returns the record, in one statement.
  */
 export async function lockPerson(q: Queryable, id: string): Promise<Person> {
-  const { rows } = await q.query<PersonRow>(`select ${COLUMNS} from persons where id = $1 for update`, [id]);
-  if (!rows[0]) throw notFound('person_not_found', 'No such person');
-  return toPerson(rows[0]);
+  const row = await lockPersonRow<PersonRow>(q, id, COLUMNS);
+  if (!row) throw notFound('person_not_found', 'No such person');
+  return toPerson(row);
 }
 
 export async function findPersonByIdNumber(
@@ -97,11 +98,10 @@ export async function findPersonByIdNumber(
   idNumber: string,
   lock = false,
 ): Promise<Person | undefined> {
-  const { rows } = await q.query<PersonRow>(
-    `select ${COLUMNS} from persons where id_number = $1${lock ? ' for update' : ''}`,
-    [idNumber],
-  );
-  return rows[0] ? toPerson(rows[0]) : undefined;
+  const row = lock
+    ? await lockPersonByIdNumber<PersonRow>(q, idNumber, COLUMNS)
+    : (await q.query<PersonRow>(`select ${COLUMNS} from persons where id_number = $1`, [idNumber])).rows[0];
+  return row ? toPerson(row) : undefined;
 }
 
 export interface NewPerson {

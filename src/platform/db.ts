@@ -156,6 +156,8 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 export interface Statement {
   sql: string;
   params: readonly unknown[];
+  /** Its clause's name inside `combineStatements`, for a final select that reads what it returns. */
+  as?: string;
 }
 
 /**
@@ -163,21 +165,22 @@ export interface Statement {
  * clause, its `$n` placeholders renumbered. They must not depend on each other's effects (they all see the
  * same snapshot) and must not update the same row twice; foreign keys between their rows are checked at
  * the end of the statement, so a child may reference a parent inserted beside it. Placeholders must not
- * appear inside string literals of the statements.
+ * appear inside string literals of the statements. `select` is the statement's result, reading the RETURNING
+ * rows of clauses named with `as` (e.g. the ledger's balance moves); `select 1` by default.
  *
  * @example
  * const one = combineStatements([insertSettlement, insertLines]);
  * await tx.query(one.sql, one.params);
  */
-export function combineStatements(statements: readonly Statement[]): Statement {
-  if (statements.length === 1) return statements[0]!;
+export function combineStatements(statements: readonly Statement[], select = 'select 1'): Statement {
+  if (statements.length === 1 && select === 'select 1') return statements[0]!;
   const params: unknown[] = [];
   const clauses = statements.map((s, i) => {
     const offset = params.length;
     params.push(...s.params);
-    return `w${i} as (${s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+    return `${s.as ?? `w${i}`} as (${s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
   });
-  return { sql: `with ${clauses.join(',\n')}\nselect 1`, params };
+  return { sql: `with ${clauses.join(',\n')}\n${select}`, params };
 }
 
 /** Runs a `delete … limit $n` statement until it deletes fewer rows than a batch; returns the total. */

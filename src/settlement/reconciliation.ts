@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
+import { lockInstitution } from '../platform/locks.ts';
 import { institutionBank, institutionReceivable, post } from '../ledger/ledger.ts';
 
 export interface DayFigures {
@@ -69,12 +70,9 @@ export async function payInstitutionDay(
   paidBy: string,
 ): Promise<Reconciliation> {
   return ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ region_code: string }>(
-      'select region_code from institutions where id = $1 for update',
-      [institutionId],
-    );
-    if (!rows[0]) throw notFound('institution_not_found', 'No such institution');
-    const region = rows[0].region_code;
+    const institution = await lockInstitution<{ region_code: string }>(tx, institutionId, 'region_code');
+    if (!institution) throw notFound('institution_not_found', 'No such institution');
+    const region = institution.region_code;
     const day = await reconcile(tx, institutionId, date);
     if (day.paid) throw conflict('already_paid', `The total of ${date} was already paid`);
     if (day.owedByAgency <= 0)

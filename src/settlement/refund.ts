@@ -6,7 +6,7 @@ import { idempotent, requestHash } from '../platform/idempotency.ts';
 import { notify } from '../notifications/store.ts';
 import { businessDate as businessDateAt } from '../platform/business-date.ts';
 import { formatYuan } from './money.ts';
-import { lockPerson } from '../people/store.ts';
+import { lockPerson } from '../platform/locks.ts';
 import {
   individualAccount,
   institutionCash,

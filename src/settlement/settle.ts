@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
-import { combineStatements, type Queryable, type Statement } from '../platform/db.ts';
+import { combineStatements, type QueryResult, type Queryable, type Statement } from '../platform/db.ts';
 import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
 import { idempotent, requestHash, type AnswerWrite } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
+import { lockPerson, lockPersonOf } from '../platform/locks.ts';
 import type { KeyRingCache } from '../qr/store.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
@@ -30,8 +31,10 @@ import {
   institutionReceivable,
   patientCash,
   pooledFund,
+  postingOutcome,
   postingWriteError,
   postingWrites,
+  type AccountMove,
   type PostingInput,
 } from '../ledger/ledger.ts';
 import type { AccountKind } from '../ledger/rules.ts';
@@ -87,23 +90,15 @@ interface PersonRow {
 
 const PERSON_COLUMNS = 'id, id_number, name, region_code, insurance_type, retired, status';
 
-async function lockPerson(tx: Queryable, personId: string): Promise<PersonRow> {
-  const { rows } = await tx.query<PersonRow>(
-    `select ${PERSON_COLUMNS} from persons where id = $1 for update`,
-    [personId],
-  );
-  if (!rows[0]) throw notFound('person_not_found', 'No such insured person');
-  return rows[0];
-}
-
-/** Locks the person an e-card belongs to (an e-card never changes owner, so the sub-select needs no lock). */
-async function lockPersonOfEcard(tx: Queryable, ecardId: string): Promise<PersonRow> {
-  const { rows } = await tx.query<PersonRow>(
-    `select ${PERSON_COLUMNS} from persons where id = (select person_id from ecards where id = $1) for update`,
-    [ecardId],
-  );
-  if (!rows[0]) throw new QrCardRevoked('The e-card of this code no longer exists');
-  return rows[0];
+async function lockPayer(tx: Queryable, payer: Payer): Promise<PersonRow> {
+  if (payer.method === 'qr') {
+    const person = await lockPersonOf<PersonRow>(tx, 'ecards', payer.ecardId, PERSON_COLUMNS);
+    if (!person) throw new QrCardRevoked('The e-card of this code no longer exists');
+    return person;
+  }
+  const person = await lockPerson<PersonRow>(tx, payer.personId, PERSON_COLUMNS);
+  if (!person) throw notFound('person_not_found', 'No such insured person');
+  return person;
 }
 
 /** What a settlement reads once its person is locked, in one statement (see `readLocked`). */
@@ -331,8 +326,7 @@ async function settleIn(
 ): Promise<{ view: SettlementView }> {
   const estimate = req.estimate === true;
   // Lock order: person, then relative, then institution (DOMAIN.md "No deadlocks by design").
-  const person =
-    payer.method === 'qr' ? await lockPersonOfEcard(tx, payer.ecardId) : await lockPerson(tx, payer.personId);
+  const person = await lockPayer(tx, payer);
   if (person.status !== 'active')
     throw unprocessable('person_not_active', `The insured person's status is ${person.status}`);
   const businessDate = businessDateAt(ctx.now);
@@ -553,12 +547,15 @@ async function settleIn(
     if (answer) writes.push(answer(201, viewOf(cardActivated)));
     // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
     // answer: one round trip.
-    const one = combineStatements(writes);
+    const one = combineStatements(writes, posting?.select);
+    let moves: QueryResult<AccountMove>;
     try {
-      await tx.query(one.sql, one.params);
+      moves = await tx.query<AccountMove>(one.sql, one.params);
     } catch (err) {
       throw postingWriteError(err, postingInput);
     }
+    // A refused balance (a backstop: the calculator never overdraws an account read under its lock).
+    if (posting) postingOutcome(moves.rows);
   }
   return { view: viewOf(cardActivated) };
 }

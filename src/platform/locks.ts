@@ -1,0 +1,81 @@
+import type { Queryable } from './db.ts';
+
+/**
+ * The row locks of the money paths, and their one order. Every transaction that locks more than one of
+ * these takes them in this order, so concurrent settlements, refunds, contributions, payments to
+ * institutions and card changes queue behind each other instead of deadlocking (DOMAIN.md "No deadlocks by
+ * design"):
+ *
+ *   1. the person whose money or card it is: `lockPerson`, `lockPersonOf`;
+ *   2. then the bound relative whose account pays for them (family mutual aid): `lockPerson` again;
+ *   3. then the institution: `lockInstitution`;
+ *   4. then the ledger accounts, all of them in one statement in ascending id: `lockedAccounts`, the
+ *      locking sub-select the ledger's one write statement is built on.
+ *
+ * A lock on a module's own rows (a card, an e-card, a binding, a settlement, a contribution run) comes after
+ * the lock of the person it belongs to. Each change a payment must respect (loss report, freeze, cancel,
+ * e-card suspension) takes the person's lock first, so a payment that reads the card after its own person
+ * lock sees every such change committed before it.
+ *
+ * This is the only file that writes `for update` on persons, institutions and ledger_accounts
+ * (`locks.test.ts` checks). It lives in `src/platform` and speaks plain SQL on ids, so that every domain
+ * module may call it; the columns returned are the caller's, so a lock and the read it guards stay one round
+ * trip.
+ */
+
+/** Locks a person's row and returns `columns` of it (SQL, e.g. `'id, region_code'`), or undefined. */
+export async function lockPerson<T>(q: Queryable, personId: string, columns = 'id'): Promise<T | undefined> {
+  const { rows } = await q.query<T>(`select ${columns} from persons where id = $1 for update`, [personId]);
+  return rows[0];
+}
+
+/** Locks the person with this ID number (registration paths), or returns undefined. */
+export async function lockPersonByIdNumber<T>(
+  q: Queryable,
+  idNumber: string,
+  columns = 'id',
+): Promise<T | undefined> {
+  const { rows } = await q.query<T>(`select ${columns} from persons where id_number = $1 for update`, [
+    idNumber,
+  ]);
+  return rows[0];
+}
+
+/**
+ * Locks the person a card or an e-card belongs to, in one statement. Cards and e-cards never change owner,
+ * so the sub-select needs no lock of its own; lock the card itself afterwards if it changes.
+ */
+export async function lockPersonOf<T>(
+  q: Queryable,
+  of: 'cards' | 'ecards',
+  id: string,
+  columns = 'id',
+): Promise<T | undefined> {
+  const { rows } = await q.query<T>(
+    `select ${columns} from persons where id = (select person_id from ${of} where id = $1) for update`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Locks an institution's row and returns `columns` of it, or undefined. */
+export async function lockInstitution<T>(
+  q: Queryable,
+  institutionId: string,
+  columns = 'id',
+): Promise<T | undefined> {
+  const { rows } = await q.query<T>(`select ${columns} from institutions where id = $1 for update`, [
+    institutionId,
+  ]);
+  return rows[0];
+}
+
+/**
+ * The locking sub-select of ledger accounts, ascending id, for use inside one statement (the ledger's write):
+ * `(select id, kind, balance from ledger_accounts where id = any(<ids>::uuid[]) order by id for update)`,
+ * where `idsParam` is the placeholder of the id array. It returns each row as it is once locked (READ
+ * COMMITTED re-reads a row another transaction changed), so a balance read here is the one being moved.
+ */
+export function lockedAccounts(idsParam: string): string {
+  return `(select id, kind, balance from ledger_accounts where id = any(${idsParam}::uuid[]) order by id for update)`;
+}
