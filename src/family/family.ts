@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
-import { isUniqueViolation } from '../platform/db.ts';
+import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { maskIdNumber } from '../platform/mask.ts';
 import { notify } from '../notifications/store.ts';
@@ -300,27 +300,20 @@ export async function unbind(ctx: Ctx, binderId: string, bindingId: string): Pro
   if (!rowCount) throw notFound('binding_not_found', 'No such binding of yours');
 }
 
-/** Whether `payerId` may pay `beneficiaryId`'s personal share from their individual account (family mutual aid). */
-export async function mutualAidAllowed(
-  q: Queryable,
-  payerId: string,
-  beneficiaryId: string,
-): Promise<boolean> {
-  const { rows } = await q.query(
-    `select 1 from family_bindings where binder_person_id = $1 and relative_person_id = $2 and status = 'active' and mutual_aid`,
-    [payerId, beneficiaryId],
-  );
-  return rows.length > 0;
-}
-
 /** The relative whose account pays for `beneficiaryId` when theirs cannot: the earliest binder with mutual aid on. */
 export async function findMutualAidPayer(q: Queryable, beneficiaryId: string): Promise<string | null> {
-  const { rows } = await q.query<{ binder_person_id: string }>(
-    `select binder_person_id from family_bindings where relative_person_id = $1 and status = 'active' and mutual_aid
-      order by created_at, id limit 1`,
-    [beneficiaryId],
-  );
+  const read = mutualAidPayerRead(beneficiaryId);
+  const { rows } = await q.query<{ binder_person_id: string }>(read.sql, read.params);
   return rows[0]?.binder_person_id ?? null;
+}
+
+/** `findMutualAidPayer` as a statement (column `binder_person_id`), for the settlement's combined read. */
+export function mutualAidPayerRead(beneficiaryId: string): Statement {
+  return {
+    sql: `select binder_person_id from family_bindings where relative_person_id = $1::uuid and status = 'active' and mutual_aid
+      order by created_at, id limit 1`,
+    params: [beneficiaryId],
+  };
 }
 
 /** Whether `binderId` may show `relativeId`'s e-card QR code (confirmed family card display). */

@@ -310,6 +310,21 @@ async function accountFor(q: Queryable, kind: AccountKind, owner: Owner): Promis
   return id;
 }
 
+/** The person's individual account and its balance as a statement (columns `id`, `balance`; no row before its first use). */
+export function individualAccountRead(personId: string): Statement {
+  return {
+    sql: `select id, balance from ledger_accounts where kind = 'individual' and owner_id = $1::text`,
+    params: [personId.toLowerCase()],
+  };
+}
+
+/** A person's individual account and its balance, created at zero on first use. */
+export async function accountOf(q: Queryable, personId: string): Promise<{ id: string; balance: number }> {
+  const read = individualAccountRead(personId);
+  const { rows } = await q.query<{ id: string; balance: number }>(read.sql, read.params);
+  return rows[0] ?? { id: await individualAccount(q, personId), balance: 0 };
+}
+
 /** The person's individual account (in the person's region). 404 `person_not_found` for an unknown person. */
 export async function individualAccount(q: Queryable, personId: string): Promise<string> {
   const { rows } = UUID.test(personId)

@@ -1,4 +1,4 @@
-import { deleteInBatches, type Db, type Queryable } from '../platform/db.ts';
+import { deleteInBatches, type Db, type Queryable, type Statement } from '../platform/db.ts';
 import { seal, unseal } from '../platform/secrets.ts';
 import { QrTokenReplayed } from './errors.ts';
 import { KeyRing, type SigningKeyRecord } from './keyring.ts';
@@ -115,12 +115,33 @@ export async function consumeToken(
   institutionId: string | null,
   now: Date,
 ): Promise<void> {
-  const { rowCount } = await tx.query(
-    `insert into qr_consumed_nonces (ecard_id, nonce, kid, expires_at, consumed_at, institution_id)
-     values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
-    [claims.ecardId, claims.nonce, claims.kid, claims.expiresAt, now, institutionId],
-  );
-  if (rowCount === 0) throw new QrTokenReplayed();
+  const write = consumeTokenWrite(claims, institutionId, now);
+  const { rows } = await tx.query(write.sql, write.params);
+  if (rows.length === 0) throw new QrTokenReplayed();
+}
+
+/**
+ * `consumeToken` as a statement, for the settlement to combine with its other reads: it returns one row
+ * when it recorded the nonce and none for a replay. With `claims` null it records nothing (an estimate).
+ */
+export function consumeTokenWrite(
+  claims: TokenClaims | null,
+  institutionId: string | null,
+  now: Date,
+): Statement {
+  return {
+    sql: `insert into qr_consumed_nonces (ecard_id, nonce, kid, expires_at, consumed_at, institution_id)
+     select $1::uuid, $2::text, $3::text, $4::timestamptz, $5::timestamptz, $6::uuid where $1::uuid is not null
+     on conflict do nothing returning 1`,
+    params: [
+      claims?.ecardId ?? null,
+      claims?.nonce ?? null,
+      claims?.kid ?? null,
+      claims?.expiresAt ?? null,
+      now,
+      institutionId,
+    ],
+  };
 }
 
 /** Whether a token has been used already (for scans, which do not consume). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
-import { isUniqueViolation } from '../platform/db.ts';
+import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { assertRegion } from '../people/store.ts';
 import { DEMO_POLICY, validatePolicy, type PolicyRules } from './policy.ts';
@@ -103,21 +103,27 @@ export async function listPolicyVersions(q: Queryable, regionCode: string): Prom
 
 /** The version in force in `regionCode` on `date` (YYYY-MM-DD): the latest one effective on or before it. */
 export async function policyInForce(q: Queryable, regionCode: string, date: string): Promise<PolicyVersion> {
-  const { rows } = await q.query<Row>(
-    `select ${COLUMNS} from policy_versions where region_code = $1 and effective_from <= $2
-      order by effective_from desc limit 1`,
-    [regionCode, date],
-  );
+  const read = policyInForceRead(regionCode, date);
+  const { rows } = await q.query<Row>(read.sql, read.params);
   if (!rows[0]) throw unprocessable('no_policy', `Region ${regionCode} has no policy in force on ${date}`);
   return toVersion(rows[0]);
 }
 
-/** Marks a version used (by the settlement transaction that uses it first). */
-export async function markPolicyUsed(q: Queryable, id: string, now: Date): Promise<void> {
-  await q.query('update policy_versions set first_used_at = $2 where id = $1 and first_used_at is null', [
-    id,
-    now,
-  ]);
+/** The read of `policyInForce` as a statement, for the settlement to combine with its other reads. */
+export function policyInForceRead(regionCode: string, date: string): Statement {
+  return {
+    sql: `select ${COLUMNS} from policy_versions where region_code = $1::text and effective_from <= $2::date
+      order by effective_from desc limit 1`,
+    params: [regionCode, date],
+  };
+}
+
+/** Marks a version used, as a statement of the settlement's combined write (the first use freezes it). */
+export function markPolicyUsed(id: string, now: Date): Statement {
+  return {
+    sql: 'update policy_versions set first_used_at = $2 where id = $1 and first_used_at is null',
+    params: [id, now],
+  };
 }
 
 /** Withdraws a version that has neither taken effect nor been used. */

@@ -5,13 +5,12 @@ import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
 import { idempotent, requestHash, type AnswerWrite } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { lockPerson, lockPersonOf } from '../platform/locks.ts';
-import type { KeyRingCache } from '../qr/store.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
 import type { TokenClaims } from '../qr/token.ts';
 import {
-  PIN_COLUMNS,
   WrongPaymentPin,
+  paymentPinStateRead,
   checkPaymentPinOf,
   recordPaymentPinFailure,
   type PaymentPinState,
@@ -19,14 +18,16 @@ import {
 import {
   activateOnFirstUse,
   cardStateError,
+  cardStatusRead,
   pinCheckError,
   verifyCardPin,
   type CardStatus,
 } from '../cards/cards.ts';
 import { businessDate as businessDateAt } from '../platform/business-date.ts';
 import {
+  accountOf,
   findAccount,
-  individualAccount,
+  individualAccountRead,
   institutionCash,
   institutionReceivable,
   patientCash,
@@ -46,6 +47,9 @@ import {
   type SettlementResult,
 } from './calculator.ts';
 import type { PolicyRules } from './policy.ts';
+import { markPolicyUsed, policyInForceRead } from './policy-store.ts';
+import { mutualAidPayerRead } from '../family/family.ts';
+import { consumeTokenWrite, type KeyRingCache } from '../qr/store.ts';
 
 export interface SettleRequest {
   /** The scanned QR text, or… */
@@ -124,7 +128,8 @@ interface LockedRead {
  * that it sees what the lock's previous holder committed): locks (creating at zero) the year's accumulators
  * (the upsert's DO UPDATE takes the row lock), records the QR token's nonce unless this is an estimate (0
  * consumed = a replay), and reads the policy in force, the individual account and its balance, the
- * mutual-aid payer and the e-card's state and PIN.
+ * mutual-aid payer, the e-card's state and PIN and the physical card's state. Each module owns its part of
+ * the statement; this one only joins them.
  */
 async function readLocked(
   tx: Queryable,
@@ -135,72 +140,58 @@ async function readLocked(
   o: { year: number; businessDate: string; consume: boolean; familyAccount: boolean },
 ): Promise<LockedRead> {
   const claims = payer.method === 'qr' ? payer.claims : null;
-  const { rows } = await tx.query<LockedRead & { e_id: string | null } & Omit<PaymentPinState, 'id'>>(
-    `with acc as (
-       insert into person_year_accumulators (person_id, year) values ($1, $2)
-       on conflict (person_id, year) do update set year = excluded.year
-       returning inpatient_deductible_paid, outpatient_eligible_spent, fund_paid),
-     nonce as (
-       insert into qr_consumed_nonces (ecard_id, nonce, kid, expires_at, consumed_at, institution_id)
-       select $3::uuid, $4::text, $5::text, $6::timestamptz, $7::timestamptz, $8::uuid where $9::boolean
-       on conflict do nothing returning 1)
-     select acc.inpatient_deductible_paid as d, acc.outpatient_eligible_spent as o, acc.fund_paid as f,
+  const one = combineStatements(
+    [
+      {
+        as: 'acc',
+        sql: `insert into person_year_accumulators (person_id, year) values ($1, $2)
+          on conflict (person_id, year) do update set year = excluded.year
+          returning inpatient_deductible_paid, outpatient_eligible_spent, fund_paid`,
+        params: [person.id, o.year],
+      },
+      { ...consumeTokenWrite(o.consume ? claims : null, institutionId, ctx.now), as: 'nonce' },
+      { ...policyInForceRead(person.region_code, o.businessDate), as: 'pv' },
+      { ...individualAccountRead(person.id), as: 'a' },
+      { ...mutualAidPayerRead(person.id), as: 'aid' },
+      { ...paymentPinStateRead(claims?.ecardId ?? null), as: 'e' },
+      { ...cardStatusRead(payer.method === 'card' ? payer.cardId : null), as: 'c' },
+    ],
+    `select acc.inpatient_deductible_paid as d, acc.outpatient_eligible_spent as o, acc.fund_paid as f,
             (select count(*) from nonce)::int as consumed,
             pv.id as policy_id, pv.version as policy_version, pv.rules as policy_rules,
             pv.first_used_at is not null as policy_used,
-            a.id as account_id, a.balance as account_balance,
-            case when $10::boolean then (
-              select binder_person_id from family_bindings
-               where relative_person_id = $1 and status = 'active' and mutual_aid
-               order by created_at, id limit 1) end as aid_payer,
-            e.id as e_id, e.${PIN_COLUMNS.split(', ').slice(1).join(', e.')},
-            (select status from cards where id = $13::uuid) as card_status
-       from acc
-       left join lateral (
-         select id, version, rules, first_used_at from policy_versions
-          where region_code = $11 and effective_from <= $12::date
-          order by effective_from desc limit 1) pv on true
-       left join ledger_accounts a on a.kind = 'individual' and a.owner_id = $1::text
-       left join ecards e on e.id = $3::uuid`,
-    [
-      person.id,
-      o.year,
-      claims?.ecardId ?? null,
-      claims?.nonce ?? null,
-      claims?.kid ?? null,
-      claims?.expiresAt ?? null,
-      ctx.now,
-      institutionId,
-      o.consume && claims !== null,
-      o.familyAccount,
-      person.region_code,
-      o.businessDate,
-      payer.method === 'card' ? payer.cardId : null,
-    ],
+            a.id as account_id, a.balance as account_balance, aid.binder_person_id as aid_payer,
+            e.id as e_id, e.status as e_status, e.payment_open, e.payment_pin_hash, e.payment_pin_failures,
+            e.payment_pin_locked_until, c.status as card_status
+       from acc left join pv on true left join a on true left join aid on true left join e on true
+            left join c on true`,
   );
-  const r = rows[0]!;
+  type Row = Omit<LockedRead, 'ecard'> &
+    Omit<PaymentPinState, 'id' | 'status'> & { e_id: string | null; e_status: PaymentPinState['status'] };
+  const { rows } = await tx.query<Row>(one.sql, one.params);
+  const {
+    e_id,
+    e_status,
+    payment_open,
+    payment_pin_hash,
+    payment_pin_failures,
+    payment_pin_locked_until,
+    ...r
+  } = rows[0]!;
   return {
     ...r,
-    ecard: r.e_id
+    aid_payer: o.familyAccount ? r.aid_payer : null,
+    ecard: e_id
       ? {
-          id: r.e_id,
-          status: r.status,
-          payment_open: r.payment_open,
-          payment_pin_hash: r.payment_pin_hash,
-          payment_pin_failures: r.payment_pin_failures,
-          payment_pin_locked_until: r.payment_pin_locked_until,
+          id: e_id,
+          status: e_status,
+          payment_open,
+          payment_pin_hash,
+          payment_pin_failures,
+          payment_pin_locked_until,
         }
       : null,
   };
-}
-
-/** A person's individual account and its balance (created at zero on first use). */
-async function accountOf(tx: Queryable, personId: string): Promise<{ id: string; balance: number }> {
-  const { rows } = await tx.query<{ id: string; balance: number }>(
-    `select id, balance from ledger_accounts where kind = 'individual' and owner_id = $1`,
-    [personId],
-  );
-  return rows[0] ?? { id: await individualAccount(tx, personId), balance: 0 };
 }
 
 /**
@@ -308,7 +299,7 @@ export async function settle(
     );
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
-    if (err instanceof WrongPaymentPin) await recordPaymentPinFailure(ctx.db, err.ecardId, ctx.now);
+    if (err instanceof WrongPaymentPin) throw await recordPaymentPinFailure(ctx.db, err.ecardId, ctx.now);
     throw err;
   }
 }
@@ -538,12 +529,7 @@ async function settleIn(
         ],
       },
     ];
-    if (!read.policy_used) {
-      writes.push({
-        sql: 'update policy_versions set first_used_at = $2 where id = $1 and first_used_at is null',
-        params: [policy.id, ctx.now],
-      });
-    }
+    if (!read.policy_used) writes.push(markPolicyUsed(policy.id, ctx.now));
     if (answer) writes.push(answer(201, viewOf(cardActivated)));
     // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
     // answer: one round trip.
