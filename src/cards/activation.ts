@@ -1,6 +1,6 @@
 /** Activation (at a counter or on first use) and the chip PIN: checking it, locking after 3 failures, staff reset. */
 import type { Ctx, Caller } from '../platform/context.ts';
-import type { Queryable } from '../platform/db.ts';
+import type { Queryable, Statement } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { hashSecret, verifySecret } from '../platform/password.ts';
 import { lockPerson } from '../platform/locks.ts';
@@ -120,6 +120,14 @@ export type PinCheck =
  * Checks a physical card's chip PIN for a payment. Three wrong PINs in a row lock the card's payment
  * (`pin_locked`) until staff reset it at a counter; a correct PIN resets the count.
  *
+ * The PIN-attempt pattern both PINs follow (the e-card payment PIN: `checkPaymentPinOf`):
+ * - the slow hash (scrypt here) is checked holding no lock, so a person's other payments and card changes
+ *   do not queue behind it; whatever it read is read again under the person's lock by the payment
+ *   (`cardStatusRead`), so a loss report committed meanwhile still wins;
+ * - a wrong PIN is counted by one atomic increment (`failures + 1` in SQL, so concurrent wrong PINs each
+ *   count), committed even though the payment is refused; the limit-th in a row locks the PIN, and a locked
+ *   PIN refuses even the right one; a right PIN resets the count.
+ *
  * It returns a result instead of throwing because the failure count must be committed: call it in your
  * transaction, let the transaction commit, then refuse with `pinCheckError(check)`.
  *
@@ -133,16 +141,11 @@ export async function verifyCardPin(
   pin: string,
   now: Date,
 ): Promise<PinCheck> {
-  const pre = await tx.query<{ person_id: string }>('select person_id from cards where card_number = $1', [
+  const { rows } = await tx.query<CardRow>(`select ${CARD_COLUMNS} from cards where card_number = $1`, [
     cardNumber,
   ]);
-  if (!pre.rows[0]) return { ok: false, code: 'card_not_found', attemptsLeft: 0 };
-  await lockPerson(tx, pre.rows[0].person_id);
-  const { rows } = await tx.query<CardRow>(
-    `select ${CARD_COLUMNS} from cards where card_number = $1 for update`,
-    [cardNumber],
-  );
-  const card = rows[0]!;
+  const card = rows[0];
+  if (!card) return { ok: false, code: 'card_not_found', attemptsLeft: 0 };
   const left = MAX_PIN_FAILURES - card.pin_failures;
   if (card.status === 'frozen') return { ok: false, code: 'card_frozen', attemptsLeft: left };
   if (card.status !== 'issued' && card.status !== 'active')
@@ -159,34 +162,38 @@ export async function verifyCardPin(
       status: card.status,
     };
   }
-  const failures = card.pin_failures + 1;
-  const locked = failures >= MAX_PIN_FAILURES;
-  await tx.query('update cards set pin_failures = $2, pin_locked = $3, updated_at = $4 where id = $1', [
-    card.id,
-    failures,
-    locked,
-    now,
-  ]);
+  // The person first (lock order): locking the card may record an event and a notification of theirs.
+  await lockPerson(tx, card.person_id);
+  const counted = await tx.query<{ pin_failures: number; pin_locked: boolean }>(
+    `update cards set pin_failures = pin_failures + 1, pin_locked = pin_locked or pin_failures + 1 >= $2,
+        updated_at = $3
+      where id = $1 returning pin_failures, pin_locked`,
+    [card.id, MAX_PIN_FAILURES, now],
+  );
+  const { pin_failures: failures, pin_locked: locked } = counted.rows[0]!;
   if (locked) {
-    await recordEvent(tx, {
-      personId: card.person_id,
-      regionCode: card.region_code,
-      subject: 'card',
-      subjectId: card.id,
-      event: 'pin_locked',
-      from: card.status,
-      to: card.status,
-      actor: { userId: null, role: 'system', officeId: null, channel: null, institutionId: null },
-      detail: `${failures} wrong PINs`,
-      at: now,
-    });
-    await notify(
-      tx,
-      card.person_id,
-      'card_pin_locked',
-      'Card payments locked',
-      'A wrong PIN was entered 3 times. Staff can unlock the card at a counter.',
-    );
+    // Only the attempt that reached the limit tells the holder, not a concurrent one past it.
+    if (failures === MAX_PIN_FAILURES) {
+      await recordEvent(tx, {
+        personId: card.person_id,
+        regionCode: card.region_code,
+        subject: 'card',
+        subjectId: card.id,
+        event: 'pin_locked',
+        from: card.status,
+        to: card.status,
+        actor: { userId: null, role: 'system', officeId: null, channel: null, institutionId: null },
+        detail: `${failures} wrong PINs`,
+        at: now,
+      });
+      await notify(
+        tx,
+        card.person_id,
+        'card_pin_locked',
+        'Card payments locked',
+        'A wrong PIN was entered 3 times. Staff can unlock the card at a counter.',
+      );
+    }
     return { ok: false, code: 'pin_locked', attemptsLeft: 0 };
   }
   return { ok: false, code: 'wrong_pin', attemptsLeft: MAX_PIN_FAILURES - failures };
@@ -197,6 +204,11 @@ export async function verifyCardPin(
  * null for an issued or active card. Settlement calls it on the status it reads under the person's lock,
  * which every status change also takes first, so a change committed before that lock always counts.
  */
+/** The card's status as a statement (column `status`), for the settlement's combined read after the lock. */
+export function cardStatusRead(cardId: string | null): Statement {
+  return { sql: 'select status from cards where id = $1::uuid', params: [cardId] };
+}
+
 export function cardStateError(status: CardStatus | null): AppError | null {
   if (status === null) return pinCheckError({ ok: false, code: 'card_not_found', attemptsLeft: 0 });
   if (status === 'frozen') return pinCheckError({ ok: false, code: 'card_frozen', attemptsLeft: 0 });

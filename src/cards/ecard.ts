@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
-import { isUniqueViolation } from '../platform/db.ts';
+import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { lockPerson } from '../platform/locks.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import {
@@ -461,8 +461,17 @@ export class WrongPaymentPin extends AppError {
 /**
  * Checks a payment PIN against an e-card already read in `tx` (after its person was locked). Throws 422
  * `ecard_suspended` / `ecard_not_active` / `payment_not_open` / `payment_pin_locked`, or `WrongPaymentPin`
- * (count it with `recordPaymentPinFailure` once the transaction has rolled back). A right PIN resets the
- * failure count and rewrites an old scrypt hash as an HMAC, in `tx` (src/cards/payment-pin.ts).
+ * (count it with `recordPaymentPinFailure` once the transaction has rolled back, and refuse with what that
+ * returns). A right PIN resets the failure count and rewrites an old scrypt hash as an HMAC, in `tx`
+ * (src/cards/payment-pin.ts).
+ *
+ * The same PIN-attempt pattern as the chip PIN (`verifyCardPin`): a slow hash is not checked under the
+ * person's lock — this PIN is an HMAC, microseconds, so it is checked there, where the settlement knows
+ * whether it is needed at all (only a hash stored before the HMAC scheme costs scrypt, once, as it is
+ * rewritten); a wrong PIN is counted by one atomic increment committed apart from the refused payment; the
+ * limit-th in a row locks the PIN, a locked PIN refuses even the right one, a right PIN resets the count.
+ * What differs is policy: the chip PIN locks until staff reset it, the payment PIN for
+ * `PAYMENT_PIN_LOCK_HOURS`.
  */
 export async function checkPaymentPinOf(
   tx: Queryable,
@@ -492,16 +501,25 @@ export async function checkPaymentPinOf(
 
 /**
  * Counts a wrong payment PIN, in its own statement (the refused settlement rolled back); the
- * `MAX_PAYMENT_PIN_FAILURES`th in a row locks the PIN for `PAYMENT_PIN_LOCK_HOURS`.
+ * `MAX_PAYMENT_PIN_FAILURES`th in a row locks the PIN for `PAYMENT_PIN_LOCK_HOURS`. Returns the refusal,
+ * its attempts left taken from the count just written (so concurrent wrong PINs each see their own).
  */
-export async function recordPaymentPinFailure(q: Queryable, ecardId: string, now: Date): Promise<void> {
-  await q.query(
+export async function recordPaymentPinFailure(
+  q: Queryable,
+  ecardId: string,
+  now: Date,
+): Promise<WrongPaymentPin> {
+  const { rows } = await q.query<{ payment_pin_failures: number; locked: boolean }>(
     `update ecards set
        payment_pin_failures = case when payment_pin_failures + 1 >= $2 then 0 else payment_pin_failures + 1 end,
        payment_pin_locked_until = case when payment_pin_failures + 1 >= $2 then $3::timestamptz else payment_pin_locked_until end
-     where id = $1`,
+     where id = $1
+     returning payment_pin_failures, payment_pin_locked_until = $3::timestamptz as locked`,
     [ecardId, MAX_PAYMENT_PIN_FAILURES, new Date(now.getTime() + PAYMENT_PIN_LOCK_HOURS * 3600_000)],
   );
+  const r = rows[0];
+  const left = !r || r.locked ? 0 : MAX_PAYMENT_PIN_FAILURES - r.payment_pin_failures;
+  return new WrongPaymentPin(ecardId, left);
 }
 
 /**
@@ -516,18 +534,25 @@ export async function verifyPaymentPin(
   pin: string,
   now: Date,
 ): Promise<void> {
-  const { rows } = await q.query<PaymentPinState>(`select ${PIN_COLUMNS} from ecards where id = $1`, [
-    ecardId,
-  ]);
+  const read = paymentPinStateRead(ecardId);
+  const { rows } = await q.query<PaymentPinState>(read.sql, read.params);
   if (!rows[0]) throw notFound('ecard_not_found', 'No such e-card');
   try {
     await checkPaymentPinOf(q, key, rows[0], pin, now);
   } catch (err) {
-    if (err instanceof WrongPaymentPin) await recordPaymentPinFailure(q, ecardId, now);
+    if (err instanceof WrongPaymentPin) throw await recordPaymentPinFailure(q, ecardId, now);
     throw err;
   }
 }
 
 /** The columns of `PaymentPinState`. */
-export const PIN_COLUMNS =
+const PIN_COLUMNS =
   'id, status, payment_open, payment_pin_hash, payment_pin_failures, payment_pin_locked_until';
+
+/**
+ * The e-card's `PaymentPinState` as a statement, for the settlement's combined read after the person's lock
+ * (no row for a null id or an unknown e-card).
+ */
+export function paymentPinStateRead(ecardId: string | null): Statement {
+  return { sql: `select ${PIN_COLUMNS} from ecards where id = $1::uuid`, params: [ecardId] };
+}
