@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Queryable } from '../platform/db.ts';
+import { verifyCardPin } from '../cards/cards.ts';
 import { call, forEachStore, type TestEnv } from '../../test/support/env.ts';
 import { createTill, depositTo, issuedCard, item, settleCall } from '../../test/support/factories.ts';
 
@@ -75,4 +76,32 @@ forEachStore('a physical card stopped while a settlement is under way', (env) =>
       assert.equal(rows[0]!.n, 0);
     });
   }
+
+  test('the chip PIN is checked without waiting for the person’s lock; a wrong one is counted once it is free', async (t) => {
+    if (env().kind !== 'postgres') return t.skip('needs a second connection');
+    const card = await issuedCard(env(), { activate: true });
+    const now = env().clock.now();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // Another transaction holds the person's lock (a slow settlement, a counter change) until released.
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = env().db.transaction(async (tx) => {
+      await tx.query('select 1 from persons where id = $1 for update', [card.person.personId]);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const right = await env().db.transaction((tx) => verifyCardPin(tx, card.cardNumber, card.pin, now));
+    assert.equal(right.ok, true, 'the right PIN did not wait for the lock');
+    let counted = false;
+    const wrong = env()
+      .db.transaction((tx) => verifyCardPin(tx, card.cardNumber, '000000', now))
+      .finally(() => (counted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(counted, false, 'counting a wrong PIN waits for the person, in lock order');
+    release();
+    await holder;
+    assert.deepEqual(await wrong, { ok: false, code: 'wrong_pin', attemptsLeft: 2 });
+  });
 });
