@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../platform/db.ts';
+import { combineStatements, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { call, forEachStore } from '../../test/support/env.ts';
 import { createStaff, depositTo, fundedPerson, registerPerson } from '../../test/support/factories.ts';
@@ -17,9 +17,13 @@ import {
   patientCash,
   pooledFund,
   post,
+  postingOutcome,
+  postingWrites,
   premiumIncome,
   reversePosting,
+  type AccountMove,
   type EntryInput,
+  type PostingInput,
 } from './ledger.ts';
 import { checkLedger, type LedgerCheck } from './check.ts';
 
@@ -263,6 +267,45 @@ forEachStore('ledger', (env) => {
     await refused(400, 'invalid_amount', (q) => deposit(q, p.personId, -5));
     await refused(404, 'person_not_found', (q) => deposit(q, randomUUID(), 5));
     assert.equal(await balanceOf(env().db, acct), 1000);
+  });
+
+  test('a refused debit names the account and the shortfall, alone or combined with other writes', async () => {
+    const p = await fundedPerson(env(), 300);
+    const { acct, recv } = await tx(async (q) => ({
+      acct: await individualAccount(q, p.personId),
+      recv: await institutionReceivable(q, randomUUID(), 'demo'),
+    }));
+    const input = (): PostingInput => ({
+      kind: 'settlement',
+      reference: ref(),
+      regionCode: 'demo',
+      entries: [
+        { accountId: acct, amount: -450 },
+        { accountId: recv, amount: 450 },
+      ],
+    });
+    const detailsOf = async (fn: (q: Queryable) => Promise<unknown>) => {
+      const err = await tx(fn).then(
+        () => assert.fail('expected a refusal'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof AppError);
+      assert.equal(err.code, 'insufficient_balance');
+      return err.details;
+    };
+    const expected = { accountId: acct, shortfall: 150 };
+    assert.deepEqual(await detailsOf((q) => post(q, input())), expected);
+    // The settlement's way: the posting's writes inside a larger statement, the outcome read from its result.
+    const combined = async (q: Queryable) => {
+      const posting = postingWrites(input());
+      const one = combineStatements(
+        [...posting.writes, { sql: 'select 1 from ledger_accounts limit 1', params: [] }],
+        posting.select,
+      );
+      postingOutcome((await q.query<AccountMove>(one.sql, one.params)).rows);
+    };
+    assert.deepEqual(await detailsOf(combined), expected);
+    assert.equal(await balanceOf(env().db, acct), 300);
   });
 
   test('an individual account never goes negative: the debit is refused and nothing is written', async () => {
