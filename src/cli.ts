@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './platform/config.ts';
 import { migrate } from './platform/migrate.ts';
@@ -18,7 +18,7 @@ const USAGE = `usage: yibao <command>
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
   ledger check              prove the ledger's invariants (exit 1 when any is violated)
   statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)
-  torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults]
+  torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults] [--log FILE]
                             the fault harness on the PostgreSQL server (TORTURE_DATABASE_URL, else DATABASE_URL,
                             else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)`;
 
@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       clients: { type: 'string' },
       keep: { type: 'boolean' },
       'no-faults': { type: 'boolean' },
+      log: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -146,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
           'postgres://postgres@127.0.0.1:5432/postgres',
       });
       console.log(result.report);
+      if (values.log) writeFileSync(values.log, JSON.stringify(result.log, null, 1));
       return result.anomalies.length ? 1 : 0;
     }
   }

@@ -17,6 +17,12 @@ export interface FaultCounts {
   terminated: number;
 }
 
+/** TORTURE_TRACE=1 prints each timeline event as it happens, with its time into the run. */
+function trace(s: Sender, what: string): void {
+  if (process.env.TORTURE_TRACE)
+    console.error(`  [${((performance.now() - s.t0) / 1000).toFixed(2)} s] ${what}`);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -60,12 +66,16 @@ export async function runTimeline(
       const wait = s.t0 + ev.atMs - performance.now();
       if (wait > 0) await sleep(wait);
       if (performance.now() >= o.stopAt) break;
+      trace(s, `${ev.kind} ${ev.arg}`);
       switch (ev.kind) {
         case 'kill':
+          trace(s, `killing pid ${s.server.pid}`);
           await s.server.kill();
           counts.kills++;
+          trace(s, 'server killed');
           await s.server.start();
           counts.restarts++;
+          trace(s, 'server up again');
           break;
         case 'terminate':
           counts.terminateAttempts++;

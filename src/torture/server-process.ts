@@ -30,6 +30,10 @@ export class ServerProcess {
     this.base = `http://127.0.0.1:${o.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get up(): boolean {
     return this.child !== null && this.starting === null;
   }
@@ -102,7 +106,9 @@ export class ServerProcess {
   async whenUp(deadline: number): Promise<boolean> {
     while (!this.up) {
       if (performance.now() >= deadline) return false;
-      await Promise.race([this.starting?.catch(() => undefined), new Promise((r) => setTimeout(r, 50))]);
+      // Wait for the start in progress, or poll (never race a plain value: that would spin without yielding).
+      const tick = new Promise((r) => setTimeout(r, 50));
+      await (this.starting ? Promise.race([this.starting.catch(() => undefined), tick]) : tick);
     }
     return true;
   }

@@ -26,7 +26,7 @@ export async function runClient(
   const inst = client % world.institutions.length;
   const other = (inst + 1) % world.institutions.length;
   const mine: Acked[] = [];
-  const keyOf = (n: number, suffix = '') => `t${shape.seed}-c${client}-${n}${suffix}`;
+  const keyOf = (n: number, suffix = '') => `torture-${shape.seed}-c${client}-${n}${suffix}`;
   const qrOf = (person: number) => issueToken(world.ring, { ecardId: world.persons[person]!.ecardId }).token;
   const settle = (
     n: number,
