@@ -112,7 +112,7 @@ export function timeline(shape: TortureShape): TimelineEvent[] {
   const at = (from: number, to: number) => Math.round(span * (from + rnd() * (to - from)));
   const events: TimelineEvent[] = [];
   if (shape.faults) {
-    const kills = Math.max(1, Math.round(shape.seconds / 6));
+    const kills = Math.max(1, Math.round(shape.seconds / 8));
     for (let i = 0; i < kills; i++) {
       // One kill per slice of the run, so that the server has time to come back between kills.
       const slice = 0.85 / kills;
