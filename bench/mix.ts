@@ -74,6 +74,22 @@ export async function createTills(db: Db, clients: number, now: Date): Promise<T
   return tills;
 }
 
+/**
+ * A bill's items drawn from `rnd`: an inpatient bill of 20-100 items (or `count`), an outpatient one of 1-5;
+ * nine in ten in the catalogue.
+ */
+export function billItems(rnd: () => number, inpatient: boolean, count?: number) {
+  const n = count ?? (inpatient ? 20 + Math.floor(rnd() * 81) : 1 + Math.floor(rnd() * 5));
+  return Array.from({ length: n }, (_, i) => ({
+    code: `M${i}`,
+    name: inpatient ? `住院项目${i}` : `药品${i}`,
+    quantity: 1 + Math.floor(rnd() * 3),
+    unitPrice: 500 + Math.floor(rnd() * (inpatient ? 200_000 : 8_000)),
+    catalogue: rnd() < 0.9 ? 'in' : 'out',
+    serviceType: inpatient ? 'inpatient' : 'outpatient',
+  }));
+}
+
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -115,15 +131,7 @@ export async function runMix(o: {
       } else {
         kind = roll < 0.12 ? 'estimate' : 'settle';
         const inpatient = till.kind === 'hospital';
-        const n = inpatient ? 20 + Math.floor(rnd() * 81) : 1 + Math.floor(rnd() * 5);
-        const items = Array.from({ length: n }, (_, i) => ({
-          code: `M${i}`,
-          name: inpatient ? `住院项目${i}` : `药品${i}`,
-          quantity: 1 + Math.floor(rnd() * 3),
-          unitPrice: 500 + Math.floor(rnd() * (inpatient ? 200_000 : 8_000)),
-          catalogue: rnd() < 0.9 ? 'in' : 'out',
-          serviceType: inpatient ? 'inpatient' : 'outpatient',
-        }));
+        const items = billItems(rnd, inpatient);
         const ecardId = o.ecardIds[Math.floor(rnd() * o.ecardIds.length)]!;
         res = await o.send({
           url: '/v1/terminal/settlements',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './platform/config.ts';
 import { migrate } from './platform/migrate.ts';
@@ -9,6 +9,7 @@ import { openConfiguredDb, serve } from './server.ts';
 import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
 import { runStatementJob, startStatementJob } from './contributions/statements.ts';
+import { runTorture } from './torture/run.ts';
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
@@ -16,13 +17,24 @@ const USAGE = `usage: yibao <command>
   seed                      load the demo data (idempotent)
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
   ledger check              prove the ledger's invariants (exit 1 when any is violated)
-  statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)`;
+  statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)
+  torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults] [--log FILE]
+                            the fault harness on the PostgreSQL server (TORTURE_DATABASE_URL, else DATABASE_URL,
+                            else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { demo: { type: 'boolean' } },
+    options: {
+      demo: { type: 'boolean' },
+      seed: { type: 'string' },
+      seconds: { type: 'string' },
+      clients: { type: 'string' },
+      keep: { type: 'boolean' },
+      'no-faults': { type: 'boolean' },
+      log: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   const config = loadConfig(process.env, values.demo ? { mode: 'demo' } : {});
@@ -116,6 +128,27 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.close();
       }
+    }
+    case 'torture': {
+      const num = (v: string | undefined, fallback: number) => {
+        const x = v === undefined ? fallback : Number(v);
+        if (!Number.isSafeInteger(x) || x < 0) throw new Error(`not a whole number: ${v}`);
+        return x;
+      };
+      const result = await runTorture({
+        seed: num(values.seed, 1),
+        seconds: num(values.seconds, 30),
+        clients: Math.max(1, num(values.clients, 8)),
+        faults: !values['no-faults'],
+        keep: values.keep,
+        serverUrl:
+          process.env.TORTURE_DATABASE_URL ??
+          process.env.DATABASE_URL ??
+          'postgres://postgres@127.0.0.1:5432/postgres',
+      });
+      console.log(result.report);
+      if (values.log) writeFileSync(values.log, JSON.stringify(result.log, null, 1));
+      return result.anomalies.length ? 1 : 0;
     }
   }
   console.error(USAGE);

@@ -121,16 +121,23 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
     exec: self.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A connection lost while checked out (the backend terminated, the server restarted) is reported as
+      // an 'error' event when no query is running: unheard, it would crash the process. The transaction
+      // fails on its next statement; the broken client is then destroyed instead of going back to the pool.
+      let lost: Error | undefined;
+      const onError = (err: Error) => (lost ??= err);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(wrap(client));
         await client.query('commit');
         return result;
       } catch (err) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((e: Error) => (lost ??= e));
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async close() {

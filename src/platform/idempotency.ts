@@ -95,6 +95,32 @@ export async function idempotent<T>(
 }
 
 /**
+ * The answer already stored under (scope, key), read without claiming the key: for a retry whose request can
+ * no longer pass the checks made before the claim (a QR code that has expired since the first attempt), so
+ * that it still gets the first answer. A stored answer never changes once committed, so no lock is needed.
+ * Another body under the key is refused as `idempotency_key_mismatch`; null when nothing is stored.
+ */
+export async function storedAnswer<T>(
+  q: Queryable,
+  scope: string,
+  key: string,
+  hash: string,
+): Promise<StoredAnswer<T> | null> {
+  const { rows } = await q.query<{ request_hash: string; response_status: number; response_body: T }>(
+    'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
+    [scope, key],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  if (r.request_hash !== hash)
+    throw unprocessable(
+      'idempotency_key_mismatch',
+      'This Idempotency-Key was already used with a different request body',
+    );
+  return { status: r.response_status, body: r.response_body, replayed: true };
+}
+
+/**
  * Deletes keys older than the retention period; returns how many. It deletes in batches of `batchSize`, each
  * its own short statement, so a large backlog never holds locks that settlements wait on.
  */

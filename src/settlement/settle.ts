@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
 import { combineStatements, type QueryResult, type Queryable, type Statement } from '../platform/db.ts';
-import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
-import { idempotent, requestHash, type AnswerWrite } from '../platform/idempotency.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../platform/errors.ts';
+import { idempotent, requestHash, storedAnswer, type AnswerWrite } from '../platform/idempotency.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { lockPerson, lockPersonOf } from '../platform/locks.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
@@ -267,8 +267,24 @@ export async function settle(
       'Send an Idempotency-Key header so that a retry cannot pay twice',
     );
   }
-  const payer = await identify(ctx, keys, terminal, req);
   const institutionId = terminal.institutionId!;
+  const scope = `settlement:${institutionId}`;
+  const hash = requestHash({
+    ...req,
+    card: req.card ? { number: req.card.number } : undefined,
+    paymentPin: undefined,
+  });
+  let payer: Payer;
+  try {
+    payer = await identify(ctx, keys, terminal, req);
+  } catch (err) {
+    // A retry of a payment that was made gets its first answer even when its QR code has expired (or its
+    // card been frozen) since: the idempotent replay wins over the checks made before the key is claimed.
+    if (req.estimate || !(err instanceof AppError)) throw err;
+    const stored = await storedAnswer<SettlementView>(ctx.db, scope, idempotencyKey!, hash);
+    if (stored) return stored;
+    throw err;
+  }
   const run = (tx: Queryable, answer?: AnswerWrite<SettlementView>) =>
     settleIn(tx, ctx, terminal, institutionId, payer, req, answer);
   if (req.estimate) {
@@ -284,14 +300,9 @@ export async function settle(
       });
     return { status: 200, body: view!, replayed: false };
   }
-  const hash = requestHash({
-    ...req,
-    card: req.card ? { number: req.card.number } : undefined,
-    paymentPin: undefined,
-  });
   try {
     return await ctx.db.transaction((tx) =>
-      idempotent(tx, `settlement:${institutionId}`, idempotencyKey!, hash, async (answer) => {
+      idempotent(tx, scope, idempotencyKey!, hash, async (answer) => {
         // The stored answer is written with the settlement's own rows, in one statement.
         const { view } = await run(tx, answer);
         return { status: 201, body: view, stored: true };

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clientOps, scheduleFingerprint, timeline, type TortureShape } from './schedule.ts';
+
+const shape: TortureShape = { seed: 42, seconds: 30, clients: 4, faults: true };
+const first = (s: TortureShape, client: number, n: number) => {
+  const ops = clientOps(s, client);
+  return Array.from({ length: n }, () => ops.next().value);
+};
+
+test('the same seed gives the same workload and the same fault schedule', () => {
+  assert.deepEqual(timeline(shape), timeline({ ...shape }));
+  for (let c = 0; c < shape.clients; c++) assert.deepEqual(first(shape, c, 300), first({ ...shape }, c, 300));
+  assert.equal(scheduleFingerprint(shape), scheduleFingerprint({ ...shape }));
+});
+
+test('another seed gives another schedule; clients differ from each other', () => {
+  const other = { ...shape, seed: 43 };
+  assert.notDeepEqual(timeline(other), timeline(shape));
+  assert.notDeepEqual(first(other, 0, 50), first(shape, 0, 50));
+  assert.notDeepEqual(first(shape, 1, 50), first(shape, 0, 50));
+  assert.notEqual(scheduleFingerprint(other), scheduleFingerprint(shape));
+});
+
+test('the timeline holds kills and terminated backends within the run, and the business events', () => {
+  const events = timeline(shape);
+  const kinds = (k: string) => events.filter((e) => e.kind === k);
+  assert.ok(kinds('kill').length >= 1);
+  assert.ok(kinds('terminate').length >= 2);
+  assert.equal(kinds('contribution').length, 3);
+  assert.equal(kinds('pay_day').length, 1);
+  for (const e of events) assert.ok(e.atMs >= 0 && e.atMs < shape.seconds * 1000, `${e.kind} at ${e.atMs}`);
+  assert.deepEqual(
+    events.map((e) => e.atMs),
+    events.map((e) => e.atMs).sort((a, b) => a - b),
+  );
+  const quiet = timeline({ ...shape, faults: false });
+  assert.equal(quiet.filter((e) => e.kind === 'kill' || e.kind === 'terminate').length, 0);
+});
+
+test('the op stream holds every kind of request, some with a short client timeout', () => {
+  const ops = first(shape, 1, 2000);
+  for (const kind of ['qr', 'card', 'estimate', 'refund', 'duplicate', 'two_tills', 'family'])
+    assert.ok(
+      ops.some((o) => o.kind === kind),
+      kind,
+    );
+  assert.ok(ops.some((o) => 'timeoutMs' in o && o.timeoutMs));
+});
