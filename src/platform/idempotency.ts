@@ -74,13 +74,14 @@ export async function idempotent<T>(
     );
   }
   if (claim.request_hash !== null) {
-    if (claim.request_hash !== hash) {
-      throw unprocessable(
-        'idempotency_key_mismatch',
-        'This Idempotency-Key was already used with a different request body',
-      );
-    }
-    return { status: claim.response_status!, body: claim.response_body!, replayed: true };
+    return replayOf(
+      {
+        request_hash: claim.request_hash,
+        response_status: claim.response_status!,
+        response_body: claim.response_body!,
+      },
+      hash,
+    );
   }
   const write: AnswerWrite<T> = (status, body) => ({
     sql: 'insert into idempotency_keys (scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5)',
@@ -110,14 +111,21 @@ export async function storedAnswer<T>(
     'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
     [scope, key],
   );
-  const r = rows[0];
-  if (!r) return null;
-  if (r.request_hash !== hash)
+  return rows[0] ? replayOf(rows[0], hash) : null;
+}
+
+/** The first answer stored under a key, for a retry with the same body; another body is refused. */
+function replayOf<T>(
+  stored: { request_hash: string; response_status: number; response_body: T },
+  hash: string,
+): StoredAnswer<T> {
+  if (stored.request_hash !== hash) {
     throw unprocessable(
       'idempotency_key_mismatch',
       'This Idempotency-Key was already used with a different request body',
     );
-  return { status: r.response_status, body: r.response_body, replayed: true };
+  }
+  return { status: stored.response_status, body: stored.response_body, replayed: true };
 }
 
 /**
