@@ -9,6 +9,7 @@ import type { Caller } from './platform/context.ts';
 import { unauthorized } from './platform/errors.ts';
 import { ErrorBody, installErrorHandler, type App } from './platform/http.ts';
 import { maskIdNumbersIn } from './platform/mask.ts';
+import { strictBodyValidator } from './platform/validation.ts';
 import { resolveSession } from './accounts/sessions.ts';
 import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } },
   }).withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>() as unknown as App;
 
   app.decorate('db', opts.db);

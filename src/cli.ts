@@ -19,6 +19,7 @@ const USAGE = `usage: yibao <command>
   ledger check              prove the ledger's invariants (exit 1 when any is violated)
   statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)
   torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults] [--log FILE]
+          [--kill-every-seconds K] [--terminate-every-seconds T]
                             the fault harness on the PostgreSQL server (TORTURE_DATABASE_URL, else DATABASE_URL,
                             else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)`;
 
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       keep: { type: 'boolean' },
       'no-faults': { type: 'boolean' },
       log: { type: 'string' },
+      'kill-every-seconds': { type: 'string' },
+      'terminate-every-seconds': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -135,11 +138,21 @@ async function main(argv: string[]): Promise<number> {
         if (!Number.isSafeInteger(x) || x < 0) throw new Error(`not a whole number: ${v}`);
         return x;
       };
+      const rate = (v: string | undefined) => {
+        if (v === undefined) return undefined;
+        const x = Number(v);
+        if (!Number.isFinite(x) || x < 0.5) throw new Error(`not a number of seconds (at least 0.5): ${v}`);
+        return x;
+      };
+      const killEvery = rate(values['kill-every-seconds']);
+      const terminateEvery = rate(values['terminate-every-seconds']);
       const result = await runTorture({
         seed: num(values.seed, 1),
         seconds: num(values.seconds, 30),
         clients: Math.max(1, num(values.clients, 8)),
         faults: !values['no-faults'],
+        ...(killEvery !== undefined ? { killEverySeconds: killEvery } : {}),
+        ...(terminateEvery !== undefined ? { terminateEverySeconds: terminateEvery } : {}),
         keep: values.keep,
         serverUrl:
           process.env.TORTURE_DATABASE_URL ??

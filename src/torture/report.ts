@@ -83,6 +83,8 @@ export function formatReport(o: {
   seconds: number;
   clients: number;
   faults: boolean;
+  killEverySeconds?: number;
+  terminateEverySeconds?: number;
   fingerprint: string;
   database: string;
   kept: boolean;
@@ -91,17 +93,22 @@ export function formatReport(o: {
 }): string {
   const s = o.stats;
   const f = s.faults;
-  const reproduce = `npx yibao torture --seed ${o.seed} --seconds ${o.seconds} --clients ${o.clients}${o.faults ? '' : ' --no-faults'}`;
+  const rates = [
+    o.killEverySeconds !== undefined ? ` --kill-every-seconds ${o.killEverySeconds}` : '',
+    o.terminateEverySeconds !== undefined ? ` --terminate-every-seconds ${o.terminateEverySeconds}` : '',
+  ].join('');
+  const reproduce = `npx yibao torture --seed ${o.seed} --seconds ${o.seconds} --clients ${o.clients}${rates}${o.faults ? '' : ' --no-faults'}`;
+  const every = (x: number) => (x ? ` (one per ${(o.seconds / x).toFixed(1)} s)` : '');
   const lines = [
-    `yibao torture: seed ${o.seed}, ${o.seconds} s, ${o.clients} clients, schedule ${o.fingerprint}`,
+    `yibao torture: seed ${o.seed}, ${o.seconds} s, ${o.clients} clients${rates ? `,${rates}` : ''}, schedule ${o.fingerprint}`,
     `  database ${o.database} (${o.kept ? 'kept' : 'dropped'})`,
-    `requests    ${n(s.requests)} (${list(s.byKind)})`,
+    `requests    ${n(s.requests)} (${list(s.byKind)}), ${(s.requests / o.seconds).toFixed(1)}/s`,
     `  acknowledged ${n(s.acknowledged)}, refused ${n(Object.values(s.refused).reduce((a, b) => a + b, 0))}${
       Object.keys(s.refused).length ? ` (${list(s.refused)})` : ''
     }, never answered ${n(s.unanswered)}`,
     `  attempts ${n(s.attempts)}: ${n(s.attempts - s.requests)} retries, ${n(s.replayed)} answered as replays`,
-    `faults      server kills ${n(f.kills)} (restarted ${n(f.restarts)}, ${(f.restartMsAvg / 1000).toFixed(1)} s to /health on average)`,
-    `            backends terminated mid-transaction ${n(f.terminated)} of ${n(f.terminateAttempts)} tries`,
+    `faults      server kills ${n(f.kills)}${every(f.kills)} (restarted ${n(f.restarts)}, ${(f.restartMsAvg / 1000).toFixed(1)} s to /health on average)`,
+    `            backends terminated mid-transaction ${n(f.terminated)} of ${n(f.terminateAttempts)} tries${every(f.terminated)}`,
     `            client timeouts ${n(f.timeouts)}`,
     `  recovered ${n(f.recovered.cutOff)} requests cut off by a kill (${n(f.cutOff)} attempts), ${n(
       f.recovered.serverErrors,

@@ -41,7 +41,14 @@ async function freePort(): Promise<number> {
 }
 
 export async function runTorture(o: TortureOptions): Promise<TortureResult> {
-  const shape: TortureShape = { seed: o.seed, seconds: o.seconds, clients: o.clients, faults: o.faults };
+  const shape: TortureShape = {
+    seed: o.seed,
+    seconds: o.seconds,
+    clients: o.clients,
+    faults: o.faults,
+    ...(o.killEverySeconds !== undefined ? { killEverySeconds: o.killEverySeconds } : {}),
+    ...(o.terminateEverySeconds !== undefined ? { terminateEverySeconds: o.terminateEverySeconds } : {}),
+  };
   const database = `yibao_torture_${o.seed}_${randomBytes(3).toString('hex')}`;
   const url = await createDatabase(o.serverUrl, database);
   const secretKey = randomBytes(32);

@@ -47,3 +47,31 @@ test('the op stream holds every kind of request, some with a short client timeou
     );
   assert.ok(ops.some((o) => 'timeoutMs' in o && o.timeoutMs));
 });
+
+test('the kill and termination rates: the defaults unchanged, a long run’s own rate honoured', () => {
+  // Without the options the timeline is exactly the one CI has always run (the fingerprint too).
+  assert.deepEqual(timeline(shape), timeline({ ...shape, killEverySeconds: 8, terminateEverySeconds: 2.5 }));
+  assert.equal(
+    scheduleFingerprint(shape),
+    scheduleFingerprint({ ...shape, killEverySeconds: 8, terminateEverySeconds: 2.5 }),
+  );
+  const long: TortureShape = {
+    seed: 7,
+    seconds: 1800,
+    clients: 8,
+    faults: true,
+    killEverySeconds: 25,
+    terminateEverySeconds: 10,
+  };
+  const events = timeline(long);
+  const kills = events.filter((e) => e.kind === 'kill');
+  assert.equal(kills.length, 72);
+  assert.equal(events.filter((e) => e.kind === 'terminate').length, 180);
+  for (const e of events) assert.ok(e.atMs >= 0 && e.atMs < long.seconds * 1000, `${e.kind} at ${e.atMs}`);
+  // One kill per slice: consecutive kills at least 0.3 of a slice apart (time for the restart).
+  const slice = (0.85 * long.seconds * 1000) / kills.length;
+  for (let i = 1; i < kills.length; i++)
+    assert.ok(kills[i]!.atMs - kills[i - 1]!.atMs >= 0.3 * slice, `kills ${i - 1} and ${i}`);
+  assert.deepEqual(timeline(long), timeline({ ...long }));
+  assert.notDeepEqual(timeline(long), timeline({ ...long, killEverySeconds: 20 }));
+});

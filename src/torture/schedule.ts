@@ -13,7 +13,14 @@ export interface TortureShape {
   clients: number;
   /** Inject faults (kills, terminated backends); client timeouts are part of the workload. */
   faults: boolean;
+  /** One server kill per this many seconds of the run (default 8); a long run sets its own rate. */
+  killEverySeconds?: number;
+  /** One terminated PostgreSQL backend per this many seconds of the run (default 2.5). */
+  terminateEverySeconds?: number;
 }
+
+export const DEFAULT_KILL_EVERY_SECONDS = 8;
+export const DEFAULT_TERMINATE_EVERY_SECONDS = 2.5;
 
 /** Four institutions: the k-th client's till is at institution k mod 4. */
 export const INSTITUTIONS = [
@@ -112,13 +119,19 @@ export function timeline(shape: TortureShape): TimelineEvent[] {
   const at = (from: number, to: number) => Math.round(span * (from + rnd() * (to - from)));
   const events: TimelineEvent[] = [];
   if (shape.faults) {
-    const kills = Math.max(1, Math.round(shape.seconds / 8));
+    const kills = Math.max(
+      1,
+      Math.round(shape.seconds / (shape.killEverySeconds ?? DEFAULT_KILL_EVERY_SECONDS)),
+    );
     for (let i = 0; i < kills; i++) {
       // One kill per slice of the run, so that the server has time to come back between kills.
       const slice = 0.85 / kills;
       events.push({ atMs: at(0.05 + i * slice, 0.05 + (i + 0.7) * slice), kind: 'kill', arg: 0 });
     }
-    const terminations = Math.max(2, Math.round(shape.seconds / 2.5));
+    const terminations = Math.max(
+      2,
+      Math.round(shape.seconds / (shape.terminateEverySeconds ?? DEFAULT_TERMINATE_EVERY_SECONDS)),
+    );
     for (let i = 0; i < terminations; i++)
       events.push({ atMs: at(0.03, 0.92), kind: 'terminate', arg: rnd() });
   }
