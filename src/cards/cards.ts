@@ -10,7 +10,7 @@ import { parseIdNumber } from '../people/store.ts';
 import { actorOf, listEvents, recordEvent, type Actor, type CardEvent } from './events.ts';
 import { maskCardNumber, nextCardNumber } from './number.ts';
 import { businessDate } from '../platform/business-date.ts';
-import { WorkingDayCalendar } from './working-days.ts';
+import { WorkingDayCalendar } from '../platform/working-days.ts';
 import { linkEcardToCard } from './ecard.ts';
 
 export type CardChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';

@@ -14,7 +14,7 @@ import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
 
 export type EcardChannel = 'app' | 'wechat' | 'alipay' | 'bank_app';
-export type EcardStatus = 'applied' | 'active' | 'suspended' | 'revoked';
+type EcardStatus = 'applied' | 'active' | 'suspended' | 'revoked';
 
 export interface EcardView {
   id: string;

@@ -6,7 +6,7 @@ export interface RegistryRow {
   idNumber: string;
   name: string;
 }
-export interface RowError {
+interface RowError {
   line: number;
   code: string;
   message: string;

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /** Result of one statement: rows already parsed into JS values (int8 → safe number, date → 'YYYY-MM-DD'). */
-export interface QueryResult<T> {
+interface QueryResult<T> {
   rows: T[];
   rowCount: number;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import type { RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
@@ -108,5 +108,3 @@ export function installErrorHandler(app: App): void {
     }),
   );
 }
-
-export { Fastify, type FastifyInstance };

@@ -4,7 +4,7 @@ import type { Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { institutionBank, institutionReceivable, post } from '../ledger/ledger.ts';
 
-export interface DayFigures {
+interface DayFigures {
   count: number;
   total: number;
   fund: number;

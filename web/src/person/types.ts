@@ -2,7 +2,7 @@
 
 import type { IdentityStatus, Kinship, SettlementStatus, SettlementTotals } from '../shared/types.ts';
 
-export type InsuranceType = 'employee' | 'resident' | 'flexible';
+type InsuranceType = 'employee' | 'resident' | 'flexible';
 
 export interface Me {
   userId: string;
@@ -40,7 +40,7 @@ export interface QrCode {
   holder: { self: boolean; maskedName: string };
 }
 
-export type CardDisplay = 'off' | 'pending' | 'confirmed' | 'declined';
+type CardDisplay = 'off' | 'pending' | 'confirmed' | 'declined';
 
 export interface Binding {
   id: string;
@@ -106,7 +106,7 @@ export interface PhysicalCard {
   activatedAt: string | null;
 }
 
-export interface CardHistoryEntry {
+interface CardHistoryEntry {
   subject: 'application' | 'card' | 'ecard';
   subjectId: string;
   event: string;
@@ -124,7 +124,7 @@ export interface MyCards {
   history: CardHistoryEntry[];
 }
 
-export interface SettlementLine {
+interface SettlementLine {
   index: number;
   code: string;
   name: string;

@@ -76,18 +76,13 @@ export interface BillItem {
   serviceType: ServiceType;
 }
 
-export interface Bill {
-  setting: Setting;
-  items: BillItem[];
-}
-
-export interface Accumulators {
+interface Accumulators {
   inpatientDeductiblePaid: number;
   outpatientEligibleSpent: number;
   fundPaid: number;
 }
 
-export interface SettlementLine {
+interface SettlementLine {
   index: number;
   code: string;
   name: string;
