@@ -3,6 +3,7 @@ import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
+import type { ErrorCode } from '../platform/error-codes.ts';
 import {
   MAX_PAYMENT_PIN_FAILURES,
   PAYMENT_PIN_LOCK_HOURS,
@@ -146,7 +147,7 @@ async function view(q: Queryable, id: string): Promise<EcardView> {
   return toView(q, rows[0]!);
 }
 
-function assertAuthorised(flag: boolean | undefined, field: string, code: string, what: string): void {
+function assertAuthorised(flag: boolean | undefined, field: string, code: ErrorCode, what: string): void {
   if (flag !== true) throw unprocessable(code, `Give explicit ${what} (${field}: true)`, { field });
 }
 

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../platform/db.ts';
+import type { ErrorCode } from '../platform/error-codes.ts';
 import { checkIdNumber } from './id-number.ts';
 
 export interface RegistryRow {
@@ -8,7 +9,7 @@ export interface RegistryRow {
 }
 interface RowError {
   line: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 export interface ParsedRegistry {
