@@ -3,7 +3,7 @@
  * `Answer<'getMyEcard'>` is what GET /v1/me/ecard answers, `RequestBody<'settle'>` what POST
  * /v1/terminal/settlements takes. Declare a screen's type from these, never by hand.
  */
-import type { components, operations } from './api-schema.d.ts';
+import type { operations } from './api-schema.d.ts';
 
 type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 type Success<R> = R extends { 200: infer A } ? A : R extends { 201: infer A } ? A : never;
@@ -13,6 +13,3 @@ export type Answer<Op extends keyof operations> = Json<Success<operations[Op]['r
 
 /** The JSON body an operation takes. */
 export type RequestBody<Op extends keyof operations> = Json<NonNullable<operations[Op]['requestBody']>>;
-
-/** A machine-readable refusal code the server answers (src/platform/error-codes.ts). */
-export type ErrorCode = components['schemas']['Error']['error']['code'];
