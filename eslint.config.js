@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'web/dist', 'bin', 'scripts', 'eslint.config.js'] },
+  {
+    ignores: [
+      'node_modules',
+      'data',
+      'web/dist',
+      'bin',
+      'scripts',
+      'eslint.config.js',
+      '.dependency-cruiser.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

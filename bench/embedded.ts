@@ -19,7 +19,7 @@ import { PIN, createTills, runMix, type MixResult, type Send } from './mix.ts';
 import { loadPopulationSql, type LoadResult } from './population.ts';
 import { sampleEcards } from './settlement.ts';
 
-export interface TpcbLikeResult {
+interface TpcbLikeResult {
   tps: number;
   transactions: number;
   clients: number;
@@ -39,7 +39,7 @@ export interface EmbeddedBenchResult extends MixResult {
  * pgbench's TPC-B transaction (update account, read it, update teller, update branch, insert history) on
  * `db`, scale 1 (100,000 accounts, 10 tellers, 1 branch), `clients` loops for `seconds`.
  */
-export async function runTpcbLike(db: Db, clients: number, seconds: number): Promise<TpcbLikeResult> {
+async function runTpcbLike(db: Db, clients: number, seconds: number): Promise<TpcbLikeResult> {
   const accounts = 100_000;
   await db.exec(`
     drop table if exists pgbench_history, pgbench_accounts, pgbench_tellers, pgbench_branches;

@@ -15,7 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, Queryable } from '../src/platform/db.ts';
 import { installDemoPolicy } from '../src/settlement/policy-store.ts';
 
-export const OPENING_BALANCE = 300_000;
+const OPENING_BALANCE = 300_000;
 
 export interface LoadResult {
   people: number;

@@ -12,7 +12,7 @@ export function rssMbOf(pid: number): number {
 }
 
 /** CPU seconds (user + system) a process has used so far. */
-export function cpuSecondsOf(pid: number): number {
+function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

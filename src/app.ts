@@ -15,6 +15,7 @@ import { resolveTerminal } from './institutions/store.ts';
 import { institutionRoutes } from './institutions/routes.ts';
 import { familyRoutes } from './family/routes.ts';
 import { settlementRoutes } from './settlement/routes.ts';
+import { eligibilityRoutes } from './settlement/eligibility.ts';
 import { contributionRoutes, statementRoutes } from './contributions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
@@ -174,6 +175,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(employerRoutes);
   await app.register(notificationRoutes);
   await app.register(qrRoutes);
+  await app.register(eligibilityRoutes);
   await app.register(policyRoutes);
   await app.register(ledgerRoutes);
   await app.register(cardRoutes);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { assertRegion } from '../people/store.ts';
 
-export type OfficeKind = 'county_centre' | 'service_point' | 'window';
+type OfficeKind = 'county_centre' | 'service_point' | 'window';
 export interface Office {
   id: string;
   regionCode: string;

@@ -4,6 +4,7 @@ import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { lockPerson } from '../platform/locks.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
+import type { ErrorCode } from '../platform/error-codes.ts';
 import {
   MAX_PAYMENT_PIN_FAILURES,
   PAYMENT_PIN_LOCK_HOURS,
@@ -15,7 +16,7 @@ import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
 
 export type EcardChannel = 'app' | 'wechat' | 'alipay' | 'bank_app';
-export type EcardStatus = 'applied' | 'active' | 'suspended' | 'revoked';
+type EcardStatus = 'applied' | 'active' | 'suspended' | 'revoked';
 
 export interface EcardView {
   id: string;
@@ -148,7 +149,7 @@ async function view(q: Queryable, id: string): Promise<EcardView> {
   return toView(q, rows[0]!);
 }
 
-function assertAuthorised(flag: boolean | undefined, field: string, code: string, what: string): void {
+function assertAuthorised(flag: boolean | undefined, field: string, code: ErrorCode, what: string): void {
   if (flag !== true) throw unprocessable(code, `Give explicit ${what} (${field}: true)`, { field });
 }
 

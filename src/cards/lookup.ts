@@ -14,7 +14,7 @@ import {
 } from './shared.ts';
 
 /** A person's cards (or all cards of a person in a staff member's region) in issue order. */
-export async function listCards(q: Queryable, personId: string, masked: boolean): Promise<CardView[]> {
+async function listCards(q: Queryable, personId: string, masked: boolean): Promise<CardView[]> {
   const { rows } = await q.query<CardRow>(
     `select ${CARD_COLUMNS} from cards where person_id = $1 order by issued_at, card_number`,
     [personId],

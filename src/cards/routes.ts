@@ -29,7 +29,7 @@ import { ecardRoutes } from './ecard-routes.ts';
 const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
-export const PinField = Type.String({ pattern: '^[0-9]{6}$', description: '6-digit PIN (stored hashed)' });
+const PinField = Type.String({ pattern: '^[0-9]{6}$', description: '6-digit PIN (stored hashed)' });
 
 const Channel = Type.Union([
   Type.Literal('county_centre'),
@@ -86,7 +86,7 @@ const Application = Type.Object(
   { title: 'CardApplication' },
 );
 
-export const Card = Type.Object(
+const Card = Type.Object(
   {
     id: Uuid,
     personId: Uuid,
@@ -110,7 +110,7 @@ export const Card = Type.Object(
   { title: 'Card' },
 );
 
-export const CardEvent = Type.Object(
+const CardEvent = Type.Object(
   {
     subject: Type.Union([Type.Literal('application'), Type.Literal('card'), Type.Literal('ecard')]),
     subjectId: Uuid,

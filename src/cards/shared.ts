@@ -13,7 +13,7 @@ import { lockPerson as lockPersonRow } from '../platform/locks.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { recordEvent, type Actor } from './events.ts';
 import { maskCardNumber, nextCardNumber } from './number.ts';
-import { WorkingDayCalendar } from './working-days.ts';
+import { WorkingDayCalendar } from '../platform/working-days.ts';
 import { linkEcardToCard } from './ecard.ts';
 
 export type CardChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';
@@ -29,7 +29,7 @@ export const DEFAULT_ISSUING_BANK = 'Agricultural Bank of China';
 
 export const LIVE: readonly CardStatus[] = ['issued', 'active', 'frozen'];
 
-export const calendars = new WeakMap<readonly string[], WorkingDayCalendar>();
+const calendars = new WeakMap<readonly string[], WorkingDayCalendar>();
 /** The working-day calendar of the configured public holidays. */
 export function calendarOf(ctx: Pick<Ctx, 'config'>): WorkingDayCalendar {
   let cal = calendars.get(ctx.config.publicHolidays);
@@ -413,7 +413,7 @@ export async function createCard(
   return { id, cardNumber };
 }
 
-export async function getApplication(q: Queryable, id: string): Promise<ApplicationView> {
+async function getApplication(q: Queryable, id: string): Promise<ApplicationView> {
   const { rows } = await q.query<ApplicationRow>(`${APP_SELECT} where a.id = $1`, [id]);
   return toApplication(rows[0]!);
 }

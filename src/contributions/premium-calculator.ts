@@ -15,7 +15,7 @@ import { assertFen, formatPercent, formatYuan, mulRatioHalfUp } from '../settlem
 import { resolvePremiumBase, type PremiumRules } from './premium-rules.ts';
 
 /** Who pays: an employee (with an employer) or a flexible worker (alone). */
-export type PremiumInsuranceType = 'employee' | 'flexible';
+type PremiumInsuranceType = 'employee' | 'flexible';
 
 export interface PremiumInput {
   insuranceType: PremiumInsuranceType;

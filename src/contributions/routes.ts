@@ -264,7 +264,7 @@ const JobView = Type.Object({
 });
 
 /** Runs statement jobs in the background of the server; stops them between batches when the server closes. */
-export function statementRunner(app: App) {
+function statementRunner(app: App) {
   const running = new Map<string, Promise<unknown>>();
   let stopping = false;
   app.addHook('onClose', async () => {

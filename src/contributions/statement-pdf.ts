@@ -22,7 +22,7 @@ const Fen = (description: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description} (fen)` });
 
 /** TypeBox (JSON Schema) for one month's contributions. */
-export const StatementMonthSchema = Type.Object(
+const StatementMonthSchema = Type.Object(
   {
     month: Type.Integer({ minimum: 1, maximum: 12 }),
     base: Type.Optional(Fen('contribution base of the month')),
@@ -85,7 +85,6 @@ export const RightsRecordInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type StatementMonth = Static<typeof StatementMonthSchema>;
 export type RightsRecordInput = Static<typeof RightsRecordInputSchema>;
 
 function isValidDate(text: string): boolean {

@@ -5,7 +5,7 @@ import { renderRightsRecordPdf, validateRightsRecord, type RightsRecordInput } f
 import { businessDate, businessYear } from '../platform/business-date.ts';
 
 /** People per transaction: a batch's figures, statements and inbox messages commit together. */
-export const STATEMENT_BATCH = 500;
+const STATEMENT_BATCH = 500;
 
 type Figures = Omit<RightsRecordInput, 'person' | 'region' | 'issueDate' | 'idNumberDisplay' | 'issuer'>;
 
@@ -85,11 +85,7 @@ export async function startStatementJob(
  * individual-account movements (credits, own payments, family mutual aid out and in) and settlements net of
  * refunds.
  */
-export async function yearFigures(
-  q: Queryable,
-  personIds: string[],
-  year: number,
-): Promise<Map<string, Figures>> {
+async function yearFigures(q: Queryable, personIds: string[], year: number): Promise<Map<string, Figures>> {
   const from = `${year}-01-01`;
   const to = `${year + 1}-01-01`;
   const out = new Map<string, Figures>();

@@ -63,11 +63,7 @@ export async function publishPremiumRules(
 }
 
 /** The premium rules in force in a region on the first day of `month`. */
-export async function premiumRulesInForce(
-  q: Queryable,
-  regionCode: string,
-  month: Month,
-): Promise<PremiumVersion> {
+async function premiumRulesInForce(q: Queryable, regionCode: string, month: Month): Promise<PremiumVersion> {
   const { rows } = await q.query<{
     id: string;
     version: string;
@@ -96,7 +92,7 @@ export async function installDemoPremiumRules(q: Queryable, now: Date): Promise<
 // ---------------------------------------------------------------------------------------------------
 // Contribution runs
 
-export interface ContributionLine {
+interface ContributionLine {
   personId: string;
   idNumber: string;
   name: string;

@@ -15,7 +15,7 @@ import { createInstitution, createTerminal } from '../institutions/store.ts';
 import { addPriceItem, type NewPriceItem } from '../institutions/price-list.ts';
 import { businessDate } from '../platform/business-date.ts';
 
-export const DEMO_REGION = 'demo';
+const DEMO_REGION = 'demo';
 /** Demo accounts and passwords, printed at seed time; never used outside demo mode. */
 export const DEMO_ACCOUNTS = {
   person: { login: '13800000001', password: 'demo-pass-1' },

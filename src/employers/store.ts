@@ -9,7 +9,7 @@ import { checkCreditCode } from './credit-code.ts';
 import { businessDate } from '../platform/business-date.ts';
 
 /** Social Insurance Law art. 58: an employer registers a new employee within 30 days of hiring. */
-export const REGISTRATION_DEADLINE_DAYS = 30;
+const REGISTRATION_DEADLINE_DAYS = 30;
 
 /** Days from `from` to `to` (both YYYY-MM-DD), negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {

@@ -9,7 +9,7 @@ import { findPersonByIdNumber, getPerson, lockPerson, parseIdNumber } from '../p
 import { isMinorChild, kinshipProblem, type Kinship } from './kinship.ts';
 
 export type Channel = 'app' | 'web_portal' | 'self_service_terminal' | 'hospital_office' | 'window';
-export type DisplayState = 'off' | 'pending' | 'confirmed' | 'declined';
+type DisplayState = 'off' | 'pending' | 'confirmed' | 'declined';
 
 export interface RelativeInput {
   idNumber: string;

@@ -4,12 +4,12 @@ export const KINSHIPS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild
 export type Kinship = (typeof KINSHIPS)[number];
 
 /** Smallest plausible age gaps, in whole years, between a binder and a relative of each kinship. */
-export const MIN_GENERATION_GAP_YEARS = 14;
-export const MIN_TWO_GENERATION_GAP_YEARS = 28;
+const MIN_GENERATION_GAP_YEARS = 14;
+const MIN_TWO_GENERATION_GAP_YEARS = 28;
 /** Both spouses must be adults. */
-export const MIN_SPOUSE_AGE = 18;
+const MIN_SPOUSE_AGE = 18;
 /** Family card display is granted without confirmation only for a child of the binder under this age. */
-export const ADULT_AGE = 18;
+const ADULT_AGE = 18;
 
 /** Whole years from `older` to `younger` birth dates (negative when `older` is in fact younger). */
 export function yearsBetween(older: string, younger: string): number {

@@ -3,18 +3,12 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requireRole } from '../platform/context.ts';
 import { addPriceItem, listPriceItems, removePriceItem, updatePriceItem } from './price-list.ts';
+import { SERVICE_TYPES } from './service-types.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
-const ServiceType = Type.Union(
-  [
-    Type.Literal('inpatient'),
-    Type.Literal('outpatient'),
-    Type.Literal('large_equipment'),
-    Type.Literal('special_material'),
-    Type.Literal('special_outpatient'),
-  ],
-  { description: 'How the policy treats the item (the bill line’s service type)' },
-);
+const ServiceType = Type.Enum(SERVICE_TYPES, {
+  description: 'How the policy treats the item (the bill line’s service type)',
+});
 const Catalogue = Type.Union([Type.Literal('in'), Type.Literal('out')], {
   description: 'In the insurance catalogue, or paid in full by the person',
 });

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
-
-export const SERVICE_TYPES = [
-  'inpatient',
-  'outpatient',
-  'large_equipment',
-  'special_material',
-  'special_outpatient',
-] as const;
-export type ServiceType = (typeof SERVICE_TYPES)[number];
+import type { ServiceType } from './service-types.ts';
 
 /** One item of an institution's price list; `unitPrice` is integer fen. */
 export interface PriceItem {
@@ -79,7 +71,7 @@ export async function listPriceItems(q: Queryable, institutionId: string): Promi
 }
 
 /** One item of the institution's list; another institution's item is "not found", so existence does not leak. */
-export async function getPriceItem(q: Queryable, institutionId: string, id: string): Promise<PriceItem> {
+async function getPriceItem(q: Queryable, institutionId: string, id: string): Promise<PriceItem> {
   const { rows } = await q.query<Row>(
     `select ${COLUMNS} from price_list_items where id = $1 and institution_id = $2`,
     [id, institutionId],

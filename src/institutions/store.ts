@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../platform/db.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../platform/errors.ts';
 import { assertRegion } from '../people/store.ts';
 
-export type InstitutionKind = 'hospital' | 'pharmacy';
+type InstitutionKind = 'hospital' | 'pharmacy';
 export type InstitutionStatus = 'designated' | 'suspended';
 
 export interface Institution {
@@ -43,7 +43,7 @@ const toInstitution = (r: Row): Institution => ({
 });
 
 /** Hospitals are coded H…, pharmacies P…, then 11 digits (the national fixmedins code). */
-export const INSTITUTION_CODE = /^[HP]\d{11}$/;
+const INSTITUTION_CODE = /^[HP]\d{11}$/;
 
 export interface NewInstitution {
   code: string;
@@ -231,15 +231,6 @@ export async function resolveTerminal(q: Queryable, token: string, now: Date): P
     terminalId: id,
     regionCode: t.region_code,
   };
-}
-
-/** Refuses an institution staff caller whose institution is suspended. */
-export async function assertInstitutionActive(q: Queryable, institutionId: string): Promise<void> {
-  const { rows } = await q.query<{ status: string }>('select status from institutions where id = $1', [
-    institutionId,
-  ]);
-  if (rows[0]?.status === 'suspended')
-    throw forbidden('institution_suspended', 'The institution is suspended and can do nothing');
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -16,11 +16,9 @@ export const ACCOUNT_KINDS = [
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** Kinds owned by a region (owner id = region code). */
-export const REGION_KINDS = ['pooled_fund', 'premium_income', 'opening_balance', 'patient_cash'] as const;
-export type RegionKind = (typeof REGION_KINDS)[number];
+export type RegionKind = 'pooled_fund' | 'premium_income' | 'opening_balance' | 'patient_cash';
 /** Kinds owned by an institution (owner id = institution id). */
-export const INSTITUTION_KINDS = ['institution_receivable', 'institution_cash', 'institution_bank'] as const;
-export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+export type InstitutionKind = 'institution_receivable' | 'institution_cash' | 'institution_bank';
 
 export const POSTING_KINDS = [
   'settlement',

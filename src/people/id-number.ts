@@ -62,7 +62,7 @@ export interface IdNumberInfo {
   provinceCode: string;
 }
 
-export type IdNumberProblem = 'format' | 'province' | 'birth_date' | 'birth_date_future' | 'check_character';
+type IdNumberProblem = 'format' | 'province' | 'birth_date' | 'birth_date_future' | 'check_character';
 
 const PROBLEM_MESSAGES: Record<IdNumberProblem, string> = {
   format: 'an ID number is 17 digits followed by a digit or X',

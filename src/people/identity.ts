@@ -13,7 +13,7 @@ const MAGIC: Record<PhotoType, number[]> = {
 };
 
 /** True when the bytes really are the declared image type (a renamed file is refused). */
-export function looksLike(bytes: Uint8Array, type: PhotoType): boolean {
+function looksLike(bytes: Uint8Array, type: PhotoType): boolean {
   const magic = MAGIC[type];
   return bytes.length > magic.length && magic.every((b, i) => bytes[i] === b);
 }

@@ -1,14 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../platform/db.ts';
+import type { ErrorCode } from '../platform/error-codes.ts';
 import { checkIdNumber } from './id-number.ts';
 
 export interface RegistryRow {
   idNumber: string;
   name: string;
 }
-export interface RowError {
+interface RowError {
   line: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 export interface ParsedRegistry {

@@ -16,7 +16,7 @@ export const RegionCodeField = Type.String({
   maxLength: 12,
   description: 'Insurance region code, e.g. `demo`',
 });
-export const InsuranceTypeField = Type.Union([
+const InsuranceTypeField = Type.Union([
   Type.Literal('employee'),
   Type.Literal('resident'),
   Type.Literal('flexible'),

@@ -5,8 +5,8 @@ import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { lockPerson as lockPersonRow, lockPersonByIdNumber } from '../platform/locks.ts';
 import { checkIdNumber, type IdNumberInfo } from './id-number.ts';
 
-export type InsuranceType = 'employee' | 'resident' | 'flexible';
-export type PersonStatus = 'active' | 'suspended' | 'ended';
+type InsuranceType = 'employee' | 'resident' | 'flexible';
+type PersonStatus = 'active' | 'suspended' | 'ended';
 export type IdentityStatus = 'unverified' | 'pending_review' | 'verified' | 'rejected';
 
 export interface Person {

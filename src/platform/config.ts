@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList } from '../cards/working-days.ts';
+import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList } from './working-days.ts';
 
 /** Everything the process reads from its environment, read once at start. */
 export interface Config {

@@ -38,8 +38,6 @@ declare module 'fastify' {
     db: Db;
     config: Config;
     clock: () => Date;
-    /** The QR signing keys, cached (src/qr/store.ts). */
-    qrKeys: import('../qr/store.ts').KeyRingCache;
     /** See `Ctx.paymentPinKey`. */
     paymentPinKey: Buffer;
   }

@@ -1,8 +1,9 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import type { RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
 import { AppError } from './errors.ts';
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { maskIdNumbersIn } from './mask.ts';
 
 /** The Fastify instance with TypeBox types: every route's body, params and query are typed from its schema. */
@@ -18,7 +19,9 @@ export type App = FastifyInstance<
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'Stable machine-readable code, e.g. `invalid_id_number`' }),
+      code: Type.Enum(ERROR_CODES, {
+        description: 'Stable machine-readable code (src/platform/error-codes.ts)',
+      }),
       message: Type.String({ description: 'Human-readable explanation' }),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       requestId: Type.String(),
@@ -52,7 +55,7 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 export function installErrorHandler(app: App): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     const requestId = String(req.id);
-    const send = (status: number, code: string, message: string, details?: Record<string, unknown>) =>
+    const send = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>) =>
       reply.status(status).send({ error: { code, message, ...(details ? { details } : {}), requestId } });
 
     if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
@@ -108,5 +111,3 @@ export function installErrorHandler(app: App): void {
     }),
   );
 }
-
-export { Fastify, type FastifyInstance };

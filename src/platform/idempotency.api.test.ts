@@ -61,7 +61,7 @@ forEachStore('idempotency keys', (env) => {
       env().db.transaction((tx) =>
         idempotent(tx, 'inst-1', 'key-3', 'h', async () => {
           await tx.query(`insert into regions (code, name) values ('idem3', 'x')`);
-          throw new AppError(422, 'nope', 'refused');
+          throw new AppError(422, 'invalid_amount', 'refused');
         }),
       ),
     );

@@ -3,7 +3,7 @@ import { deleteInBatches, type Queryable, type Statement } from './db.ts';
 import { conflict, unprocessable } from './errors.ts';
 
 /** Keys are kept at least this long (DOMAIN.md: at least 24 hours). */
-export const IDEMPOTENCY_RETENTION_HOURS = 48;
+const IDEMPOTENCY_RETENTION_HOURS = 48;
 
 export interface StoredAnswer<T> {
   status: number;

@@ -1,4 +1,5 @@
 import { unprocessable } from './errors.ts';
+import type { ErrorCode } from './error-codes.ts';
 import { businessDate } from './business-date.ts';
 /**
  * Small helpers for validating rule sets given as plain data (policy versions, premium rules): each records
@@ -98,7 +99,7 @@ export function checkString(parent: Record<string, unknown>, key: string, proble
  * the rules under what was already done. Throws a 422 naming `code` (e.g. `invalid_policy`).
  */
 export function assertPublishable(o: {
-  code: string;
+  code: ErrorCode;
   what: string;
   problems: Problems;
   rules: unknown;

@@ -13,7 +13,7 @@ import {
 import type { Jwk, Jwks } from './verifier.ts';
 
 /** A key id: 4 bytes written as 8 lower-case hex characters (it travels in every token). */
-export const KID_PATTERN = /^[0-9a-f]{8}$/;
+const KID_PATTERN = /^[0-9a-f]{8}$/;
 
 /**
  * Default grace of a retired key: longer than the longest token lifetime (600 s) plus clock skew, so

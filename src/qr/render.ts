@@ -11,7 +11,7 @@ const jsQR = jsQRModule.default;
 
 /** Quiet zone in modules: 4 is what ISO/IEC 18004 asks for; smaller zones fail on some scanners. */
 export const QR_MARGIN = 4;
-export const QR_ERROR_CORRECTION = 'M' as const;
+const QR_ERROR_CORRECTION = 'M' as const;
 
 /** QR version (1-40) and side in modules that `text` renders to at level M. */
 export function qrSize(text: string): { version: number; modules: number } {

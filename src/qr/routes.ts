@@ -3,7 +3,6 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, publicRoute, requirePerson, requireRole } from '../platform/context.ts';
 import { issueQr } from './issue.ts';
-import { scan } from './scan.ts';
 import { mayDisplayCard } from '../family/family.ts';
 
 // The verifier's Jwk type is the general RFC 7517 shape; ours are always OKP/Ed25519 with every field set.
@@ -92,52 +91,5 @@ export async function qrRoutes(app: App): Promise<void> {
         mayDisplayCard(app.db, viewer, relative),
       );
     },
-  );
-
-  app.post(
-    '/v1/terminal/scan',
-    {
-      schema: {
-        operationId: 'scan',
-        summary:
-          'Check a scanned QR code (or a physical card with its chip PIN): who, insured status, what can pay',
-        description:
-          'Nothing is consumed; the settlement consumes the code. Every scan, accepted or refused, is written to the audit trail. Refusals: `qr_expired`, `qr_bad_signature`, `qr_unknown_key`, `qr_replayed`, `qr_card_frozen`, `qr_card_revoked`, `ecard_not_accepted`, and the card PIN codes.',
-        tags: ['terminal'],
-        security: bearer,
-        body: Type.Object({
-          qr: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
-          card: Type.Optional(
-            Type.Object({
-              number: Type.String({ minLength: 1, maxLength: 20 }),
-              pin: Type.String({ pattern: '^\\d{6}$' }),
-            }),
-          ),
-        }),
-        response: {
-          200: Type.Object({
-            method: Type.Union([Type.Literal('qr'), Type.Literal('card')]),
-            person: Type.Object({
-              maskedName: Type.String(),
-              maskedIdNumber: Type.String(),
-              insuranceType: Type.String(),
-              retired: Type.Boolean(),
-              status: Type.String(),
-            }),
-            ecard: Type.Union([
-              Type.Object({ status: Type.String(), paymentOpen: Type.Boolean() }),
-              Type.Null(),
-            ]),
-            card: Type.Union([Type.Object({ status: Type.String() }), Type.Null()]),
-            canPayFromAccount: Type.Boolean(),
-            accountBalance: Type.Integer({ description: 'fen' }),
-            policy: Type.Object({ regionCode: Type.String(), version: Type.String() }),
-            expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          }),
-          ...errorResponses(401, 403, 409, 422),
-        },
-      },
-    },
-    async (req) => scan(ctxOf(req), app.qrKeys, requireRole(req, 'terminal'), req.body),
   );
 }

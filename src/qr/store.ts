@@ -62,6 +62,13 @@ export async function rotateKeys(
   });
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The QR signing keys, cached (decorated in src/app.ts). */
+    qrKeys: KeyRingCache;
+  }
+}
+
 /**
  * The server's view of the keys, reloaded from the store at most every `maxAgeMs` (so every process of a
  * cluster picks up a rotation quickly) and at once after a local rotation. The first use creates a key

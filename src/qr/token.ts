@@ -10,7 +10,7 @@ import type { KeyRing } from './keyring.ts';
 /** Text prefix: tells a scanner (and a human) what this is, and which format version follows. */
 export const TOKEN_PREFIX = 'YB1:';
 /** Format version, byte 0 of the binary token (covered by the signature, unlike the prefix). */
-export const TOKEN_VERSION = 1;
+const TOKEN_VERSION = 1;
 
 /** Field offsets and sizes in bytes. Multi-byte integers are big-endian, unsigned. */
 export const TOKEN_LAYOUT = {

@@ -35,10 +35,10 @@ export interface Verifier {
   readonly kids: readonly string[];
 }
 
-export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+const DEFAULT_CLOCK_SKEW_SECONDS = 30;
 
 /** Resolves a kid to a public key that verifies at `now`, or null. */
-export type KeyResolver = (kid: string, now: Date) => KeyObject | null;
+type KeyResolver = (kid: string, now: Date) => KeyObject | null;
 
 function skewOf(options: VerifierOptions): number {
   const s = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
@@ -51,7 +51,7 @@ function skewOf(options: VerifierOptions): number {
  * `issuedAt - skew <= now < expiresAt + skew` (whole seconds): the skew helps the terminal at
  * both ends, and never by more than the configured tolerance.
  */
-export function verifyToken(
+function verifyToken(
   text: string,
   resolveKey: KeyResolver,
   now: Date,

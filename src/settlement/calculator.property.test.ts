@@ -13,9 +13,9 @@ import {
   type SettlementLine,
   type SettlementResult,
 } from './calculator.ts';
+import { SPECIAL_SERVICE_TYPES } from '../institutions/service-types.ts';
 import {
   DEMO_POLICY,
-  SPECIAL_SERVICE_TYPES,
   PolicyRulesSchema,
   resolvePolicyAmounts,
   validatePolicy,

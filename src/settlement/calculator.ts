@@ -49,19 +49,14 @@
  */
 import { AppError } from '../platform/errors.ts';
 import { formatPercent, formatYuan, isFen, mulRatioHalfUp } from './money.ts';
-import {
-  SERVICE_TYPES,
-  resolvePolicyAmounts,
-  validatePolicy,
-  type PolicyRules,
-  type ServiceType,
-} from './policy.ts';
+import { resolvePolicyAmounts, validatePolicy, type PolicyRules } from './policy.ts';
+import { SERVICE_TYPES, type ServiceType } from '../institutions/service-types.ts';
 
-export type InsuranceType = 'employee' | 'resident' | 'flexible';
+type InsuranceType = 'employee' | 'resident' | 'flexible';
 export type CareSetting = 'outpatient' | 'inpatient';
-export type CatalogueCategory = 'A' | 'B';
+type CatalogueCategory = 'A' | 'B';
 
-export interface SettlementPerson {
+interface SettlementPerson {
   insuranceType: InsuranceType;
   retired: boolean;
 }
@@ -109,7 +104,7 @@ export interface SettlementInput {
 }
 
 /** Which rule decided a line. */
-export type LineRule =
+type LineRule =
   | 'out_of_catalogue'
   | 'approval_missing'
   | 'inpatient'
@@ -120,7 +115,7 @@ export type LineRule =
   | 'special_outpatient';
 
 /** How the person's share of a line (or bill) is paid, in fen. */
-export interface PersonalPayment {
+interface PersonalPayment {
   account: number;
   relativeAccount: number;
   cash: number;
@@ -164,7 +159,7 @@ export interface SettlementLine {
 }
 
 /** Bill totals in fen. The national interface name of each figure is in brackets. */
-export interface SettlementTotals {
+interface SettlementTotals {
   /** Whole bill (medfee_sumamt). */
   total: number;
   /** Out of catalogue (fulamt_ownpay_amt). */

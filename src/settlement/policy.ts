@@ -22,14 +22,7 @@ import {
   objectAt,
   type Problems,
 } from '../platform/rules-check.ts';
-
-/** Service types whose items follow their own rule rather than the bill's ordinary rule. */
-export const SPECIAL_SERVICE_TYPES = ['large_equipment', 'special_material', 'special_outpatient'] as const;
-/** Every service type an item may carry. */
-export const SERVICE_TYPES = ['inpatient', 'outpatient', ...SPECIAL_SERVICE_TYPES] as const;
-
-export type ServiceType = (typeof SERVICE_TYPES)[number];
-export type SpecialServiceType = (typeof SPECIAL_SERVICE_TYPES)[number];
+import { SPECIAL_SERVICE_TYPES } from '../institutions/service-types.ts';
 
 const RatioBp = (description: string) =>
   Type.Integer({ minimum: 0, maximum: 10_000, description: `${description} (basis points, 10000 = 100%)` });
@@ -98,14 +91,10 @@ export const PolicyRulesSchema = Type.Object(
       { fundRatioBp: RatioBp('fund share of an approved special outpatient disease treatment') },
       { additionalProperties: false },
     ),
-    approvalRequired: Type.Array(
-      Type.Union([
-        Type.Literal('large_equipment'),
-        Type.Literal('special_material'),
-        Type.Literal('special_outpatient'),
-      ]),
-      { uniqueItems: true, description: 'service types that need an approval reference to be covered' },
-    ),
+    approvalRequired: Type.Array(Type.Enum(SPECIAL_SERVICE_TYPES), {
+      uniqueItems: true,
+      description: 'service types that need an approval reference to be covered',
+    }),
     catalogue: Type.Object(
       { A: CatalogueCategoryRules, B: CatalogueCategoryRules },
       { additionalProperties: false, description: 'catalogue classes (甲类 A, 乙类 B)' },

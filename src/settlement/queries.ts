@@ -52,7 +52,7 @@ function toView(r: Row): SettlementView {
 }
 
 /** One settlement, as seen by its institution or its person; anyone else gets a 404. */
-export async function getSettlement(
+async function getSettlement(
   q: Queryable,
   id: string,
   who: { institutionId: string } | { personId: string },

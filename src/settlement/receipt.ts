@@ -28,11 +28,11 @@ export interface ReceiptData {
 }
 
 /** Display columns of a string (East Asian Wide and Fullwidth characters count as 2). */
-export const width = (s: string): number => stringWidth(s);
+const width = (s: string): number => stringWidth(s);
 
 /** Control characters would reach the printer as commands (cut, drawer, new lines): print them as spaces. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
 /** Splits `text` into pieces of at most `columns` display columns, never splitting a character. */
 export function wrap(text: string, columns: number): string[] {
@@ -66,7 +66,7 @@ function centre(text: string): string[] {
 const rule = (ch = '-') => ch.repeat(RECEIPT_COLUMNS);
 
 /** Beijing time, the time printed on Chinese receipts. */
-export function beijingTime(d: Date): string {
+function beijingTime(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 

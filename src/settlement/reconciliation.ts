@@ -5,7 +5,7 @@ import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { lockInstitution } from '../platform/locks.ts';
 import { institutionBank, institutionReceivable, post } from '../ledger/ledger.ts';
 
-export interface DayFigures {
+interface DayFigures {
   count: number;
   total: number;
   fund: number;

@@ -6,6 +6,7 @@ import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.t
 import { forbidden, notFound } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { personForStaff } from '../people/store.ts';
+import { SERVICE_TYPES } from '../institutions/service-types.ts';
 import { settle } from './settle.ts';
 import { refund } from './refund.ts';
 import { payInstitutionDay, reconcile } from './reconciliation.ts';
@@ -17,11 +18,7 @@ import {
 } from './queries.ts';
 
 const Fen = (description: string) => Type.Integer({ minimum: 0, description: `${description} (fen)` });
-const SERVICE_TYPE = Type.Union(
-  ['inpatient', 'outpatient', 'large_equipment', 'special_material', 'special_outpatient'].map((s) =>
-    Type.Literal(s),
-  ),
-);
+const SERVICE_TYPE = Type.Enum(SERVICE_TYPES);
 
 const BillItem = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 50 }),
@@ -51,7 +48,7 @@ const Line = Type.Object({
   index: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  serviceType: Type.String(),
+  serviceType: SERVICE_TYPE,
   amount: Type.Integer(),
   fund: Type.Integer(),
   person: Type.Integer(),
@@ -106,7 +103,7 @@ const National = Type.Object(
   { description: 'The same figures under the national terminal interface names (fen)' },
 );
 
-export const SettlementSchema = Type.Object({
+const SettlementSchema = Type.Object({
   id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'null for an estimate' }),
   estimate: Type.Boolean(),
   status: Type.Union([

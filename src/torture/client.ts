@@ -6,9 +6,9 @@
  */
 import type { ServerProcess } from './server-process.ts';
 
-export type RequestKind = 'settle' | 'estimate' | 'refund' | 'contribution' | 'pay_day';
+type RequestKind = 'settle' | 'estimate' | 'refund' | 'contribution' | 'pay_day';
 
-export interface Attempt {
+interface Attempt {
   /** ms since the run started */
   at: number;
   ms: number;

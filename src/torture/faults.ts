@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Terminates one backend of database `name` that is inside a transaction (the `pick`-th of them by pid),
  * waiting up to ~0.5 s for one to be; returns how many were terminated (0 or 1).
  */
-export async function terminateBackend(c: pg.Client, name: string, pick: number): Promise<number> {
+async function terminateBackend(c: pg.Client, name: string, pick: number): Promise<number> {
   for (let tries = 0; tries < 25; tries++) {
     const { rows } = await c.query<{ pid: number }>(
       `select pid from pg_stat_activity

@@ -19,8 +19,8 @@ export interface TortureShape {
   terminateEverySeconds?: number;
 }
 
-export const DEFAULT_KILL_EVERY_SECONDS = 8;
-export const DEFAULT_TERMINATE_EVERY_SECONDS = 2.5;
+const DEFAULT_KILL_EVERY_SECONDS = 8;
+const DEFAULT_TERMINATE_EVERY_SECONDS = 2.5;
 
 /** Four institutions: the k-th client's till is at institution k mod 4. */
 export const INSTITUTIONS = [
@@ -30,7 +30,7 @@ export const INSTITUTIONS = [
   { code: 'H99000000004', kind: 'hospital' },
 ] as const;
 
-export type Item = ReturnType<typeof billItems>[number];
+type Item = ReturnType<typeof billItems>[number];
 export interface Bill {
   setting: 'inpatient' | 'outpatient';
   items: Item[];
@@ -52,7 +52,7 @@ export type Op =
   /** A relative's bill paid from the binder's account while the binder pays a bill of their own. */
   | { kind: 'family'; pair: number; relativeBill: Bill; binderBill: Bill };
 
-export type EventKind = 'kill' | 'terminate' | 'contribution' | 'pay_day';
+type EventKind = 'kill' | 'terminate' | 'contribution' | 'pay_day';
 export interface TimelineEvent {
   atMs: number;
   kind: EventKind;

@@ -9,7 +9,7 @@ import type { Citizen } from '../../src/demo/synthetic.ts';
 import { decodeQrPng } from '../../src/qr/render.ts';
 
 /** A small real PNG (a grey ID-card-shaped picture) to upload as the ID photo. */
-export function idPhotoPng(): Buffer {
+function idPhotoPng(): Buffer {
   const png = new PNG({ width: 86, height: 54 });
   for (let i = 0; i < png.data.length; i += 4) {
     png.data[i] = png.data[i + 1] = png.data[i + 2] = 90 + ((i / 4) % 86);
@@ -22,7 +22,7 @@ export function idPhotoPng(): Buffer {
 export const phoneOf = (n: number): string => `139${String(n).padStart(8, '0')}`;
 
 /** A mobile number made from the citizen's ID number (year digit, birthday, sequence), when n is not at hand. */
-export const phoneFor = (citizen: Citizen): string => `137${citizen.idNumber.slice(9, 17)}`;
+const phoneFor = (citizen: Citizen): string => `137${citizen.idNumber.slice(9, 17)}`;
 
 export async function signIn(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/app');

@@ -15,8 +15,8 @@ import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, seedDemo } from '../../src/demo/seed.t
 import { WEB_DIST } from '../../src/web/static.ts';
 import type { App } from '../../src/platform/http.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 export const ADMIN_PASSWORD = 'admin-e2e-password';
 export { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN };
 

@@ -19,7 +19,7 @@ export const STORES: StoreKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'p
 export const ADMIN_PASSWORD = 'admin-test-password';
 
 /** A clock tests can move. */
-export class TestClock {
+class TestClock {
   constructor(public current = new Date('2026-06-15T02:00:00Z')) {}
   now = (): Date => new Date(this.current);
   set(iso: string | Date): void {

@@ -105,7 +105,7 @@ export function EcardPanel({ idNumber }: { idNumber: string }) {
   );
 }
 
-export function RevokeForm({ ecard, onDone }: { ecard: Ecard; onDone: () => void }) {
+function RevokeForm({ ecard, onDone }: { ecard: Ecard; onDone: () => void }) {
   const { t } = useTranslation('console');
   const [reason, setReason] = useState('');
   const [asking, setAsking] = useState(false);

@@ -3,7 +3,6 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { ErrorBanner, Field, SubmitButton, useErrorText, useSubmit } from '../shared/ui.tsx';
-import type { Submission } from '../shared/ui.tsx';
 
 /** A checkbox whose server error (e.g. `idChecked`) is shown beside it and tied to it for screen readers. */
 export function CheckField({
@@ -89,15 +88,6 @@ export function ConfirmButton({
       </button>
     </span>
   );
-}
-
-/** One row action (a button) whose refusal is shown in the row. */
-export function useAction<T>(action: () => Promise<T>, onDone: (result: T) => void): Submission<T> {
-  return useSubmit(async () => {
-    const r = await action();
-    onDone(r);
-    return r;
-  });
 }
 
 /** The form that asks for a person's ID number and reports the lookup's refusal next to the field. */

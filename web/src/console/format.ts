@@ -20,7 +20,7 @@ export function parsePercent(text: string): number | null {
 export const bpInput = (bp: number): string => formatBp(bp).slice(0, -1);
 
 /** Fen as the text of a yuan input, without the currency sign or thousands separators. */
-export const fenInput = (fen: number): string => formatFen(fen).replace(/[¥,]/g, '');
+const fenInput = (fen: number): string => formatFen(fen).replace(/[¥,]/g, '');
 
 /** An amount given in basis points of the average wage, in fen, rounded half up as the server does. */
 export function fenOfWage(wageFen: number, bp: number): number {

@@ -49,7 +49,7 @@ export interface Person {
 
 export type ApplicationChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';
 export const APPLICATION_STATUSES = ['pending', 'ready', 'issued', 'handed_out', 'cancelled'] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export interface CardApplication {
   id: string;
   personId: string;
@@ -71,7 +71,7 @@ export interface CardApplication {
   updatedAt: string;
 }
 
-export type CardStatus = 'issued' | 'active' | 'frozen' | 'replaced' | 'cancelled';
+type CardStatus = 'issued' | 'active' | 'frozen' | 'replaced' | 'cancelled';
 export type ActivationPlace = 'bank' | 'hospital' | 'pharmacy';
 export interface Card {
   id: string;
@@ -141,7 +141,7 @@ export interface Settlement {
   };
 }
 
-export interface FamilyBinding {
+interface FamilyBinding {
   id: string;
   relativeName: string;
   relativeIdNumber: string;
@@ -162,7 +162,7 @@ export interface FamilyResult {
   }>;
 }
 
-export type SpecialServiceType = 'large_equipment' | 'special_material' | 'special_outpatient';
+type SpecialServiceType = 'large_equipment' | 'special_material' | 'special_outpatient';
 export interface PolicyRules {
   region: string;
   version: string;

@@ -41,5 +41,3 @@ export function setLanguage(code: Language): void {
   document.documentElement.lang = code;
   void i18n.changeLanguage(code);
 }
-
-export default i18n;

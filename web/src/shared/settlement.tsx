@@ -18,7 +18,6 @@ export const SETTLEMENT_FIGURES = [
   'accountBalanceAfter',
   'fundLimitRemaining',
 ] as const satisfies ReadonlyArray<keyof SettlementTotals>;
-export type SettlementFigure = (typeof SETTLEMENT_FIGURES)[number];
 
 /** The money figures of a day's settlements or refunds, in the order the reconciliation tables show them. */
 export const RECONCILIATION_FIGURES = [

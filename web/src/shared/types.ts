@@ -1,127 +1,55 @@
 /**
- * The API answers more than one app reads, written once, matching the schemas of /openapi.json
- * (money in integer fen). Answers only one app reads, or that an app reads only in part, stay in
- * that app's own `types.ts`.
+ * The API answers more than one app reads, named from the generated types of /openapi.json (money in integer
+ * fen). Answers only one app reads stay in that app's own `types.ts`, named the same way.
  */
+import type { Answer } from './api-types.ts';
 
-export type IdentityStatus = 'unverified' | 'pending_review' | 'verified' | 'rejected';
-
-export const KINSHIPS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild', 'sibling'] as const;
-export type Kinship = (typeof KINSHIPS)[number];
-
-export const ECARD_CHANNELS = ['app', 'wechat', 'alipay', 'bank_app'] as const;
-export type EcardChannel = (typeof ECARD_CHANNELS)[number];
+type Me = Answer<'getMe'>;
+export type IdentityStatus = NonNullable<Me['person']>['identityStatus'];
 
 /** An e-card (`Ecard` in the OpenAPI document). */
-export interface Ecard {
-  id: string;
-  personId: string;
-  status: 'applied' | 'active' | 'suspended' | 'revoked';
-  appliedChannel: EcardChannel;
-  channels: EcardChannel[];
-  paymentOpen: boolean;
-  physicalCardNumber: string | null;
-  suspendedBy: 'person' | 'staff' | null;
-  appliedAt: string;
-  activatedAt: string | null;
-  paymentOpenedAt: string | null;
-}
+export type Ecard = Answer<'getMyEcard'>;
+export type EcardChannel = Ecard['appliedChannel'];
+/** The e-card channels in the order the screens offer them. */
+export const ECARD_CHANNELS = [
+  'app',
+  'wechat',
+  'alipay',
+  'bank_app',
+] as const satisfies readonly EcardChannel[];
 
-/** One movement of an individual account (src/ledger/routes.ts `MovementView`). */
-export interface AccountMovement {
-  entryId: string;
-  postingId: string;
-  kind: 'settlement' | 'refund' | 'institution_payment' | 'contribution' | 'deposit';
-  referenceType: string;
-  onBehalfOf: 'self' | 'relative' | null;
-  referenceId: string;
-  amount: number;
-  memo: string;
-  at: string;
-}
+export type Kinship = Answer<'listMyRelatives'>['relatives'][number]['kinship'];
+/** The kinships in the order the screens offer them. */
+export const KINSHIPS = [
+  'spouse',
+  'parent',
+  'child',
+  'grandparent',
+  'grandchild',
+  'sibling',
+] as const satisfies readonly Kinship[];
 
-/** An individual account with a page of its movements (src/ledger/routes.ts `AccountBody`). */
-export interface Account {
-  balance: number;
-  movements: AccountMovement[];
-  nextCursor: string | null;
-}
+/** An individual account with a page of its movements. */
+export type Account = Answer<'getMyIndividualAccount'>;
+/** One movement of an individual account. */
+export type AccountMovement = Account['movements'][number];
 
-/** One month of contributions (src/contributions/routes.ts `PersonMonths`). */
-export interface ContributionMonth {
-  month: string;
-  employerPremium: number;
-  ownPremium: number;
-  credited: number;
-  base: number;
-  status: 'due' | 'paid';
-  payer: 'employer' | 'self';
-}
+/** One month of contributions. */
+export type ContributionMonth = Answer<'listMyContributions'>['months'][number];
 
 /** Where a settlement stands (an estimate is never stored). */
-export type SettlementStatus = 'estimate' | 'settled' | 'partially_refunded' | 'refunded';
+export type SettlementStatus = Answer<'settle'>['status'];
 
-/** The totals of a settlement (src/settlement/routes.ts `Totals`). */
-export interface SettlementTotals {
-  total: number;
-  outOfCatalogue: number;
-  selfPayFirst: number;
-  withoutApproval: number;
-  policyScope: number;
-  deductiblePaid: number;
-  fund: number;
-  ceilingOverflow: number;
-  person: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-  accountBalanceAfter: number;
-  relativeAccountBalanceAfter: number | null;
-  fundCeiling: number;
-  fundLimitRemaining: number;
-}
+/** The totals of a settlement. */
+export type SettlementTotals = Answer<'settle'>['result']['totals'];
 
-/** A designated institution (src/institutions/routes.ts `InstitutionView`). */
-export interface Institution {
-  id: string;
-  code: string;
-  name: string;
-  kind: 'hospital' | 'pharmacy';
-  tier: number | null;
-  regionCode: string;
-  acceptsEcard: boolean;
-  status: 'designated' | 'suspended';
-}
+/** A designated institution. */
+export type Institution = Answer<'listInstitutions'>['institutions'][number];
 
-/** One scan of a QR code or card at a till (src/institutions/routes.ts `ScanAuditView`). */
-export interface ScanAuditEntry {
-  id: string;
-  institutionId: string;
-  terminalId: string;
-  at: string;
-  method: 'qr' | 'card';
-  outcome: 'accepted' | 'refused';
-  reason: string | null;
-  ecardId: string | null;
-  personId: string | null;
-}
+/** One scan of a QR code or card at a till. */
+export type ScanAuditEntry = Answer<'listScanAudit'>['scans'][number];
 
-/** A day's sums of settlements or of refunds (src/settlement/routes.ts `Figures`). */
-export interface ReconciliationFigures {
-  count: number;
-  total: number;
-  fund: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-}
-
-/** An institution's business day (src/settlement/routes.ts `ReconciliationSchema`). */
-export interface Reconciliation {
-  institutionId: string;
-  businessDate: string;
-  settlements: ReconciliationFigures;
-  refunds: ReconciliationFigures;
-  owedByAgency: number;
-  paid: { amount: number; paidAt: string } | null;
-}
+/** An institution's business day. */
+export type Reconciliation = Answer<'getTerminalReconciliation'>;
+/** A day's sums of settlements or of refunds. */
+export type ReconciliationFigures = Reconciliation['settlements'];

@@ -291,7 +291,7 @@ export function Money({ fen, className }: { fen: number; className?: string }) {
   return <span className={`money ${className ?? ''}`}>{formatFen(fen)}</span>;
 }
 
-export function LanguageSwitch() {
+function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
     <label className="language">

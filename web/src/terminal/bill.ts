@@ -13,7 +13,7 @@ export interface BillLine {
 let lineCounter = 0;
 
 /** A new line for `item`, with the price list's service type and catalogue. */
-export function lineOf(item: PriceItem, quantity = 1): BillLine {
+function lineOf(item: PriceItem, quantity = 1): BillLine {
   lineCounter += 1;
   return {
     key: `${item.id}-${lineCounter}`,

@@ -2,7 +2,7 @@
 import jsQR from 'jsqr';
 
 /** The text of the QR code in the picture, or null when there is none it can read. */
-export function decodePixels(image: ImageData): string | null {
+function decodePixels(image: ImageData): string | null {
   const code = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
   return code?.data ? code.data : null;
 }

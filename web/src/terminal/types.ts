@@ -1,157 +1,39 @@
-/** The API answers the terminal app reads, as the OpenAPI document describes them (money in integer fen). */
+/** The API answers the terminal app reads, named from the generated types of /openapi.json (money in fen). */
+import type { Answer, RequestBody } from '../shared/api-types.ts';
 
-import type { Institution, SettlementStatus, SettlementTotals } from '../shared/types.ts';
+/** GET /v1/terminal/me */
+export type TerminalMe = Answer<'getTerminalMe'>;
+export type TerminalView = Answer<'listTerminals'>['terminals'][number];
 
-export type ServiceType =
-  'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
-export const SERVICE_TYPES: readonly ServiceType[] = [
+/** One item of the institution's price list. */
+export type PriceItem = Answer<'getTerminalPriceList'>['items'][number];
+export type ServiceType = PriceItem['serviceType'];
+/** The service types in the order the screens offer them. */
+export const SERVICE_TYPES = [
   'outpatient',
   'inpatient',
   'large_equipment',
   'special_material',
   'special_outpatient',
-];
-export type Catalogue = 'in' | 'out';
-export type Setting = 'outpatient' | 'inpatient';
+] as const satisfies readonly ServiceType[];
+export type Catalogue = PriceItem['catalogue'];
 
-/** GET /v1/terminal/me */
-export interface TerminalMe {
-  terminalId: string;
-  terminalName: string;
-  institution: Institution;
-}
-
-export interface TerminalView {
-  id: string;
-  institutionId: string;
-  name: string;
-  status: 'active' | 'revoked';
-  createdAt: string;
-  revokedAt: string | null;
-  lastSeenAt: string | null;
-}
-
-/** One item of the institution's price list. */
-export interface PriceItem {
-  id: string;
-  code: string;
-  name: string;
-  unit: string;
-  unitPrice: number;
-  catalogue: Catalogue;
-  category: 'A' | 'B' | null;
-  serviceType: ServiceType;
-  updatedAt: string;
-}
+type SettleBody = RequestBody<'settle'>;
+export type Setting = SettleBody['bill']['setting'];
+/** A bill item as POST /v1/terminal/settlements takes it. */
+export type BillItem = SettleBody['bill']['items'][number];
 
 /** Who pays: the scanned QR text, or the physical card with its chip PIN. */
-export type Payer = { qr: string } | { card: { number: string; pin: string } };
+export type Payer = Required<Pick<SettleBody, 'qr'>> | Required<Pick<SettleBody, 'card'>>;
 
 /** POST /v1/terminal/scan */
-export interface Eligibility {
-  method: 'qr' | 'card';
-  person: {
-    maskedName: string;
-    maskedIdNumber: string;
-    insuranceType: string;
-    retired: boolean;
-    status: string;
-  };
-  ecard: { status: string; paymentOpen: boolean } | null;
-  card: { status: string } | null;
-  canPayFromAccount: boolean;
-  accountBalance: number;
-  policy: { regionCode: string; version: string };
-  expiresAt: string | null;
-}
-
-/** A bill item as POST /v1/terminal/settlements takes it. */
-export interface BillItem {
-  code: string;
-  name: string;
-  quantity: number;
-  unitPrice: number;
-  catalogue: Catalogue;
-  category?: 'A' | 'B';
-  serviceType: ServiceType;
-}
-
-export interface Bill {
-  setting: Setting;
-  items: BillItem[];
-}
-
-export interface Accumulators {
-  inpatientDeductiblePaid: number;
-  outpatientEligibleSpent: number;
-  fundPaid: number;
-}
-
-export interface SettlementLine {
-  index: number;
-  code: string;
-  name: string;
-  serviceType: string;
-  amount: number;
-  fund: number;
-  person: number;
-  personal: { account: number; relativeAccount: number; cash: number };
-  outOfCatalogue: number;
-  selfPayFirst: number;
-  withoutApproval: number;
-  policyScope: number;
-  deductibleApplied: number;
-  belowOutpatientThreshold: number;
-  outpatientEligibleApplied: number;
-  ceilingOverflow: number;
-  rule: string;
-  accumulatorDeltas: Accumulators;
-  explanations: string[];
-}
+export type Eligibility = Answer<'scan'>;
 
 /** A settlement (or an estimate, with `id` null). */
-export interface Settlement {
-  id: string | null;
-  estimate: boolean;
-  status: SettlementStatus;
-  createdAt: string;
-  institutionId: string;
-  terminalId: string | null;
-  method: 'qr' | 'card';
-  person: { maskedName: string; maskedIdNumber: string; insuranceType: string; retired: boolean };
-  relativePaid: boolean;
-  policyVersion: string;
-  businessDate: string;
-  cardActivated: boolean;
-  result: {
-    policyRegion: string;
-    policyVersion: string;
-    setting: string;
-    lines: SettlementLine[];
-    totals: SettlementTotals;
-    accumulatorsBefore: Accumulators;
-    accumulatorDeltas: Accumulators;
-    newAccumulators: Accumulators;
-    explanations: string[];
-  };
-  national: Record<string, number>;
-}
+export type Settlement = Answer<'settle'>;
 
 /** GET /v1/terminal/settlements[/{id}]: a settlement of this institution with the lines already refunded. */
-export type TerminalSettlement = Settlement & { refundedLines: number[] };
+export type TerminalSettlement = Answer<'getTerminalSettlement'>;
 
 /** POST /v1/terminal/settlements/{id}/refunds */
-export interface Refund {
-  id: string;
-  settlementId: string;
-  lines: number[];
-  total: number;
-  fund: number;
-  accountPaid: number;
-  relativeAccountPaid: number;
-  cashPaid: number;
-  settlementStatus: 'partially_refunded' | 'refunded';
-  createdAt: string;
-}
-
-/** GET /v1/terminal/reconciliation */
+export type Refund = Answer<'refundSettlement'>;

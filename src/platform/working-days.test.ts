@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_PUBLIC_HOLIDAYS_2026, parseHolidayList, WorkingDayCalendar } from './working-days.ts';
-import { loadConfig } from '../platform/config.ts';
+import { loadConfig } from './config.ts';
 
 const plain = new WorkingDayCalendar([]);
 const cn2026 = new WorkingDayCalendar(DEFAULT_PUBLIC_HOLIDAYS_2026);
