@@ -6,6 +6,7 @@ import { AppError, conflict, notFound, unprocessable } from '../platform/errors.
 import { hashSecret, verifySecret } from '../platform/password.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { parseIdNumber } from '../people/store.ts';
 import { actorOf, listEvents, recordEvent, type Actor, type CardEvent } from './events.ts';
 import { maskCardNumber, nextCardNumber } from './number.ts';
@@ -558,13 +559,7 @@ export async function applyAtCounter(
         'issued',
         { cardId: card.id, idChecked: true },
       );
-      await notify(
-        tx,
-        person.id,
-        'card_issued',
-        'Social security card issued',
-        'Your card was issued at the counter.',
-      );
+      await notify(tx, person.id, 'card_issued', text('notice.card_issued'));
     }
     return result(tx, appId, false);
   });
@@ -647,13 +642,7 @@ export async function issueApplication(
       pinHash,
     });
     await setApplicationStatus(tx, ctx, actor, app, 'issued', 'issued', { cardId: card.id, idChecked: true });
-    await notify(
-      tx,
-      app.person_id,
-      'card_issued',
-      'Social security card issued',
-      'Your card was issued at the counter.',
-    );
+    await notify(tx, app.person_id, 'card_issued', text('notice.card_issued'));
     return result(tx, app.id, false);
   });
 }
@@ -668,13 +657,7 @@ export async function markReady(ctx: Ctx, staff: Caller, applicationId: string):
       throw conflict('wrong_flow', 'County-centre applications are issued on the spot, not marked ready');
     }
     await setApplicationStatus(tx, ctx, actorOf(staff, 'counter'), app, 'ready', 'ready');
-    await notify(
-      tx,
-      app.person_id,
-      'card_ready',
-      'Your social security card is ready',
-      'Collect it at the service point with your original ID card.',
-    );
+    await notify(tx, app.person_id, 'card_ready', text('notice.card_ready'));
     return result(tx, app.id, false);
   });
 }
@@ -823,13 +806,7 @@ export async function submitBatch(
           'issued',
           { cardId: card.id },
         );
-        await notify(
-          tx,
-          person.id,
-          'card_with_employer',
-          'Your social security card was issued to your employer',
-          'Your employer will hand it to you; set its PIN when you activate it.',
-        );
+        await notify(tx, person.id, 'card_with_employer', text('notice.card_with_employer'));
         return { personId: person.id, applicationId: appId, cardId: card.id };
       });
       results.push({ row: i + 1, status: 'issued', ...r });
@@ -1112,16 +1089,10 @@ export async function verifyCardPin(
       from: card.status,
       to: card.status,
       actor: { userId: null, role: 'system', officeId: null, channel: null, institutionId: null },
-      detail: `${failures} wrong PINs`,
+      detail: text('history.wrong_pins', { count: failures }),
       at: now,
     });
-    await notify(
-      tx,
-      card.person_id,
-      'card_pin_locked',
-      'Card payments locked',
-      'A wrong PIN was entered 3 times. Staff can unlock the card at a counter.',
-    );
+    await notify(tx, card.person_id, 'card_pin_locked', text('notice.card_pin_locked'));
     return { ok: false, code: 'pin_locked', attemptsLeft: 0 };
   }
   return { ok: false, code: 'wrong_pin', attemptsLeft: MAX_PIN_FAILURES - failures };
@@ -1170,8 +1141,7 @@ export async function reportLoss(ctx: Ctx, caller: Caller, cardId: string): Prom
       tx,
       card.person_id,
       'card_frozen',
-      'Card frozen',
-      `Card ${maskCardNumber(card.card_number)} was reported lost and is frozen. Get a replacement at a counter.`,
+      text('notice.card_frozen', { card: maskCardNumber(card.card_number) }),
     );
     return getCardView(tx, card.id, caller.role === 'person');
   });
@@ -1205,8 +1175,10 @@ export async function replaceCard(
       tx,
       card.person_id,
       'card_replaced',
-      'Replacement card issued',
-      `Your new card ${maskCardNumber(fresh.cardNumber)} replaces ${maskCardNumber(card.card_number)}, which no longer works.`,
+      text('notice.card_replaced', {
+        newCard: maskCardNumber(fresh.cardNumber),
+        oldCard: maskCardNumber(card.card_number),
+      }),
     );
     return { old: await getCardView(tx, card.id, false), card: await getCardView(tx, fresh.id, false) };
   });
@@ -1223,7 +1195,7 @@ export async function cancelCard(ctx: Ctx, staff: Caller, cardId: string, reason
       card.id,
       ctx.now,
     ]);
-    await notify(tx, card.person_id, 'card_cancelled', 'Card cancelled', `Reason: ${reason}`);
+    await notify(tx, card.person_id, 'card_cancelled', text('notice.card_cancelled', { reason }));
     return getCardView(tx, card.id, false);
   });
 }
@@ -1255,7 +1227,7 @@ export async function resetPin(
       from: card.status,
       to: card.status,
       actor: actorOf(staff, 'counter'),
-      detail: pinHash ? 'new PIN set' : 'unlocked',
+      detail: text(pinHash ? 'history.pin_new' : 'history.pin_unlocked'),
       at: ctx.now,
     });
     return getCardView(tx, card.id, false);
