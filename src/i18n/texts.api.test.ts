@@ -3,7 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { call, forEachStore } from '../../test/support/env.ts';
-import { verifiedPerson } from '../../test/support/factories.ts';
+import {
+  activeEcard,
+  createTill,
+  depositTo,
+  item,
+  qrOf,
+  settleCall,
+  verifiedPerson,
+} from '../../test/support/factories.ts';
+import { DEMO_POLICY } from '../settlement/policy.ts';
 
 const HAN = /[\u4e00-\u9fff]/u;
 
@@ -114,5 +123,63 @@ forEachStore('texts in the reader’s language', (env) => {
       [p.personId],
     );
     assert.equal(row.rows[0]!.identity_reason_code, 'identity.not_in_registry');
+  });
+
+  test('settlement explanations: stored as codes, rendered for each reader, on the answer and when read again', async () => {
+    const shop = await createTill(env());
+    const p = await activeEcard(env());
+    await depositTo(env(), p.personId, 10_000);
+    const bill = {
+      setting: 'outpatient',
+      items: [item('A01', 300), item('OUT', 20, { catalogue: 'out' })],
+    };
+    const r = await settleCall(env(), shop.terminal, { qr: await qrOf(env(), p), bill });
+    assert.equal(r.status, 201, r.raw);
+    const zh: string[] = r.body.result.explanations;
+    assert.ok(zh.length >= 4);
+    for (const line of zh) assert.match(line, HAN, line);
+    assert.ok(zh.includes('[1] OUT：目录外：20.00 元由个人支付'), JSON.stringify(zh));
+    assert.match(r.body.result.lines[0].explanations[0], /门诊年度起付标准/);
+
+    const stored = await env().db.query<{ result: { explanations: unknown[] } }>(
+      'select result from settlements where id = $1',
+      [r.body.id],
+    );
+    assert.deepEqual(stored.rows[0]!.result.explanations[1], {
+      code: 'bill.item',
+      params: { index: 1, item: 'OUT', text: { code: 'line.out_of_catalogue', params: { amount: 2000 } } },
+    });
+    const en = await call(env().app, 'GET', `/v1/terminal/settlements/${r.body.id}`, {
+      token: shop.terminal,
+      headers: { 'accept-language': 'en' },
+    });
+    assert.equal(en.status, 200, en.raw);
+    assert.ok(
+      en.body.result.explanations.includes('items[1] OUT: out of catalogue: 20.00 yuan to the person'),
+    );
+    for (const line of en.body.result.explanations) assert.doesNotMatch(line, HAN, line);
+  });
+
+  test('policy problems in the reader’s language', async () => {
+    const bad = { ...structuredClone(DEMO_POLICY), version: 'bad-zh' } as any;
+    bad.outpatient.fundRatioBp = 12_000;
+    delete bad.catalogue;
+    const publish = (headers: Record<string, string>) =>
+      call(env().app, 'POST', '/v1/admin/policies', {
+        token: env().adminToken,
+        body: { regionCode: 'demo', effectiveFrom: '2099-01-01', rules: bad },
+        headers,
+      });
+    const zh = await publish({});
+    assert.equal(zh.status, 422);
+    assert.deepEqual(zh.body.error.details.problems, [
+      'outpatient.fundRatioBp 应在 0 到 10000 基点之间，实际为 12000',
+      '缺少 catalogue',
+    ]);
+    const en = await publish({ 'accept-language': 'en' });
+    assert.deepEqual(en.body.error.details.problems, [
+      'outpatient.fundRatioBp must be between 0 and 10000 basis points, got 12000',
+      'catalogue is missing',
+    ]);
   });
 });

@@ -49,11 +49,11 @@
  */
 import { AppError } from '../platform/errors.ts';
 import { formatYuan, isFen, mulRatioHalfUp } from './money.ts';
-import { text, type Text } from '../i18n/index.ts';
+import { renderAll, text, type Text } from '../i18n/index.ts';
 import {
   SERVICE_TYPES,
   resolvePolicyAmounts,
-  validatePolicy,
+  policyProblems,
   type PolicyRules,
   type ServiceType,
 } from './policy.ts';
@@ -312,9 +312,10 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
 
 function validateInput(input: SettlementInput): number[] {
   if (!isRecord(input)) throw invalidInput('input', 'must be an object');
-  const problems = validatePolicy(input.policy);
+  const problems = policyProblems(input.policy);
   if (problems.length > 0) {
-    throw new AppError(422, 'invalid_policy', `the policy is invalid: ${problems.join('; ')}`, { problems });
+    const sentences = renderAll('en', problems).join('; ');
+    throw new AppError(422, 'invalid_policy', `the policy is invalid: ${sentences}`, { problems });
   }
   const { person, accumulators, bill } = input;
   if (!isRecord(person)) throw invalidInput('person', 'must be an object');
