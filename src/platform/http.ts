@@ -4,6 +4,7 @@ import { Type, type TSchema } from 'typebox';
 import type { RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
 import { AppError } from './errors.ts';
 import { maskIdNumbersIn } from './mask.ts';
+import { hasText, t, type Lang } from '../i18n/index.ts';
 
 /** The Fastify instance with TypeBox types: every route's body, params and query are typed from its schema. */
 export type App = FastifyInstance<
@@ -19,7 +20,10 @@ export const ErrorBody = Type.Object(
   {
     error: Type.Object({
       code: Type.String({ description: 'Stable machine-readable code, e.g. `invalid_id_number`' }),
-      message: Type.String({ description: 'Human-readable explanation' }),
+      message: Type.String({
+        description:
+          'Human-readable explanation in the reader’s language (Accept-Language / lang; zh-CN by default)',
+      }),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       requestId: Type.String(),
     }),
@@ -48,12 +52,43 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * The `message` of a refusal in the reader's language, from the catalogue entry of its code (`errors.<code>`,
+ * src/i18n), with the error's details (and the request id) as parameters. In English the throw site's own
+ * sentence is kept, as it may name more (a field, a status); a code the catalogue lacks reads in zh-CN as
+ * `errors.fallback` naming the code, never as an English sentence.
+ */
+export function errorMessage(
+  lang: Lang,
+  code: string,
+  english: string,
+  details: Record<string, unknown> | undefined,
+  requestId: string,
+): string {
+  const params = { ...details, requestId, code };
+  const key = hasText(`errors.${code}`) ? `errors.${code}` : 'errors.fallback';
+  if (lang === 'en' && english) return english;
+  try {
+    return t(lang, key, params);
+  } catch {
+    // A catalogue entry naming a parameter this throw site did not give: still a sentence in the language.
+    return t(lang, 'errors.fallback', params);
+  }
+}
+
 /** Maps any thrown error onto the one response shape. Unexpected errors are logged (masked) and become 500. */
 export function installErrorHandler(app: App): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     const requestId = String(req.id);
     const send = (status: number, code: string, message: string, details?: Record<string, unknown>) =>
-      reply.status(status).send({ error: { code, message, ...(details ? { details } : {}), requestId } });
+      reply.status(status).send({
+        error: {
+          code,
+          message: errorMessage(req.lang, code, message, details, requestId),
+          ...(details ? { details } : {}),
+          requestId,
+        },
+      });
 
     if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
     const fe = err as FastifyError;
@@ -102,7 +137,13 @@ export function installErrorHandler(app: App): void {
     reply.status(404).send({
       error: {
         code: 'route_not_found',
-        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+        message: errorMessage(
+          req.lang,
+          'route_not_found',
+          `No route ${req.method} ${req.url.split('?')[0]}`,
+          undefined,
+          String(req.id),
+        ),
         requestId: String(req.id),
       },
     }),
