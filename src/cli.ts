@@ -9,6 +9,12 @@ import { openConfiguredDb, serve } from './server.ts';
 import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
 import { runStatementJob, startStatementJob } from './contributions/statements.ts';
+import { cliLang, render } from './i18n/index.ts';
+import { AppError } from './platform/errors.ts';
+import { errorMessage } from './platform/http.ts';
+
+/** What a person reads from the CLI follows `--lang` or LANG (zh-CN by default); operator checks stay as they are. */
+const lang = cliLang(process.argv.slice(2));
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
@@ -16,13 +22,14 @@ const USAGE = `usage: yibao <command>
   seed                      load the demo data (idempotent)
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
   ledger check              prove the ledger's invariants (exit 1 when any is violated)
-  statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)`;
+  statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)
+options: --lang zh-CN|en      the language of messages (default: LANG, else zh-CN)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { demo: { type: 'boolean' } },
+    options: { demo: { type: 'boolean' }, lang: { type: 'string' } },
   });
   const [command, ...rest] = positionals;
   const config = loadConfig(process.env, values.demo ? { mode: 'demo' } : {});
@@ -62,7 +69,10 @@ async function main(argv: string[]): Promise<number> {
         await migrate(db);
         const report = await importRegistry(db, readFileSync(file, 'utf8'), new Date());
         console.log(`accepted ${report.accepted}, rejected ${report.rejected}`);
-        for (const e of report.errors) console.log(`  line ${e.line}: ${e.code}: ${e.message}`);
+        for (const e of report.errors)
+          console.log(
+            `  line ${e.line}: ${e.code}: ${errorMessage(lang, e.code, e.message, undefined, 'cli')}`,
+          );
         return report.rejected && !report.accepted ? 1 : 0;
       } finally {
         await db.close();
@@ -106,12 +116,10 @@ async function main(argv: string[]): Promise<number> {
           () => new Date(),
           (j) => {
             const rate = j.processed / Math.max(0.001, (Date.now() - started) / 1000);
-            process.stdout.write(
-              `\r  ${j.processed.toLocaleString('en')} / ${j.total.toLocaleString('en')} people, ${Math.round(rate)}/s   `,
-            );
+            process.stdout.write(`\r  ${render(lang, j.progress)}, ${Math.round(rate)}/s   `);
           },
         );
-        console.log(`\n${job.status === 'done' ? 'done' : 'stopped'}: ${job.processed} of ${job.total}`);
+        console.log(`\n${render(lang, job.progress)}`);
         return 0;
       } finally {
         await db.close();
@@ -127,7 +135,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: Error) => {
-    console.error(`yibao: ${err.message}`);
+    const message =
+      err instanceof AppError ? errorMessage(lang, err.code, err.message, err.details, 'cli') : err.message;
+    console.error(`yibao: ${message}`);
     process.exit(1);
   },
 );
