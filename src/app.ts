@@ -8,6 +8,7 @@ import type { Config } from './platform/config.ts';
 import type { Caller } from './platform/context.ts';
 import { unauthorized } from './platform/errors.ts';
 import { ErrorBody, installErrorHandler, type App } from './platform/http.ts';
+import { installLocale } from './i18n/fastify.ts';
 import { maskIdNumbersIn } from './platform/mask.ts';
 import { strictBodyValidator } from './platform/validation.ts';
 import { resolveSession } from './accounts/sessions.ts';
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
   app.decorateRequest('caller', null);
+  installLocale(app);
   app.addSchema(ErrorBody);
   app.addSchema({ ...PolicyRulesSchema, $id: 'PolicyRules', title: 'PolicyRules' });
   installErrorHandler(app);

@@ -10,6 +10,12 @@ import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
 import { runStatementJob, startStatementJob } from './contributions/statements.ts';
 import { runTorture } from './torture/run.ts';
+import { cliLang, render } from './i18n/index.ts';
+import { AppError } from './platform/errors.ts';
+import { errorMessage } from './platform/http.ts';
+
+/** What a person reads from the CLI follows `--lang` or LANG (zh-CN by default); operator checks stay as they are. */
+const lang = cliLang(process.argv.slice(2));
 
 const USAGE = `usage: yibao <command>
   serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
@@ -21,7 +27,8 @@ const USAGE = `usage: yibao <command>
   torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults] [--log FILE]
           [--kill-every-seconds K] [--terminate-every-seconds T]
                             the fault harness on the PostgreSQL server (TORTURE_DATABASE_URL, else DATABASE_URL,
-                            else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)`;
+                            else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)
+options: --lang zh-CN|en      the language of messages (default: LANG, else zh-CN)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       log: { type: 'string' },
       'kill-every-seconds': { type: 'string' },
       'terminate-every-seconds': { type: 'string' },
+      lang: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -77,7 +85,10 @@ async function main(argv: string[]): Promise<number> {
         await migrate(db);
         const report = await importRegistry(db, readFileSync(file, 'utf8'), new Date());
         console.log(`accepted ${report.accepted}, rejected ${report.rejected}`);
-        for (const e of report.errors) console.log(`  line ${e.line}: ${e.code}: ${e.message}`);
+        for (const e of report.errors)
+          console.log(
+            `  line ${e.line}: ${e.code}: ${errorMessage(lang, e.code, e.message, undefined, 'cli')}`,
+          );
         return report.rejected && !report.accepted ? 1 : 0;
       } finally {
         await db.close();
@@ -121,12 +132,10 @@ async function main(argv: string[]): Promise<number> {
           () => new Date(),
           (j) => {
             const rate = j.processed / Math.max(0.001, (Date.now() - started) / 1000);
-            process.stdout.write(
-              `\r  ${j.processed.toLocaleString('en')} / ${j.total.toLocaleString('en')} people, ${Math.round(rate)}/s   `,
-            );
+            process.stdout.write(`\r  ${render(lang, j.progress)}, ${Math.round(rate)}/s   `);
           },
         );
-        console.log(`\n${job.status === 'done' ? 'done' : 'stopped'}: ${job.processed} of ${job.total}`);
+        console.log(`\n${render(lang, job.progress)}`);
         return 0;
       } finally {
         await db.close();
@@ -173,7 +182,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: Error) => {
-    console.error(`yibao: ${err.message}`);
+    const message =
+      err instanceof AppError ? errorMessage(lang, err.code, err.message, err.details, 'cli') : err.message;
+    console.error(`yibao: ${message}`);
     process.exit(1);
   },
 );

@@ -5,6 +5,7 @@ import { AppError, conflict, notFound, unprocessable } from '../platform/errors.
 import { hashSecret, verifySecret } from '../platform/password.ts';
 import { lockPerson } from '../platform/locks.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { actorOf, recordEvent, type Actor } from './events.ts';
 import {
   CARD_COLUMNS,
@@ -183,16 +184,10 @@ export async function verifyCardPin(
         from: card.status,
         to: card.status,
         actor: { userId: null, role: 'system', officeId: null, channel: null, institutionId: null },
-        detail: `${failures} wrong PINs`,
+        detail: text('history.wrong_pins', { count: failures }),
         at: now,
       });
-      await notify(
-        tx,
-        card.person_id,
-        'card_pin_locked',
-        'Card payments locked',
-        'A wrong PIN was entered 3 times. Staff can unlock the card at a counter.',
-      );
+      await notify(tx, card.person_id, 'card_pin_locked', text('notice.card_pin_locked'));
     }
     return { ok: false, code: 'pin_locked', attemptsLeft: 0 };
   }
@@ -265,7 +260,7 @@ export async function resetPin(
       from: card.status,
       to: card.status,
       actor: actorOf(staff, 'counter'),
-      detail: pinHash ? 'new PIN set' : 'unlocked',
+      detail: text(pinHash ? 'history.pin_new' : 'history.pin_unlocked'),
       at: ctx.now,
     });
     return getCardView(tx, card.id, false);

@@ -3,6 +3,7 @@ import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { parseIdNumber } from '../people/store.ts';
 import { actorOf } from './events.ts';
 import { businessDate } from '../platform/business-date.ts';
@@ -161,13 +162,7 @@ export async function applyAtCounter(
         'issued',
         { cardId: card.id, idChecked: true },
       );
-      await notify(
-        tx,
-        person.id,
-        'card_issued',
-        'Social security card issued',
-        'Your card was issued at the counter.',
-      );
+      await notify(tx, person.id, 'card_issued', text('notice.card_issued'));
     }
     return result(tx, appId, false);
   });

@@ -12,6 +12,7 @@ import {
   hashPaymentPin,
 } from './payment-pin.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
 
@@ -335,14 +336,7 @@ export async function suspendEcard(ctx: Ctx, caller: Caller, ecardId: string | n
       ', suspended_by_role = $4',
       [by],
     );
-    if (by === 'staff')
-      await notify(
-        tx,
-        e.person_id,
-        'ecard_suspended',
-        'E-card suspended',
-        'Staff suspended your e-card; ask at a counter.',
-      );
+    if (by === 'staff') await notify(tx, e.person_id, 'ecard_suspended', text('notice.ecard_suspended'));
     return view(tx, e.id);
   });
 }
@@ -369,7 +363,7 @@ export async function resumeEcard(ctx: Ctx, caller: Caller, ecardId: string | nu
       ', suspended_by_role = null',
     );
     if (caller.role !== 'person')
-      await notify(tx, e.person_id, 'ecard_resumed', 'E-card resumed', 'Your e-card works again.');
+      await notify(tx, e.person_id, 'ecard_resumed', text('notice.ecard_resumed'));
     return view(tx, e.id);
   });
 }
@@ -385,7 +379,7 @@ export async function revokeEcard(
     const e = await lockEcardById(tx, ecardId, staff.regionCode!);
     if (e.status === 'revoked') throw conflict('ecard_revoked', 'The e-card is already revoked');
     await setStatus(tx, ctx, actorOf(staff, 'counter'), e, 'revoked', 'revoked', ', payment_open = false');
-    await notify(tx, e.person_id, 'ecard_revoked', 'E-card revoked', `Reason: ${reason}`);
+    await notify(tx, e.person_id, 'ecard_revoked', text('notice.ecard_revoked', { reason }));
     return view(tx, e.id);
   });
 }

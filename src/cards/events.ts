@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import type { Caller } from '../platform/context.ts';
+import { text, type Params, type StoredText, type Text } from '../i18n/index.ts';
 
 /** Who did it and where: kept with every state change of an application, a card or an e-card. */
 export interface Actor {
@@ -32,7 +33,8 @@ export interface CardEvent {
   officeId: string | null;
   channel: string | null;
   institutionId: string | null;
-  detail: string | null;
+  /** A channel or place code as stored, or what the server said about the step (a Text, rendered per reader). */
+  detail: StoredText | null;
   at: string;
 }
 
@@ -47,14 +49,15 @@ export async function recordEvent(
     from: string | null;
     to: string | null;
     actor: Actor;
-    detail?: string | null;
+    /** A code of the data (`counter`, `app`), or a Text the reader sees in their language. */
+    detail?: string | Text | null;
     at: Date;
   },
 ): Promise<void> {
   await q.query(
     `insert into card_events (id, person_id, region_code, subject, subject_id, event, from_status, to_status,
-       actor_user_id, actor_role, office_id, channel, institution_id, detail, at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       actor_user_id, actor_role, office_id, channel, institution_id, detail, detail_code, detail_params, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
     [
       randomUUID(),
       e.personId,
@@ -69,7 +72,9 @@ export async function recordEvent(
       e.actor.officeId,
       e.actor.channel,
       e.actor.institutionId,
-      e.detail ?? null,
+      typeof e.detail === 'string' ? e.detail : null,
+      typeof e.detail === 'object' && e.detail ? e.detail.code : null,
+      typeof e.detail === 'object' && e.detail?.params ? JSON.stringify(e.detail.params) : null,
       e.at,
     ],
   );
@@ -92,9 +97,11 @@ export async function listEvents(
     channel: string | null;
     institution_id: string | null;
     detail: string | null;
+    detail_code: string | null;
+    detail_params: Params | null;
     at: Date;
   }>(
-    `select subject, subject_id, event, from_status, to_status, actor_role, office_id, channel, institution_id, detail, at
+    `select subject, subject_id, event, from_status, to_status, actor_role, office_id, channel, institution_id, detail, detail_code, detail_params, at
        from card_events where person_id = $1 and ($2::text is null or subject = $2)
       order by at, seq limit 1000`,
     [personId, subject ?? null],
@@ -109,7 +116,7 @@ export async function listEvents(
     officeId: r.office_id,
     channel: r.channel,
     institutionId: r.institution_id,
-    detail: r.detail,
+    detail: r.detail_code ? text(r.detail_code, r.detail_params ?? undefined) : r.detail,
     at: r.at.toISOString(),
   }));
 }

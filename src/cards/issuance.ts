@@ -5,6 +5,7 @@ import type { Queryable } from '../platform/db.ts';
 import { AppError, conflict, unprocessable } from '../platform/errors.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { parseIdNumber } from '../people/store.ts';
 import { actorOf, recordEvent } from './events.ts';
 import { maskCardNumber } from './number.ts';
@@ -58,13 +59,7 @@ export async function issueApplication(
       pinHash,
     });
     await setApplicationStatus(tx, ctx, actor, app, 'issued', 'issued', { cardId: card.id, idChecked: true });
-    await notify(
-      tx,
-      app.person_id,
-      'card_issued',
-      'Social security card issued',
-      'Your card was issued at the counter.',
-    );
+    await notify(tx, app.person_id, 'card_issued', text('notice.card_issued'));
     return result(tx, app.id, false);
   });
 }
@@ -79,13 +74,7 @@ export async function markReady(ctx: Ctx, staff: Caller, applicationId: string):
       throw conflict('wrong_flow', 'County-centre applications are issued on the spot, not marked ready');
     }
     await setApplicationStatus(tx, ctx, actorOf(staff, 'counter'), app, 'ready', 'ready');
-    await notify(
-      tx,
-      app.person_id,
-      'card_ready',
-      'Your social security card is ready',
-      'Collect it at the service point with your original ID card.',
-    );
+    await notify(tx, app.person_id, 'card_ready', text('notice.card_ready'));
     return result(tx, app.id, false);
   });
 }
@@ -200,13 +189,7 @@ export async function submitBatch(
           'issued',
           { cardId: card.id },
         );
-        await notify(
-          tx,
-          person.id,
-          'card_with_employer',
-          'Your social security card was issued to your employer',
-          'Your employer will hand it to you; set its PIN when you activate it.',
-        );
+        await notify(tx, person.id, 'card_with_employer', text('notice.card_with_employer'));
         return { personId: person.id, applicationId: appId, cardId: card.id };
       });
       results.push({ row: i + 1, status: 'issued', ...r });

@@ -3,6 +3,7 @@ import type { Ctx, Caller } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { conflict } from '../platform/errors.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
 import {
@@ -64,8 +65,7 @@ export async function reportLoss(ctx: Ctx, caller: Caller, cardId: string): Prom
       tx,
       card.person_id,
       'card_frozen',
-      'Card frozen',
-      `Card ${maskCardNumber(card.card_number)} was reported lost and is frozen. Get a replacement at a counter.`,
+      text('notice.card_frozen', { card: maskCardNumber(card.card_number) }),
     );
     return getCardView(tx, card.id, caller.role === 'person');
   });
@@ -99,8 +99,10 @@ export async function replaceCard(
       tx,
       card.person_id,
       'card_replaced',
-      'Replacement card issued',
-      `Your new card ${maskCardNumber(fresh.cardNumber)} replaces ${maskCardNumber(card.card_number)}, which no longer works.`,
+      text('notice.card_replaced', {
+        newCard: maskCardNumber(fresh.cardNumber),
+        oldCard: maskCardNumber(card.card_number),
+      }),
     );
     return { old: await getCardView(tx, card.id, false), card: await getCardView(tx, fresh.id, false) };
   });
@@ -117,7 +119,7 @@ export async function cancelCard(ctx: Ctx, staff: Caller, cardId: string, reason
       card.id,
       ctx.now,
     ]);
-    await notify(tx, card.person_id, 'card_cancelled', 'Card cancelled', `Reason: ${reason}`);
+    await notify(tx, card.person_id, 'card_cancelled', text('notice.card_cancelled', { reason }));
     return getCardView(tx, card.id, false);
   });
 }

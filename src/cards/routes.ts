@@ -1,3 +1,4 @@
+import { RenderedText } from '../i18n/fastify.ts';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../platform/http.ts';
@@ -121,7 +122,10 @@ const CardEvent = Type.Object(
     officeId: Nullable(Uuid),
     channel: Nullable(Type.String()),
     institutionId: Nullable(Uuid),
-    detail: Nullable(Type.String()),
+    detail: Type.Union([
+      RenderedText('A channel or place code, or what the server said, in the reader’s language'),
+      Type.Null(),
+    ]),
     at: DateTime,
   },
   { title: 'CardEvent' },

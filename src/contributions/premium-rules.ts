@@ -17,6 +17,7 @@
  * - Retired employees pay no premium (nothing to configure). Residents (城乡居民) pay a fixed yearly
  *   amount that is not wage-based; those rules are not modelled here.
  */
+import { renderAll, text } from '../i18n/index.ts';
 import { Type, type Static } from 'typebox';
 import {
   checkInteger,
@@ -133,11 +134,11 @@ export const DEMO_PREMIUM_RULES: PremiumRules = deepFreeze<PremiumRules>({
   flexible: { rateBp: 1_000, creditedBpOfBase: 200 },
 });
 
-const RATE: IntegerRange = { min: 0, max: 10_000, unit: 'basis points' };
+const RATE: IntegerRange = { min: 0, max: 10_000, unit: 'bp' };
 const BP_OF_MONTHLY_WAGE: IntegerRange = {
   min: 0,
   max: Number.MAX_SAFE_INTEGER,
-  unit: 'basis points of W / 12',
+  unit: 'bp_of_monthly_wage',
 };
 
 /**
@@ -148,9 +149,14 @@ const BP_OF_MONTHLY_WAGE: IntegerRange = {
  * premium can be credited).
  */
 export function validatePremiumRules(rules: unknown): string[] {
+  return renderAll('en', premiumRulesProblems(rules));
+}
+
+/** `validatePremiumRules`'s problems as catalogue codes with parameters (`problem.*`). */
+export function premiumRulesProblems(rules: unknown): Problems {
   const problems: Problems = [];
-  if (!isRecord(rules)) return [`the premium rules must be an object, got ${describeValue(rules)}`];
-  checkUnknownKeys(rules, Object.keys(PremiumRulesSchema.properties), '', problems, 'premium rules field');
+  if (!isRecord(rules)) return [text('problem.rules_not_object', { value: describeValue(rules) })];
+  checkUnknownKeys(rules, Object.keys(PremiumRulesSchema.properties), '', problems, 'premium_field');
 
   checkString(rules, 'region', problems);
   checkString(rules, 'version', problems);
@@ -164,13 +170,7 @@ export function validatePremiumRules(rules: unknown): string[] {
   let floorBp: number | undefined;
   let capBp: number | undefined;
   if (base) {
-    checkUnknownKeys(
-      base,
-      ['floorBpOfMonthlyWage', 'capBpOfMonthlyWage'],
-      'base',
-      problems,
-      'premium rules field',
-    );
+    checkUnknownKeys(base, ['floorBpOfMonthlyWage', 'capBpOfMonthlyWage'], 'base', problems, 'premium_field');
     floorBp = checkInteger(
       base,
       'floorBpOfMonthlyWage',
@@ -180,9 +180,7 @@ export function validatePremiumRules(rules: unknown): string[] {
     );
     capBp = checkInteger(base, 'capBpOfMonthlyWage', 'base.capBpOfMonthlyWage', problems, BP_OF_MONTHLY_WAGE);
     if (floorBp !== undefined && capBp !== undefined && floorBp > capBp) {
-      problems.push(
-        `base.floorBpOfMonthlyWage (${floorBp}) must not be above base.capBpOfMonthlyWage (${capBp})`,
-      );
+      problems.push(text('problem.floor_above_cap', { floor: floorBp, cap: capBp }));
     }
   }
 
@@ -193,29 +191,23 @@ export function validatePremiumRules(rules: unknown): string[] {
       ['employerRateBp', 'employeeRateBp', 'creditedBpOfBase'],
       'employee',
       problems,
-      'premium rules field',
+      'premium_field',
     );
     checkInteger(employee, 'employerRateBp', 'employee.employerRateBp', problems, RATE);
     const own = checkInteger(employee, 'employeeRateBp', 'employee.employeeRateBp', problems, RATE);
     const credited = checkInteger(employee, 'creditedBpOfBase', 'employee.creditedBpOfBase', problems, RATE);
     if (own !== undefined && credited !== undefined && credited > own) {
-      problems.push(
-        `employee.creditedBpOfBase (${credited}) must not exceed employee.employeeRateBp (${own}): ` +
-          "only the employee's own premium is credited to the individual account",
-      );
+      problems.push(text('problem.employee_credit_above_rate', { credited, own }));
     }
   }
 
   const flexible = objectAt(rules, 'flexible', 'flexible', problems);
   if (flexible) {
-    checkUnknownKeys(flexible, ['rateBp', 'creditedBpOfBase'], 'flexible', problems, 'premium rules field');
+    checkUnknownKeys(flexible, ['rateBp', 'creditedBpOfBase'], 'flexible', problems, 'premium_field');
     const rate = checkInteger(flexible, 'rateBp', 'flexible.rateBp', problems, RATE);
     const credited = checkInteger(flexible, 'creditedBpOfBase', 'flexible.creditedBpOfBase', problems, RATE);
     if (rate !== undefined && credited !== undefined && credited > rate) {
-      problems.push(
-        `flexible.creditedBpOfBase (${credited}) must not exceed flexible.rateBp (${rate}): ` +
-          'more cannot be credited than the worker paid',
-      );
+      problems.push(text('problem.flexible_credit_above_rate', { credited, rate }));
     }
   }
 
@@ -228,7 +220,7 @@ export function validatePremiumRules(rules: unknown): string[] {
       try {
         shareOfMonthlyWage(wage, bp);
       } catch {
-        problems.push(`${path} × averageWageFen / 12 is beyond the safe integer range of fen`);
+        problems.push(text('problem.beyond_safe_monthly', { path }));
       }
     }
   }

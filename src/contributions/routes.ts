@@ -1,3 +1,4 @@
+import { RenderedText } from '../i18n/fastify.ts';
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
@@ -259,6 +260,7 @@ const JobView = Type.Object({
   status: Type.Union([Type.Literal('running'), Type.Literal('done')]),
   total: Type.Integer(),
   processed: Type.Integer(),
+  progress: RenderedText('How far the job is, in the reader’s language'),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
+import { text, type Text } from '../i18n/index.ts';
 import { renderRightsRecordPdf, validateRightsRecord, type RightsRecordInput } from './statement-pdf.ts';
 import { businessDate, businessYear } from '../platform/business-date.ts';
 
@@ -16,6 +17,8 @@ export interface Job {
   status: 'running' | 'done';
   total: number;
   processed: number;
+  /** How far it is, for the person watching: `statementJob.running` / `statementJob.done`, rendered per reader. */
+  progress: Text;
   startedAt: string;
   finishedAt: string | null;
 }
@@ -36,6 +39,10 @@ const toJob = (r: {
   status: r.status,
   total: r.total,
   processed: r.processed,
+  progress:
+    r.status === 'done'
+      ? text('statementJob.done', { total: r.total })
+      : text('statementJob.running', { processed: r.processed, total: r.total }),
   startedAt: r.started_at.toISOString(),
   finishedAt: r.finished_at?.toISOString() ?? null,
 });
@@ -250,14 +257,9 @@ export async function runStatementJob(
       const fresh = created.rows.map((r) => r.person_id);
       if (fresh.length) {
         await tx.query(
-          `insert into notifications (id, person_id, kind, title, body, created_at)
-           select gen_random_uuid(), p, 'statement_ready', $2, $3, $4 from unnest($1::uuid[]) as p`,
-          [
-            fresh,
-            `${job.year} personal rights record 个人权益记录`,
-            `Your ${job.year} statement of contributions, account movements and benefits is ready: GET /v1/me/statements/${job.year}/pdf`,
-            now(),
-          ],
+          `insert into notifications (id, person_id, kind, code, params, created_at)
+           select gen_random_uuid(), p, 'statement_ready', 'notice.statement_ready', $2, $3 from unnest($1::uuid[]) as p`,
+          [fresh, JSON.stringify({ year: job.year }), now()],
         );
       }
       await tx.query(

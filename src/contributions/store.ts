@@ -8,7 +8,7 @@ import { lockPerson } from '../platform/locks.ts';
 import { assertRegion, findPersonByIdNumber, parseIdNumber } from '../people/store.ts';
 import { individualAccount, pooledFund, post, premiumIncome } from '../ledger/ledger.ts';
 import { calculatePremium, type BaseAdjustment } from './premium-calculator.ts';
-import { DEMO_PREMIUM_RULES, validatePremiumRules, type PremiumRules } from './premium-rules.ts';
+import { DEMO_PREMIUM_RULES, premiumRulesProblems, type PremiumRules } from './premium-rules.ts';
 import { assertPublishable } from '../platform/rules-check.ts';
 import { businessMonth } from '../platform/business-date.ts';
 
@@ -34,7 +34,7 @@ export async function publishPremiumRules(
   assertPublishable({
     code: 'invalid_premium_rules',
     what: 'premium rules',
-    problems: validatePremiumRules(input.rules),
+    problems: premiumRulesProblems(input.rules),
     rules: input.rules,
     regionCode: input.regionCode,
     effectiveFrom: input.effectiveFrom,

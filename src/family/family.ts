@@ -5,6 +5,7 @@ import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { maskIdNumber } from '../platform/mask.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { findPersonByIdNumber, getPerson, lockPerson, parseIdNumber } from '../people/store.ts';
 import { isMinorChild, kinshipProblem, type Kinship } from './kinship.ts';
 
@@ -136,16 +137,14 @@ async function bindOne(
       tx,
       relative.id,
       'family_display_request',
-      'Family card display request',
-      `${binder.name} asks to show your e-card QR code for you. Confirm or decline in Family.`,
+      text('notice.family_display_request', { name: binder.name }),
     );
   }
   await notify(
     tx,
     relative.id,
     'family_bound',
-    'Bound as a relative',
-    `${binder.name} bound you as a family member (${input.kinship}).`,
+    text('notice.family_bound', { name: binder.name, kinship: text(`kinship.${input.kinship}`) }),
   );
   return getBinding(tx, bindingId);
 }
@@ -244,8 +243,7 @@ export async function decideDisplay(
       tx,
       b.binder_person_id,
       confirm ? 'binding_confirmed' : 'binding_declined',
-      confirm ? 'Family card display confirmed' : 'Family card display declined',
-      `${relative.name} ${confirm ? 'confirmed' : 'declined'} that you show their e-card QR code.`,
+      text(confirm ? 'notice.binding_confirmed' : 'notice.binding_declined', { name: relative.name }),
     );
     return (await listRequests(tx, relativeId)).find((r) => r.id === bindingId)!;
   });
@@ -279,8 +277,7 @@ export async function updatePermissions(
           tx,
           b.relative_person_id,
           'family_display_request',
-          'Family card display request',
-          'A relative asks to show your e-card QR code for you. Confirm or decline in Family.',
+          text('notice.family_display_request_anonymous'),
         );
       }
     }

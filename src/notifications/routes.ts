@@ -8,8 +8,13 @@ import { listNotifications, markRead } from './store.ts';
 const NotificationView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   kind: Type.String({ description: 'e.g. identity_verified, card_ready, binding_confirmed' }),
-  title: Type.String(),
-  body: Type.String(),
+  code: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Catalogue code of the message (e.g. `notice.card_ready`); null for a message stored before codes',
+  }),
+  params: Type.Record(Type.String(), Type.Unknown(), { description: 'The parameters of the code' }),
+  title: Type.String({ description: 'In the reader’s language (Accept-Language / lang)' }),
+  body: Type.String({ description: 'In the reader’s language' }),
   read: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
@@ -32,7 +37,9 @@ export async function notificationRoutes(app: App): Promise<void> {
     },
     async (req) => {
       const caller = requirePerson(req);
-      return { notifications: await listNotifications(app.db, caller.personId, req.query.unread ?? false) };
+      return {
+        notifications: await listNotifications(app.db, caller.personId, req.query.unread ?? false, req.lang),
+      };
     },
   );
 

@@ -1,3 +1,4 @@
+import { RenderedText } from '../i18n/fastify.ts';
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
@@ -92,7 +93,10 @@ export async function identityRoutes(app: App): Promise<void> {
         security: bearer,
         body: Type.Object({ idNumber: IdNumberField, name: NameField }),
         response: {
-          200: Type.Object({ status: IdentityStatusField, reason: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            status: IdentityStatusField,
+            reason: Type.Union([RenderedText(), Type.Null()]),
+          }),
           ...errorResponses(401, 403, 409, 422),
         },
       },

@@ -75,9 +75,13 @@ forEachStore('identity verification and staff review', (env) => {
     const r = await call(env().app, 'POST', '/v1/me/identity', {
       token: p.token,
       body: { idNumber: p.idNumber, name: p.name },
+      headers: { 'accept-language': 'en' },
     });
     assert.equal(r.body.status, 'rejected');
     assert.match(r.body.reason, /does not match the population registry/);
+    // In Chinese (the default) the same reason reads in Chinese.
+    const me = await call(env().app, 'GET', '/v1/me', { token: p.token });
+    assert.equal(me.body.person.identityReason, '姓名与人口信息库不一致');
   });
 
   test('an ID the registry does not know goes to review; staff of that region approve; the person is told', async () => {

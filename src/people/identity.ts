@@ -3,6 +3,7 @@ import type { Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { notify } from '../notifications/store.ts';
+import { text, type Text } from '../i18n/index.ts';
 import { lockPerson, parseIdNumber, type IdentityStatus } from './store.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png';
@@ -43,7 +44,8 @@ export async function uploadIdPhoto(
 
 export interface IdentityResult {
   status: IdentityStatus;
-  reason: string | null;
+  /** The server's reason as a code (rendered per reader by the route), or null. */
+  reason: Text | null;
 }
 
 /**
@@ -85,32 +87,27 @@ export async function submitIdentity(
     const entry = registry.rows[0];
     let result: IdentityResult;
     if (!entry) {
-      result = {
-        status: 'pending_review',
-        reason: 'The population registry has no entry for this ID number; staff will review your photo',
-      };
+      result = { status: 'pending_review', reason: text('identity.not_in_registry') };
       await tx.query(
         `insert into identity_reviews (id, person_id, region_code, status, reason, submitted_at) values ($1, $2, $3, 'pending', $4, $5)`,
         [randomUUID(), personId, person.regionCode, 'not_in_registry', ctx.now],
       );
     } else if (entry.name !== person.name) {
-      result = { status: 'rejected', reason: 'The name does not match the population registry' };
-      await notify(tx, personId, 'identity_rejected', 'Identity verification failed', result.reason!);
-    } else {
-      result = { status: 'verified', reason: null };
+      result = { status: 'rejected', reason: text('identity.name_mismatch') };
       await notify(
         tx,
         personId,
-        'identity_verified',
-        'Identity verified',
-        'You can now apply for your electronic medical insurance card.',
+        'identity_rejected',
+        text('notice.identity_rejected', { reason: result.reason! }),
       );
+    } else {
+      result = { status: 'verified', reason: null };
+      await notify(tx, personId, 'identity_verified', text('notice.identity_verified'));
     }
-    await tx.query('update persons set identity_status = $2, identity_reason = $3 where id = $1', [
-      personId,
-      result.status,
-      result.reason,
-    ]);
+    await tx.query(
+      'update persons set identity_status = $2, identity_reason = null, identity_reason_code = $3 where id = $1',
+      [personId, result.status, typeof result.reason === 'string' ? null : (result.reason?.code ?? null)],
+    );
     return result;
   });
 }
@@ -207,19 +204,23 @@ export async function decideReview(
       `update identity_reviews set status = $2, decided_by = $3, decision_reason = $4, decided_at = $5 where id = $1`,
       [reviewId, status, staff.userId, decision.reason, ctx.now],
     );
-    await tx.query('update persons set identity_status = $2, identity_reason = $3 where id = $1', [
-      review.person_id,
-      decision.approve ? 'verified' : 'rejected',
-      decision.approve ? null : decision.reason,
-    ]);
+    // The staff member's typed reason is theirs, kept as written; the server's own reason is cleared.
+    await tx.query(
+      `update persons set identity_status = $2, identity_reason = $3, identity_reason_code = null,
+         identity_reason_params = null where id = $1`,
+      [
+        review.person_id,
+        decision.approve ? 'verified' : 'rejected',
+        decision.approve ? null : decision.reason,
+      ],
+    );
     await notify(
       tx,
       review.person_id,
       decision.approve ? 'identity_verified' : 'identity_rejected',
-      decision.approve ? 'Identity verified' : 'Identity verification rejected',
       decision.approve
-        ? 'Staff verified your identity. You can now apply for your e-card.'
-        : `Reason: ${decision.reason}`,
+        ? text('notice.identity_verified_by_staff')
+        : text('notice.identity_rejected_by_staff', { reason: decision.reason }),
     );
     const out = await tx.query<ReviewRow>(
       `select r.id, r.person_id, p.id_number, p.name, r.region_code, r.status, r.reason, r.submitted_at, r.decision_reason, r.decided_at

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { RenderedText } from '../i18n/fastify.ts';
 
 export const IdNumberField = Type.String({
   minLength: 18,
@@ -40,7 +41,7 @@ export const PersonView = Type.Object(
       Type.Literal('verified'),
       Type.Literal('rejected'),
     ]),
-    identityReason: Type.Union([Type.String(), Type.Null()]),
+    identityReason: Type.Union([RenderedText(), Type.Null()]),
   },
   { title: 'Person' },
 );

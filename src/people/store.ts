@@ -1,3 +1,4 @@
+import { text, type Params, type StoredText } from '../i18n/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
@@ -21,7 +22,8 @@ export interface Person {
   status: PersonStatus;
   employerId: string | null;
   identityStatus: IdentityStatus;
-  identityReason: string | null;
+  /** Why the identity is not verified: the server's reason as a Text, or what the reviewing staff wrote. */
+  identityReason: StoredText | null;
 }
 
 interface PersonRow {
@@ -37,10 +39,12 @@ interface PersonRow {
   employer_id: string | null;
   identity_status: IdentityStatus;
   identity_reason: string | null;
+  identity_reason_code: string | null;
+  identity_reason_params: Params | null;
 }
 
 const COLUMNS = `id, id_number, name, gender, birth_date, region_code, insurance_type, retired, status, employer_id,
-  identity_status, identity_reason`;
+  identity_status, identity_reason, identity_reason_code, identity_reason_params`;
 
 function toPerson(r: PersonRow): Person {
   return {
@@ -55,7 +59,9 @@ function toPerson(r: PersonRow): Person {
     status: r.status,
     employerId: r.employer_id,
     identityStatus: r.identity_status,
-    identityReason: r.identity_reason,
+    identityReason: r.identity_reason_code
+      ? text(r.identity_reason_code, r.identity_reason_params ?? undefined)
+      : r.identity_reason,
   };
 }
 

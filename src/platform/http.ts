@@ -5,6 +5,7 @@ import type { RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpr
 import { AppError } from './errors.ts';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { maskIdNumbersIn } from './mask.ts';
+import { hasText, t, type Lang } from '../i18n/index.ts';
 
 /** The Fastify instance with TypeBox types: every route's body, params and query are typed from its schema. */
 export type App = FastifyInstance<
@@ -22,7 +23,10 @@ export const ErrorBody = Type.Object(
       code: Type.Enum(ERROR_CODES, {
         description: 'Stable machine-readable code (src/platform/error-codes.ts)',
       }),
-      message: Type.String({ description: 'Human-readable explanation' }),
+      message: Type.String({
+        description:
+          'Human-readable explanation in the reader’s language (Accept-Language / lang; zh-CN by default)',
+      }),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       requestId: Type.String(),
     }),
@@ -51,12 +55,43 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * The `message` of a refusal in the reader's language, from the catalogue entry of its code (`errors.<code>`,
+ * src/i18n), with the error's details (and the request id) as parameters. In English the throw site's own
+ * sentence is kept, as it may name more (a field, a status); a code the catalogue lacks reads in zh-CN as
+ * `errors.fallback` naming the code, never as an English sentence.
+ */
+export function errorMessage(
+  lang: Lang,
+  code: string,
+  english: string,
+  details: Record<string, unknown> | undefined,
+  requestId: string,
+): string {
+  const params = { ...details, requestId, code };
+  const key = hasText(`errors.${code}`) ? `errors.${code}` : 'errors.fallback';
+  if (lang === 'en' && english) return english;
+  try {
+    return t(lang, key, params);
+  } catch {
+    // A catalogue entry naming a parameter this throw site did not give: still a sentence in the language.
+    return t(lang, 'errors.fallback', params);
+  }
+}
+
 /** Maps any thrown error onto the one response shape. Unexpected errors are logged (masked) and become 500. */
 export function installErrorHandler(app: App): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     const requestId = String(req.id);
     const send = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>) =>
-      reply.status(status).send({ error: { code, message, ...(details ? { details } : {}), requestId } });
+      reply.status(status).send({
+        error: {
+          code,
+          message: errorMessage(req.lang, code, message, details, requestId),
+          ...(details ? { details } : {}),
+          requestId,
+        },
+      });
 
     if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
     const fe = err as FastifyError;
@@ -105,7 +140,13 @@ export function installErrorHandler(app: App): void {
     reply.status(404).send({
       error: {
         code: 'route_not_found',
-        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+        message: errorMessage(
+          req.lang,
+          'route_not_found',
+          `No route ${req.method} ${req.url.split('?')[0]}`,
+          undefined,
+          String(req.id),
+        ),
         requestId: String(req.id),
       },
     }),

@@ -1,55 +1,61 @@
 import { unprocessable } from './errors.ts';
 import type { ErrorCode } from './error-codes.ts';
 import { businessDate } from './business-date.ts';
+import { renderAll, text, type Text } from '../i18n/index.ts';
 /**
  * Small helpers for validating rule sets given as plain data (policy versions, premium rules): each records
- * every problem as a sentence instead of stopping at the first, so an administrator sees them all at once.
+ * every problem (a catalogue code with parameters, `problem.*`, rendered per reader) instead of stopping at
+ * the first, so an administrator sees them all at once.
  */
-export type Problems = string[];
+export type Problems = Text[];
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A short description of a value for a problem sentence. */
-export function describeValue(value: unknown): string {
+/** A short description of a value for a problem: the value itself, or what kind of thing it is. */
+export function describeValue(value: unknown): string | Text {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (value === undefined) return 'undefined';
-  return Array.isArray(value) ? 'an array' : 'an object';
+  if (value === undefined) return text('value.undefined');
+  return text(Array.isArray(value) ? 'value.array' : 'value.object');
 }
 
 /** The object at `parent[key]` (named `path` in problems), or undefined with the problem recorded. */
 export function objectAt(parent: Record<string, unknown>, key: string, path: string, problems: Problems) {
   const value = parent[key];
   if (value === undefined) {
-    problems.push(`${path} is missing`);
+    problems.push(text('problem.missing', { path }));
     return undefined;
   }
   if (!isRecord(value)) {
-    problems.push(`${path} must be an object, got ${describeValue(value)}`);
+    problems.push(text('problem.not_object', { path, value: describeValue(value) }));
     return undefined;
   }
   return value;
 }
 
-/** Records every key of `value` that is not in `known`, as "`path.key` is not a known `noun`". */
+/** Records every key of `value` that is not in `known`, as "`path.key` is not a known `noun`" (`noun.*`). */
 export function checkUnknownKeys(
   value: Record<string, unknown>,
   known: readonly string[],
   path: string,
   problems: Problems,
-  noun: string,
+  noun: 'policy_field' | 'premium_field',
 ): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) problems.push(`${path ? `${path}.` : ''}${key} is not a known ${noun}`);
+    if (!known.includes(key))
+      problems.push(
+        text('problem.unknown_key', { path: `${path ? `${path}.` : ''}${key}`, noun: text(`noun.${noun}`) }),
+      );
   }
 }
 
 export interface IntegerRange {
   min: number;
   max: number;
-  unit: string;
+  /** The unit's code (`unit.*`). */
+  unit: 'bp' | 'fen' | 'bp_of_wage' | 'bp_of_monthly_wage';
 }
 
 /** The integer at `parent[key]` within `range`, or undefined with the problem recorded. */
@@ -61,16 +67,17 @@ export function checkInteger(
   range: IntegerRange,
 ): number | undefined {
   const value = parent[key];
+  const unit = text(`unit.${range.unit}`);
   if (value === undefined) {
-    problems.push(`${path} is missing`);
+    problems.push(text('problem.missing', { path }));
     return undefined;
   }
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    problems.push(`${path} must be an integer (${range.unit}), got ${describeValue(value)}`);
+    problems.push(text('problem.not_integer', { path, unit, value: describeValue(value) }));
     return undefined;
   }
   if (value < range.min || value > range.max) {
-    problems.push(`${path} must be between ${range.min} and ${range.max} ${range.unit}, got ${value}`);
+    problems.push(text('problem.out_of_range', { path, min: range.min, max: range.max, unit, value }));
     return undefined;
   }
   return value;
@@ -88,9 +95,9 @@ export function deepFreeze<T>(value: T): T {
 /** Records a problem unless `parent[key]` is a non-empty string. */
 export function checkString(parent: Record<string, unknown>, key: string, problems: Problems): void {
   const value = parent[key];
-  if (value === undefined) problems.push(`${key} is missing`);
+  if (value === undefined) problems.push(text('problem.missing', { path: key }));
   else if (typeof value !== 'string' || value.trim() === '')
-    problems.push(`${key} must be a non-empty string, got ${describeValue(value)}`);
+    problems.push(text('problem.not_string', { path: key, value: describeValue(value) }));
 }
 
 /**
@@ -108,14 +115,14 @@ export function assertPublishable(o: {
   now: Date;
 }): void {
   if (o.problems.length) {
-    throw unprocessable(o.code, `The ${o.what} are not valid: ${o.problems.join('; ')}`, {
+    throw unprocessable(o.code, `The ${o.what} are not valid: ${renderAll('en', o.problems).join('; ')}`, {
       problems: o.problems,
     });
   }
   const region = (o.rules as { region: string }).region;
   if (region !== o.regionCode) {
     throw unprocessable(o.code, `The rules name region ${region}, not ${o.regionCode}`, {
-      problems: ['region does not match regionCode'],
+      problems: [text('problem.region_mismatch')],
     });
   }
   if (o.effectiveFrom < businessDate(o.now)) {

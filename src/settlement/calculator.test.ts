@@ -10,6 +10,10 @@ import {
   type SettlementResult,
 } from './calculator.ts';
 import { DEMO_POLICY, type PolicyRules } from './policy.ts';
+import { renderAll, type StoredText } from '../i18n/index.ts';
+
+/** Explanations are codes with parameters; these tests read them as an English reader does. */
+const english = (texts: readonly StoredText[]) => renderAll('en', texts);
 
 const YUAN = 100;
 const FRESH_YEAR: Accumulators = { inpatientDeductiblePaid: 0, outpatientEligibleSpent: 0, fundPaid: 0 };
@@ -81,7 +85,7 @@ void describe("DOMAIN.md's worked example", () => {
     assert.equal(result.totals.deductiblePaid, 12_000 * YUAN);
     assert.equal(result.totals.fund, 34_200 * YUAN);
     assert.equal(result.totals.person, 15_800 * YUAN);
-    assert.deepEqual(line.explanations, [
+    assert.deepEqual(english(line.explanations), [
       'inpatient deductible: 12,000.00 yuan to the person',
       'inpatient above deductible: fund 90% = 34,200.00 yuan, person 3,800.00 yuan',
     ]);
@@ -145,7 +149,7 @@ void describe('out-of-catalogue items', () => {
     assert.equal(line.rule, 'out_of_catalogue');
     assert.deepEqual(result.newAccumulators, FRESH_YEAR);
     assert.equal(result.totals.outOfCatalogue, 6_000 * YUAN);
-    assert.deepEqual(line.explanations, ['out of catalogue: 6,000.00 yuan to the person']);
+    assert.deepEqual(english(line.explanations), ['out of catalogue: 6,000.00 yuan to the person']);
   });
 
   void test('stay the person’s even when the thresholds are passed, in an outpatient bill', () => {
@@ -212,7 +216,7 @@ void describe('inpatient deductible and ratios', () => {
     });
     assert.equal(only(result.lines).fund, 36_100 * YUAN);
     assert.equal(only(result.lines).person, 13_900 * YUAN);
-    assert.match(only(result.lines).explanations[1] ?? '', /fund 95% \(retired\) = 36,100\.00 yuan/);
+    assert.match(english(only(result.lines).explanations)[1] ?? '', /fund 95% \(retired\) = 36,100\.00 yuan/);
   });
 
   void test('residents and flexible workers use the not-retired ratio even when retired', () => {
@@ -255,7 +259,7 @@ void describe('ordinary outpatient', () => {
     assert.equal(line.belowOutpatientThreshold, 500 * YUAN);
     assert.equal(line.fund, 350 * YUAN);
     assert.equal(line.person, 650 * YUAN);
-    assert.deepEqual(line.explanations, [
+    assert.deepEqual(english(line.explanations), [
       'outpatient below the yearly threshold of 12,000.00 yuan: 500.00 yuan to the person',
       'outpatient above threshold: fund 70% = 350.00 yuan, person 150.00 yuan',
     ]);
@@ -292,7 +296,7 @@ void describe('large-equipment exams and special outpatient treatment', () => {
     assert.equal(line.fund, 800 * YUAN);
     assert.equal(line.person, 200 * YUAN);
     assert.equal(line.deductibleApplied, 0);
-    assert.deepEqual(line.explanations, [
+    assert.deepEqual(english(line.explanations), [
       'large-equipment exam (approval CT-7): fund 80% = 800.00 yuan, person 200.00 yuan',
     ]);
   });
@@ -331,7 +335,7 @@ void describe('missing approval', () => {
     assert.equal(result.totals.withoutApproval, 1_000 * YUAN);
     assert.deepEqual(result.newAccumulators, PAST_THRESHOLDS);
     assert.ok(
-      result.explanations.includes(
+      english(result.explanations).includes(
         'items[0] CT: large-equipment exam without approval: 1,000.00 yuan to the person',
       ),
     );
@@ -362,7 +366,7 @@ void describe('missing approval', () => {
       ],
     );
     assert.match(
-      result.explanations[1] ?? '',
+      english(result.explanations)[1] ?? '',
       /special material without approval: 2,000\.00 yuan to the person/,
     );
   });
@@ -398,7 +402,7 @@ void describe('special material', () => {
     assert.equal(line.person, 1_300 * YUAN);
     assert.equal(line.deductibleApplied, 0, 'the reference-price rule takes no deductible');
     assert.match(
-      line.explanations[0] ?? '',
+      english(line.explanations)[0] ?? '',
       /fund 90% of the domestic type's price 1,500\.00 yuan × 2 = 2,700\.00 yuan/,
     );
   });
@@ -433,7 +437,10 @@ void describe('special material', () => {
     });
     assert.equal(only(result.lines).fund, 1_500 * YUAN);
     assert.equal(only(result.lines).person, 0);
-    assert.match(only(result.lines).explanations[0] ?? '', /capped at the item's eligible 1,500\.00 yuan/);
+    assert.match(
+      english(only(result.lines).explanations)[0] ?? '',
+      /capped at the item's eligible 1,500\.00 yuan/,
+    );
   });
 
   void test('at exactly 1,000 yuan it falls back to the ordinary inpatient rule, with no approval needed', () => {
@@ -445,7 +452,7 @@ void describe('special material', () => {
     assert.equal(line.rule, 'inpatient');
     assert.equal(line.fund, 900 * YUAN);
     assert.equal(
-      line.explanations[0],
+      english(line.explanations)[0],
       'special material at or below the 1,000.00 yuan unit-price limit: ordinary inpatient rule',
     );
   });
@@ -507,7 +514,10 @@ void describe('class B self-pay-first', () => {
     assert.equal(classA?.selfPayFirst, 0);
     assert.equal(result.totals.selfPayFirst, 1_001);
     assert.equal(toNationalFigures(result).preselfpay_amt, 1_001);
-    assert.equal(classB?.explanations[0], 'class B self-pay-first 10%: 10.01 yuan to the person');
+    assert.equal(
+      english(classB?.explanations ?? [])[0],
+      'class B self-pay-first 10%: 10.01 yuan to the person',
+    );
   });
 
   void test('the self-pay-first part does not count toward the deductible', () => {
@@ -533,7 +543,7 @@ void describe('fund ceiling (4 × W a year, all categories together)', () => {
     assert.equal(result.newAccumulators.fundPaid, 480_000 * YUAN);
     assert.equal(result.totals.fundLimitRemaining, 0);
     assert.ok(
-      result.explanations.includes(
+      english(result.explanations).includes(
         'items[0] OP: fund ceiling reached: 800.00 yuan to the person (the fund pays at most 480,000.00 yuan a year)',
       ),
     );
@@ -609,7 +619,9 @@ void describe("paying the person's share", () => {
     assert.equal(result.totals.cashPaid, 1_200 * YUAN);
     assert.equal(result.totals.accountBalanceAfter, 0);
     assert.equal(result.totals.relativeAccountBalanceAfter, null);
-    assert.ok(result.explanations.includes('individual account pays 0.00 yuan (balance 0.00 → 0.00)'));
+    assert.ok(
+      english(result.explanations).includes('individual account pays 0.00 yuan (balance 0.00 → 0.00)'),
+    );
   });
 
   void test('own account first, then the relative’s, then cash, allocated item by item in bill order', () => {
@@ -633,7 +645,7 @@ void describe("paying the person's share", () => {
     assert.equal(result.totals.relativeAccountBalanceAfter, 0);
     assert.equal(toNationalFigures(result).acct_mulaid_pay, 600 * YUAN);
     assert.ok(
-      result.explanations.includes(
+      english(result.explanations).includes(
         "relative's account (family mutual aid) pays 600.00 yuan (balance 600.00 → 0.00)",
       ),
     );

@@ -48,8 +48,9 @@
  * `validatePolicy` throws `AppError(422, 'invalid_policy', message, { problems })`.
  */
 import { AppError } from '../platform/errors.ts';
-import { formatPercent, formatYuan, isFen, mulRatioHalfUp } from './money.ts';
-import { resolvePolicyAmounts, validatePolicy, type PolicyRules } from './policy.ts';
+import { formatYuan, isFen, mulRatioHalfUp } from './money.ts';
+import { renderAll, text, type Text } from '../i18n/index.ts';
+import { resolvePolicyAmounts, policyProblems, type PolicyRules } from './policy.ts';
 import { SERVICE_TYPES, type ServiceType } from '../institutions/service-types.ts';
 
 type InsuranceType = 'employee' | 'resident' | 'flexible';
@@ -155,7 +156,8 @@ export interface SettlementLine {
   rule: LineRule;
   /** What this line added to the accumulators; subtract it to refund the line. */
   accumulatorDeltas: Accumulators;
-  explanations: string[];
+  /** Why the line came out so, as catalogue codes (`line.outpatient_threshold` …), rendered per reader. */
+  explanations: Text[];
 }
 
 /** Bill totals in fen. The national interface name of each figure is in brackets. */
@@ -204,7 +206,8 @@ export interface SettlementResult {
   /** Sum of the lines' deltas. */
   accumulatorDeltas: Accumulators;
   newAccumulators: Accumulators;
-  explanations: string[];
+  /** The lines' explanations (`bill.item`) and the payment's (`bill.account` …), as catalogue codes. */
+  explanations: Text[];
 }
 
 /** The settlement figures under the national terminal interface's names (fen, not yuan). */
@@ -223,15 +226,8 @@ export interface NationalSettlementFigures {
   balc: number;
 }
 
-const SERVICE_LABELS: Record<ServiceType, string> = {
-  inpatient: 'inpatient',
-  outpatient: 'outpatient',
-  large_equipment: 'large-equipment exam',
-  special_material: 'special material',
-  special_outpatient: 'special outpatient treatment',
-};
-
-const yuan = (fen: number) => `${formatYuan(fen)} yuan`;
+/** The name of a service type in the reader's language. */
+const serviceLabel = (type: ServiceType | CareSetting): Text => text(`service.${type}`);
 
 function invalidBill(index: number, message: string): AppError {
   return new AppError(422, 'invalid_bill', `items[${index}]: ${message}`, { item: index });
@@ -302,7 +298,7 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
   ) {
     throw invalidBill(
       index,
-      `special material above the ${yuan(policy.specialMaterial.unitPriceLimitFen)} unit-price limit needs ` +
+      `special material above the ${formatYuan(policy.specialMaterial.unitPriceLimitFen)} yuan unit-price limit needs ` +
         'a domesticReferencePrice or an importedReferencePrice',
     );
   }
@@ -311,9 +307,10 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
 
 function validateInput(input: SettlementInput): number[] {
   if (!isRecord(input)) throw invalidInput('input', 'must be an object');
-  const problems = validatePolicy(input.policy);
+  const problems = policyProblems(input.policy);
   if (problems.length > 0) {
-    throw new AppError(422, 'invalid_policy', `the policy is invalid: ${problems.join('; ')}`, { problems });
+    const sentences = renderAll('en', problems).join('; ');
+    throw new AppError(422, 'invalid_policy', `the policy is invalid: ${sentences}`, { problems });
   }
   const { person, accumulators, bill } = input;
   if (!isRecord(person)) throw invalidInput('person', 'must be an object');
@@ -378,8 +375,8 @@ function isApproved(item: BillItem, policy: PolicyRules): boolean {
   return !required || hasApprovalRef(item);
 }
 
-function approvalNote(item: BillItem): string {
-  return hasApprovalRef(item) ? ` (approval ${item.approvalRef})` : '';
+function approvalNote(item: BillItem): Text | string {
+  return hasApprovalRef(item) ? text('line.approval_note', { ref: item.approvalRef }) : '';
 }
 
 /** Applies the ordinary inpatient or outpatient rule to `eligible`; returns the fund share before the ceiling. */
@@ -397,11 +394,14 @@ function applyOrdinaryRule(line: DraftLine, eligible: number, ctx: RuleContext):
       : policy.inpatient.fundRatioBp.notRetired;
     const fund = mulRatioHalfUp(above, ratioBp);
     if (deductiblePart > 0)
-      line.explanations.push(`inpatient deductible: ${yuan(deductiblePart)} to the person`);
+      line.explanations.push(text('line.inpatient_deductible', { amount: deductiblePart }));
     if (above > 0) {
       line.explanations.push(
-        `inpatient above deductible: fund ${formatPercent(ratioBp)}${retiredEmployee ? ' (retired)' : ''} = ` +
-          `${yuan(fund)}, person ${yuan(above - fund)}`,
+        text(retiredEmployee ? 'line.inpatient_above_retired' : 'line.inpatient_above', {
+          ratioBp,
+          fund,
+          person: above - fund,
+        }),
       );
     }
     return fund;
@@ -416,14 +416,11 @@ function applyOrdinaryRule(line: DraftLine, eligible: number, ctx: RuleContext):
   const fund = mulRatioHalfUp(above, ratioBp);
   if (belowThreshold > 0) {
     line.explanations.push(
-      `outpatient below the yearly threshold of ${yuan(ctx.outpatientThresholdFen)}: ` +
-        `${yuan(belowThreshold)} to the person`,
+      text('line.outpatient_threshold', { threshold: ctx.outpatientThresholdFen, below: belowThreshold }),
     );
   }
   if (above > 0) {
-    line.explanations.push(
-      `outpatient above threshold: fund ${formatPercent(ratioBp)} = ${yuan(fund)}, person ${yuan(above - fund)}`,
-    );
+    line.explanations.push(text('line.outpatient_above', { ratioBp, fund, person: above - fund }));
   }
   return fund;
 }
@@ -453,7 +450,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
   };
   if (item.catalogue === 'out') {
     line.outOfCatalogue = amount;
-    line.explanations.push(`out of catalogue: ${yuan(amount)} to the person`);
+    line.explanations.push(text('line.out_of_catalogue', { amount }));
     return line;
   }
 
@@ -462,11 +459,11 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
   line.selfPayFirst = mulRatioHalfUp(amount, selfPayFirstBp);
   if (line.selfPayFirst > 0) {
     line.explanations.push(
-      `class ${category} self-pay-first ${formatPercent(selfPayFirstBp)}: ${yuan(line.selfPayFirst)} to the person`,
+      text('line.self_pay_first', { category, ratioBp: selfPayFirstBp, amount: line.selfPayFirst }),
     );
   }
   const eligible = amount - line.selfPayFirst;
-  const label = SERVICE_LABELS[item.serviceType];
+  const label = serviceLabel(item.serviceType);
   const materialLimit = policy.specialMaterial.unitPriceLimitFen;
   const usesOwnRule =
     item.serviceType === 'large_equipment' ||
@@ -476,7 +473,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
   if (usesOwnRule && !isApproved(item, policy)) {
     line.rule = 'approval_missing';
     line.withoutApproval = eligible;
-    line.explanations.push(`${label} without approval: ${yuan(eligible)} to the person`);
+    line.explanations.push(text('line.without_approval', { service: label, amount: eligible }));
     return line;
   }
 
@@ -490,8 +487,13 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
         : policy.specialOutpatient.fundRatioBp;
     fundBeforeCeiling = mulRatioHalfUp(eligible, ratioBp);
     line.explanations.push(
-      `${label}${approvalNote(item)}: fund ${formatPercent(ratioBp)} = ${yuan(fundBeforeCeiling)}, ` +
-        `person ${yuan(eligible - fundBeforeCeiling)}`,
+      text('line.own_rule', {
+        service: label,
+        approval: approvalNote(item),
+        ratioBp,
+        fund: fundBeforeCeiling,
+        person: eligible - fundBeforeCeiling,
+      }),
     );
   } else if (item.serviceType === 'special_material' && item.unitPrice > materialLimit) {
     const domestic = item.domesticReferencePrice !== undefined;
@@ -504,16 +506,22 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     const byReference = mulRatioHalfUp(referencePrice * item.quantity, ratioBp);
     fundBeforeCeiling = Math.min(byReference, eligible);
     line.explanations.push(
-      `special material above the ${yuan(materialLimit)} unit-price limit${approvalNote(item)}: fund ` +
-        `${formatPercent(ratioBp)} of the ${domestic ? 'domestic' : 'imported'} type's price ` +
-        `${yuan(referencePrice)} × ${item.quantity} = ${yuan(byReference)}` +
-        (byReference > eligible ? `, capped at the item's eligible ${yuan(eligible)}` : '') +
-        `, person ${yuan(eligible - fundBeforeCeiling)}`,
+      text('line.special_material', {
+        limit: materialLimit,
+        approval: approvalNote(item),
+        ratioBp,
+        origin: text(domestic ? 'line.origin_domestic' : 'line.origin_imported'),
+        price: referencePrice,
+        quantity: item.quantity,
+        byReference,
+        cap: byReference > eligible ? text('line.capped', { eligible }) : '',
+        person: eligible - fundBeforeCeiling,
+      }),
     );
   } else {
     if (item.serviceType === 'special_material') {
       line.explanations.push(
-        `special material at or below the ${yuan(materialLimit)} unit-price limit: ordinary ${ctx.setting} rule`,
+        text('line.special_material_ordinary', { limit: materialLimit, setting: serviceLabel(ctx.setting) }),
       );
     }
     fundBeforeCeiling = applyOrdinaryRule(line, eligible, ctx);
@@ -524,8 +532,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
   remaining.fundCeiling -= line.fund;
   if (line.ceilingOverflow > 0) {
     line.explanations.push(
-      `fund ceiling reached: ${yuan(line.ceilingOverflow)} to the person ` +
-        `(the fund pays at most ${yuan(ctx.fundCeilingFen)} a year)`,
+      text('line.ceiling', { overflow: line.ceilingOverflow, ceiling: ctx.fundCeilingFen }),
     );
   }
   line.person = amount - line.fund;
@@ -621,21 +628,27 @@ export function calculateSettlement(input: SettlementInput): SettlementResult {
     fundLimitRemaining: remaining.fundCeiling,
   };
 
-  const explanations = lines.flatMap((line) =>
-    line.explanations.map((text) => `items[${line.index}] ${line.code}: ${text}`),
+  const explanations: Text[] = lines.flatMap((line) =>
+    line.explanations.map((t) => text('bill.item', { index: line.index, item: line.code, text: t })),
   );
   explanations.push(
-    `individual account pays ${yuan(totals.accountPaid)} (balance ${formatYuan(input.accountBalance)} → ` +
-      `${formatYuan(totals.accountBalanceAfter)})`,
+    text('bill.account', {
+      amount: totals.accountPaid,
+      before: input.accountBalance,
+      after: totals.accountBalanceAfter,
+    }),
   );
   if (input.relative !== undefined) {
     explanations.push(
-      `relative's account (family mutual aid) pays ${yuan(totals.relativeAccountPaid)} ` +
-        `(balance ${formatYuan(input.relative.accountBalance)} → ${formatYuan(relativeLeft)})`,
+      text('bill.relative', {
+        amount: totals.relativeAccountPaid,
+        before: input.relative.accountBalance,
+        after: relativeLeft,
+      }),
     );
   }
-  explanations.push(`cash: ${yuan(totals.cashPaid)}`);
-  explanations.push(`fund limit remaining this year: ${yuan(totals.fundLimitRemaining)}`);
+  explanations.push(text('bill.cash', { amount: totals.cashPaid }));
+  explanations.push(text('bill.fund_left', { amount: totals.fundLimitRemaining }));
 
   return {
     policyRegion: policy.region,

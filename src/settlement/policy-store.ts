@@ -3,7 +3,7 @@ import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation, type Statement } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { assertRegion } from '../people/store.ts';
-import { DEMO_POLICY, validatePolicy, type PolicyRules } from './policy.ts';
+import { DEMO_POLICY, policyProblems, type PolicyRules } from './policy.ts';
 import { assertPublishable } from '../platform/rules-check.ts';
 import { businessDate } from '../platform/business-date.ts';
 
@@ -52,7 +52,7 @@ export async function publishPolicy(
   assertPublishable({
     code: 'invalid_policy',
     what: 'policy rules',
-    problems: validatePolicy(input.rules),
+    problems: policyProblems(input.rules),
     rules: input.rules,
     regionCode: input.regionCode,
     effectiveFrom: input.effectiveFrom,

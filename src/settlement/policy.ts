@@ -12,6 +12,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { mulRatioHalfUp } from './money.ts';
+import { renderAll, text } from '../i18n/index.ts';
 import {
   checkInteger,
   checkString,
@@ -20,6 +21,7 @@ import {
   describeValue,
   isRecord,
   objectAt,
+  type IntegerRange,
   type Problems,
 } from '../platform/rules-check.ts';
 import { SPECIAL_SERVICE_TYPES } from '../institutions/service-types.ts';
@@ -147,9 +149,9 @@ export const DEMO_POLICY: PolicyRules = deepFreeze<PolicyRules>({
   catalogue: { A: { selfPayFirstBp: 0 }, B: { selfPayFirstBp: 0 } },
 });
 
-const RATIO = { min: 0, max: 10_000, unit: 'basis points' };
-const FEN = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'fen' };
-const BP_OF_WAGE = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'basis points of W' };
+const RATIO: IntegerRange = { min: 0, max: 10_000, unit: 'bp' };
+const FEN: IntegerRange = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'fen' };
+const BP_OF_WAGE: IntegerRange = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'bp_of_wage' };
 
 /**
  * Checks a policy and returns every problem found as a human-readable sentence (empty when valid):
@@ -157,9 +159,14 @@ const BP_OF_WAGE = { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'basis points o
  * amounts that do not resolve to safe fen, a deductible above the fund ceiling, and bad approval lists.
  */
 export function validatePolicy(rules: unknown): string[] {
+  return renderAll('en', policyProblems(rules));
+}
+
+/** `validatePolicy`'s problems as catalogue codes with parameters (`problem.*`), for the reader's language. */
+export function policyProblems(rules: unknown): Problems {
   const problems: Problems = [];
-  if (!isRecord(rules)) return [`the policy must be an object, got ${describeValue(rules)}`];
-  checkUnknownKeys(rules, Object.keys(PolicyRulesSchema.properties), '', problems, 'policy field');
+  if (!isRecord(rules)) return [text('problem.policy_not_object', { value: describeValue(rules) })];
+  checkUnknownKeys(rules, Object.keys(PolicyRulesSchema.properties), '', problems, 'policy_field');
 
   checkString(rules, 'region', problems);
   checkString(rules, 'version', problems);
@@ -169,7 +176,7 @@ export function validatePolicy(rules: unknown): string[] {
   let deductibleBp: number | undefined;
   const inpatient = objectAt(rules, 'inpatient', 'inpatient', problems);
   if (inpatient) {
-    checkUnknownKeys(inpatient, ['deductibleBpOfWage', 'fundRatioBp'], 'inpatient', problems, 'policy field');
+    checkUnknownKeys(inpatient, ['deductibleBpOfWage', 'fundRatioBp'], 'inpatient', problems, 'policy_field');
     deductibleBp = checkInteger(
       inpatient,
       'deductibleBpOfWage',
@@ -179,7 +186,7 @@ export function validatePolicy(rules: unknown): string[] {
     );
     const ratios = objectAt(inpatient, 'fundRatioBp', 'inpatient.fundRatioBp', problems);
     if (ratios) {
-      checkUnknownKeys(ratios, ['notRetired', 'retired'], 'inpatient.fundRatioBp', problems, 'policy field');
+      checkUnknownKeys(ratios, ['notRetired', 'retired'], 'inpatient.fundRatioBp', problems, 'policy_field');
       checkInteger(ratios, 'notRetired', 'inpatient.fundRatioBp.notRetired', problems, RATIO);
       checkInteger(ratios, 'retired', 'inpatient.fundRatioBp.retired', problems, RATIO);
     }
@@ -193,7 +200,7 @@ export function validatePolicy(rules: unknown): string[] {
       ['thresholdBpOfWage', 'fundRatioBp'],
       'outpatient',
       problems,
-      'policy field',
+      'policy_field',
     );
     thresholdBp = checkInteger(
       outpatient,
@@ -208,7 +215,7 @@ export function validatePolicy(rules: unknown): string[] {
   for (const key of ['largeEquipment', 'specialOutpatient'] as const) {
     const section = objectAt(rules, key, key, problems);
     if (section) {
-      checkUnknownKeys(section, ['fundRatioBp'], key, problems, 'policy field');
+      checkUnknownKeys(section, ['fundRatioBp'], key, problems, 'policy_field');
       checkInteger(section, 'fundRatioBp', `${key}.fundRatioBp`, problems, RATIO);
     }
   }
@@ -216,25 +223,28 @@ export function validatePolicy(rules: unknown): string[] {
   const material = objectAt(rules, 'specialMaterial', 'specialMaterial', problems);
   if (material) {
     const fields = ['unitPriceLimitFen', 'domesticFundRatioBp', 'importedFundRatioBp'];
-    checkUnknownKeys(material, fields, 'specialMaterial', problems, 'policy field');
+    checkUnknownKeys(material, fields, 'specialMaterial', problems, 'policy_field');
     checkInteger(material, 'unitPriceLimitFen', 'specialMaterial.unitPriceLimitFen', problems, FEN);
     checkInteger(material, 'domesticFundRatioBp', 'specialMaterial.domesticFundRatioBp', problems, RATIO);
     checkInteger(material, 'importedFundRatioBp', 'specialMaterial.importedFundRatioBp', problems, RATIO);
   }
 
   const approvals = rules.approvalRequired;
-  if (approvals === undefined) problems.push('approvalRequired is missing');
+  if (approvals === undefined) problems.push(text('problem.missing', { path: 'approvalRequired' }));
   else if (!Array.isArray(approvals))
-    problems.push(`approvalRequired must be an array, got ${describeValue(approvals)}`);
+    problems.push(text('problem.approval_not_array', { value: describeValue(approvals) }));
   else {
     const seen = new Set<unknown>();
     for (const entry of approvals as unknown[]) {
       if (!(SPECIAL_SERVICE_TYPES as readonly unknown[]).includes(entry)) {
         problems.push(
-          `approvalRequired may only list ${SPECIAL_SERVICE_TYPES.join(', ')}; got ${describeValue(entry)}`,
+          text('problem.approval_unknown', {
+            allowed: SPECIAL_SERVICE_TYPES.join(', '),
+            value: describeValue(entry),
+          }),
         );
       } else if (seen.has(entry)) {
-        problems.push(`approvalRequired lists ${describeValue(entry)} twice`);
+        problems.push(text('problem.approval_twice', { value: describeValue(entry) }));
       }
       seen.add(entry);
     }
@@ -242,11 +252,11 @@ export function validatePolicy(rules: unknown): string[] {
 
   const catalogue = objectAt(rules, 'catalogue', 'catalogue', problems);
   if (catalogue) {
-    checkUnknownKeys(catalogue, ['A', 'B'], 'catalogue', problems, 'policy field');
+    checkUnknownKeys(catalogue, ['A', 'B'], 'catalogue', problems, 'policy_field');
     for (const category of ['A', 'B'] as const) {
       const section = objectAt(catalogue, category, `catalogue.${category}`, problems);
       if (section) {
-        checkUnknownKeys(section, ['selfPayFirstBp'], `catalogue.${category}`, problems, 'policy field');
+        checkUnknownKeys(section, ['selfPayFirstBp'], `catalogue.${category}`, problems, 'policy_field');
         checkInteger(section, 'selfPayFirstBp', `catalogue.${category}.selfPayFirstBp`, problems, RATIO);
       }
     }
@@ -258,7 +268,7 @@ export function validatePolicy(rules: unknown): string[] {
       if (bp === undefined) return undefined;
       const fen = (BigInt(wage) * BigInt(bp) + 5_000n) / 10_000n;
       if (fen > BigInt(Number.MAX_SAFE_INTEGER)) {
-        problems.push(`${path} × averageWageFen is beyond the safe integer range of fen`);
+        problems.push(text('problem.beyond_safe', { path }));
         return undefined;
       }
       return Number(fen);
@@ -267,9 +277,7 @@ export function validatePolicy(rules: unknown): string[] {
     const deductible = resolve(deductibleBp, 'inpatient.deductibleBpOfWage');
     resolve(thresholdBp, 'outpatient.thresholdBpOfWage');
     if (ceiling !== undefined && deductible !== undefined && deductible > ceiling) {
-      problems.push(
-        `the inpatient deductible (${deductible} fen) is above the fund ceiling (${ceiling} fen)`,
-      );
+      problems.push(text('problem.deductible_above_ceiling', { deductible, ceiling }));
     }
   }
   return problems;

@@ -4,8 +4,8 @@ import type { Queryable } from '../platform/db.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { idempotent, requestHash } from '../platform/idempotency.ts';
 import { notify } from '../notifications/store.ts';
+import { text } from '../i18n/index.ts';
 import { businessDate as businessDateAt } from '../platform/business-date.ts';
-import { formatYuan } from './money.ts';
 import { lockPerson } from '../platform/locks.ts';
 import {
   individualAccount,
@@ -207,8 +207,7 @@ async function refundIn(
     tx,
     s.person_id,
     'settlement_refunded',
-    'Refund',
-    `A refund of ${formatYuan(t.total)} yuan was made; your account got back ${formatYuan(t.accountPaid)} yuan.`,
+    text('notice.settlement_refunded', { total: t.total, accountPaid: t.accountPaid }),
   );
   return { id, settlementId, lines: wanted, ...t, settlementStatus, createdAt: ctx.now.toISOString() };
 }

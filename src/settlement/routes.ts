@@ -1,3 +1,4 @@
+import { RenderedText } from '../i18n/fastify.ts';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../platform/http.ts';
@@ -63,7 +64,7 @@ const Line = Type.Object({
   ceilingOverflow: Type.Integer(),
   rule: Type.String(),
   accumulatorDeltas: Accumulators,
-  explanations: Type.Array(Type.String()),
+  explanations: Type.Array(RenderedText('Why the line came out so, in the reader’s language')),
 });
 
 const Totals = Type.Object({
@@ -135,7 +136,7 @@ const SettlementSchema = Type.Object({
     accumulatorsBefore: Accumulators,
     accumulatorDeltas: Accumulators,
     newAccumulators: Accumulators,
-    explanations: Type.Array(Type.String()),
+    explanations: Type.Array(RenderedText('Why the line came out so, in the reader’s language')),
   }),
   national: National,
 });

@@ -530,7 +530,17 @@ test('physical card: apply, cancel, apply again, issued at the county centre, re
   );
   assert.ok(unreadBefore.rows[0]!.n > 0);
   await goTo(page, /消息（\d+）/);
-  await page.getByRole('heading', { name: /Identity verified/ }).waitFor();
+  // The server's messages read in the screen's language: Chinese, with no English sentence left.
+  await page
+    .getByRole('heading', { name: /身份已认证/ })
+    .first()
+    .waitFor();
+  const inboxText = await page.locator('main').innerText();
+  assert.doesNotMatch(
+    inboxText,
+    /[A-Za-z]{2,}(?:[ ,;:]+[A-Za-z]{2,}){3,}/,
+    'an English sentence in the Chinese inbox',
+  );
   await e2e().screenshot(page, 'person-inbox');
   const markButtons = page.getByRole('button', { name: '标为已读' });
   const count = await markButtons.count();

@@ -120,6 +120,15 @@ test('a new person pays at the pharmacy with the QR code on their phone, and see
   const records = person.getByRole('region', { name: '结算记录' });
   await records.locator('summary').first().getByText(formatFen(totals.total)).waitFor();
   await e2e().screenshot(person, 'story-person-records');
+  // Nothing the server said reads in English on the Chinese phone: records, then the inbox.
+  const noEnglish = /[A-Za-z]{2,}(?:[ ,;:]+[A-Za-z]{2,}){3,}/;
+  assert.doesNotMatch(await person.locator('main').innerText(), noEnglish);
+  await goTo(person, /消息/);
+  await person
+    .getByRole('heading', { name: /身份已认证/ })
+    .first()
+    .waitFor();
+  assert.doesNotMatch(await person.locator('main').innerText(), noEnglish);
   await tillCtx.close();
   await phoneCtx.close();
 });

@@ -1,5 +1,6 @@
 /** The person app's calls, as the signed-in person. */
 import { ApiError, api, type RequestOptions } from '../shared/api.ts';
+import { beijingDateTime } from '../shared/dates.ts';
 
 export const call = <T = unknown>(path: string, opts?: RequestOptions): Promise<T> =>
   api<T>('person', path, opts);
@@ -8,12 +9,8 @@ export const call = <T = unknown>(path: string, opts?: RequestOptions): Promise<
 export const secondsLeft = (expiresAtMs: number, nowMs: number): number =>
   Math.max(0, Math.ceil((expiresAtMs - nowMs) / 1000));
 
-/** A date-time from the API as the reader's local date and minute. */
-export const formatTime = (iso: string): string => {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-};
+/** A date-time from the API as its Beijing date and minute, as receipts print it. */
+export const formatTime = (iso: string): string => beijingDateTime(iso);
 
 /**
  * An invalid ID number refusal says what is wrong with the number (`details.problem`): give it a code of its

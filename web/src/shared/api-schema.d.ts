@@ -1848,7 +1848,7 @@ export interface components {
           | 'wrong_pin'
           | 'wrong_role'
           | 'year_in_future';
-        /** @description Human-readable explanation */
+        /** @description Human-readable explanation in the reader’s language (Accept-Language / lang; zh-CN by default) */
         message: string;
         details?: {
           [key: string]: unknown;
@@ -3283,7 +3283,15 @@ export interface operations {
               id: string;
               /** @description e.g. identity_verified, card_ready, binding_confirmed */
               kind: string;
+              /** @description Catalogue code of the message (e.g. `notice.card_ready`); null for a message stored before codes */
+              code: string | null;
+              /** @description The parameters of the code */
+              params: {
+                [key: string]: unknown;
+              };
+              /** @description In the reader’s language (Accept-Language / lang) */
               title: string;
+              /** @description In the reader’s language */
               body: string;
               read: boolean;
               /** Format: date-time */
@@ -11089,6 +11097,8 @@ export interface operations {
             status: 'running' | 'done';
             total: number;
             processed: number;
+            /** @description How far the job is, in the reader’s language */
+            progress: string;
             /** Format: date-time */
             startedAt: string;
             finishedAt: string | null;
@@ -11167,6 +11177,8 @@ export interface operations {
             status: 'running' | 'done';
             total: number;
             processed: number;
+            /** @description How far the job is, in the reader’s language */
+            progress: string;
             /** Format: date-time */
             startedAt: string;
             finishedAt: string | null;

@@ -23,6 +23,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The app's language (what the language menu stored; zh-CN by default), read per call so a switch applies at once. */
+function currentLanguage(): string {
+  const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('yibao.language');
+  return stored === 'en' ? 'en' : 'zh-CN';
+}
+
 const storageKey = (app: AppName) => `yibao.${app}.token`;
 
 export const session = {
@@ -59,7 +65,8 @@ export async function api<T = unknown>(app: AppName, path: string, opts: Request
   const url = new URL(path, window.location.origin);
   for (const [k, v] of Object.entries(opts.query ?? {}))
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { ...opts.headers };
+  // The language chosen in the app's menu: the server renders its texts (inbox, refusals, explanations) in it.
+  const headers: Record<string, string> = { 'accept-language': currentLanguage(), ...opts.headers };
   const token = session.token(app);
   if (token) headers.authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;

@@ -16,3 +16,10 @@ test('todayInBeijing is the calendar date in Asia/Shanghai, on either side of Be
     ),
   );
 });
+
+test('beijingDateTime and beijingTimeOfDay show Beijing time whatever the process time zone', async () => {
+  const { beijingDateTime, beijingTimeOfDay } = await import('./dates.ts');
+  assert.equal(beijingDateTime('2026-12-01T16:30:00Z'), '2026-12-02 00:30');
+  assert.equal(beijingTimeOfDay('2026-12-01T16:30:05Z'), '00:30:05');
+  assert.equal(beijingDateTime('not a date'), 'not a date');
+});

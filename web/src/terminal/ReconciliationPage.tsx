@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
-import { todayInBeijing } from '../shared/dates.ts';
+import { beijingDateTime, todayInBeijing } from '../shared/dates.ts';
 import { LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { BusinessDateField } from './BusinessDateField.tsx';
 import { RECONCILIATION_FIGURES } from '../shared/settlement.tsx';
@@ -60,7 +60,7 @@ export function ReconciliationPage() {
               <dd>
                 {r.paid ? (
                   <>
-                    <Money fen={r.paid.amount} /> · {new Date(r.paid.paidAt).toLocaleString()}
+                    <Money fen={r.paid.amount} /> · {beijingDateTime(r.paid.paidAt)}
                   </>
                 ) : (
                   t('recon.unpaid')

@@ -1,3 +1,4 @@
+import { beijingDateTime } from '../shared/dates.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
@@ -52,7 +53,7 @@ export function ScanAuditPage() {
               <tbody>
                 {list.map((s) => (
                   <tr key={s.id} data-outcome={s.outcome}>
-                    <td>{new Date(s.at).toLocaleString()}</td>
+                    <td>{beijingDateTime(s.at)}</td>
                     <td>{terminalName(s.terminalId)}</td>
                     <td>{t(`labels.method.${s.method}`)}</td>
                     <td>

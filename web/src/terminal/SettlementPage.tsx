@@ -1,3 +1,4 @@
+import { beijingDateTime } from '../shared/dates.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -31,7 +32,7 @@ export function SettlementPage() {
               <strong>{s.person.maskedName}</strong> <span className="muted">{s.person.maskedIdNumber}</span>{' '}
               · {t(`labels.insurance.${s.person.insuranceType}`, { defaultValue: s.person.insuranceType })} ·{' '}
               {t(`labels.setting.${s.result.setting}`, { defaultValue: s.result.setting })} ·{' '}
-              {new Date(s.createdAt).toLocaleString()}
+              {beijingDateTime(s.createdAt)}
             </p>
             {s.cardActivated && <Notice>{t('result.cardActivated')}</Notice>}
             {last && (

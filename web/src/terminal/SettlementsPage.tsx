@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../shared/api.ts';
 import { SettlementSumCells } from '../shared/settlement.tsx';
-import { todayInBeijing } from '../shared/dates.ts';
+import { beijingTimeOfDay, todayInBeijing } from '../shared/dates.ts';
 import { LoadState, useLoad } from '../shared/ui.tsx';
 import { BusinessDateField } from './BusinessDateField.tsx';
 import type { TerminalSettlement } from './types.ts';
@@ -55,9 +55,7 @@ export function SettlementsPage() {
                   {settlements.map((s) => (
                     <tr key={s.id} data-settlement={s.id}>
                       <td>
-                        <Link to={`/terminal/settlements/${s.id}`}>
-                          {new Date(s.createdAt).toLocaleTimeString()}
-                        </Link>
+                        <Link to={`/terminal/settlements/${s.id}`}>{beijingTimeOfDay(s.createdAt)}</Link>
                       </td>
                       <td>{s.person.maskedName}</td>
                       <td>{t(`labels.method.${s.method}`)}</td>

@@ -1,3 +1,4 @@
+import { beijingDateTime } from '../shared/dates.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -76,7 +77,7 @@ export function TerminalsPage() {
                           {t(`labels.terminalStatus.${term.status}`)}
                         </span>
                       </td>
-                      <td>{new Date(term.createdAt).toLocaleString()}</td>
+                      <td>{beijingDateTime(term.createdAt)}</td>
                       <td>
                         {term.status === 'active' && (
                           <ConfirmButton
