@@ -28,8 +28,8 @@ describe(
     before(async () => {
       run = await runTorture({
         seed: SEED,
-        seconds: 25,
-        clients: 6,
+        seconds: 60,
+        clients: 8,
         faults: true,
         serverUrl: serverUrl!,
         keep: true,
