@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './platform/config.ts';
 import { migrate } from './platform/migrate.ts';
@@ -10,6 +10,7 @@ import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
 import { runStatementJob, startStatementJob } from './contributions/statements.ts';
 import { runTorture } from './torture/run.ts';
+import { writeClientLog } from './torture/client.ts';
 import { cliLang, render } from './i18n/index.ts';
 import { AppError } from './platform/errors.ts';
 import { errorMessage } from './platform/http.ts';
@@ -169,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
           'postgres://postgres@127.0.0.1:5432/postgres',
       });
       console.log(result.report);
-      if (values.log) writeFileSync(values.log, JSON.stringify(result.log, null, 1));
+      if (values.log) writeClientLog(values.log, result.log);
       return result.anomalies.length ? 1 : 0;
     }
   }

@@ -4,6 +4,7 @@
  * response (the server was killed, the connection dropped, the client timed out), a 5xx, or
  * `idempotency_key_in_use`. Every retry loop is bounded by attempts and by the run's hard deadline.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ServerProcess } from './server-process.ts';
 
 type RequestKind = 'settle' | 'estimate' | 'refund' | 'contribution' | 'pay_day';
@@ -111,4 +112,17 @@ export async function perform(
     await sleep(Math.min(500, 20 * 2 ** Math.min(n, 5)) * (0.5 + Math.random()));
   }
   return entry;
+}
+
+/**
+ * Writes the log as JSON Lines, one request with its attempts per line: a long run's log is hundreds of
+ * megabytes, more than one `JSON.stringify` string can hold.
+ */
+export function writeClientLog(path: string, log: ClientLog): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const r of log.requests) writeSync(fd, `${JSON.stringify(r)}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -412,7 +412,7 @@ test('a person outside the registry waits for staff review; a name the registry 
   await submitIdentity(page2);
   await page2
     .getByRole('alert')
-    .getByText(/认证未通过：The name does not match the population registry/)
+    .getByText(/认证未通过：姓名与人口信息库不一致/)
     .waitFor();
   // The form stays, to try again.
   await page2.getByRole('button', { name: '提交认证' }).waitFor();
