@@ -14,7 +14,12 @@ import {
   type Office,
 } from './types.ts';
 
-const CHANNELS: ApplicationChannel[] = ['county_centre', 'service_point', 'agent', 'employer'];
+const CHANNELS = [
+  'county_centre',
+  'service_point',
+  'agent',
+  'employer',
+] as const satisfies readonly ApplicationChannel[];
 
 /** Card applications of the region by office, channel and status, with their transitions; employer batches. */
 export function CardApplications() {

@@ -7,6 +7,8 @@ import type { ActivationPlace, Card } from './types.ts';
 
 /* The counter's forms on one physical card: replacement, activation, PIN reset, cancellation. */
 
+const PLACES = ['bank', 'hospital', 'pharmacy'] as const satisfies readonly ActivationPlace[];
+
 export function ReplaceForm({ card, onDone }: { card: Card; onDone: (notice: string) => void }) {
   const { t } = useTranslation('console');
   const [idChecked, setIdChecked] = useState(false);
@@ -71,7 +73,7 @@ export function ActivateForm({ card, onDone }: { card: Card; onDone: (notice: st
         value={place}
         onChange={(e) => setPlace(e.target.value as ActivationPlace)}
         error={submission.fieldError('place')}
-        options={(['bank', 'hospital', 'pharmacy'] as const).map((p) => ({
+        options={PLACES.map((p) => ({
           value: p,
           label: t(`cards.places.${p}`),
         }))}

@@ -3,9 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { CheckField } from './components.tsx';
-import type { ApplicationResult } from './types.ts';
+import type { ApplicationResult, CounterChannel } from './types.ts';
 
-type CounterChannel = 'county_centre' | 'service_point' | 'agent';
+const COUNTER_CHANNELS = [
+  'county_centre',
+  'service_point',
+  'agent',
+] as const satisfies readonly CounterChannel[];
 
 /** File a card application at the counter for a person, by ID number (with an agent's ID when an agent applies). */
 export function CounterApplication({ onFiled }: { onFiled: (notice: string) => void }) {
@@ -63,7 +67,7 @@ export function CounterApplication({ onFiled }: { onFiled: (notice: string) => v
         value={channel}
         onChange={(e) => setChannel(e.target.value as CounterChannel)}
         error={submission.fieldError('channel')}
-        options={(['county_centre', 'service_point', 'agent'] as const).map((c) => ({
+        options={COUNTER_CHANNELS.map((c) => ({
           value: c,
           label: t(`apps.channels.${c}`),
         }))}

@@ -4,17 +4,14 @@ import { api } from '../shared/api.ts';
 import { Checkbox, Field, Form, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { Badge, Section } from './components.tsx';
 import { KINSHIPS, type Kinship } from '../shared/types.ts';
-import type { FamilyResult } from './types.ts';
+import type { FamilyChannel, FamilyResult, RelativeRow } from './types.ts';
 
-type Channel = 'window' | 'hospital_office' | 'self_service_terminal';
+const CHANNELS = [
+  'window',
+  'hospital_office',
+  'self_service_terminal',
+] as const satisfies readonly FamilyChannel[];
 
-interface RelativeRow {
-  idNumber: string;
-  name: string;
-  kinship: Kinship;
-  mutualAid: boolean;
-  cardDisplay: boolean;
-}
 const emptyRow = (): RelativeRow => ({
   idNumber: '',
   name: '',
@@ -27,7 +24,7 @@ const emptyRow = (): RelativeRow => ({
 export function FamilyCounter() {
   const { t } = useTranslation('console');
   const [binder, setBinder] = useState('');
-  const [channel, setChannel] = useState<Channel>('window');
+  const [channel, setChannel] = useState<FamilyChannel>('window');
   const [rows, setRows] = useState<RelativeRow[]>([emptyRow()]);
   const [result, setResult] = useState<FamilyResult | null>(null);
   const fields = [
@@ -81,9 +78,9 @@ export function FamilyCounter() {
             <Select
               label={t('family.channel')}
               value={channel}
-              onChange={(e) => setChannel(e.target.value as Channel)}
+              onChange={(e) => setChannel(e.target.value as FamilyChannel)}
               error={submission.fieldError('channel')}
-              options={(['window', 'hospital_office', 'self_service_terminal'] as const).map((c) => ({
+              options={CHANNELS.map((c) => ({
                 value: c,
                 label: t(`family.channels.${c}`),
               }))}

@@ -5,7 +5,7 @@ import { Field, Form, LoadState, Notice, Select, SubmitButton, useLoad, useSubmi
 import { Section } from './components.tsx';
 import type { Office, OfficeKind } from './types.ts';
 
-const KINDS: OfficeKind[] = ['county_centre', 'service_point', 'window'];
+const KINDS = ['county_centre', 'service_point', 'window'] as const satisfies readonly OfficeKind[];
 
 /** Administrator: agency offices and the staff accounts attached to them. */
 export function Offices() {

@@ -3,13 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api.ts';
 import { Field, Form, SubmitButton, useSubmit } from '../shared/ui.tsx';
 import { Section } from './components.tsx';
-
-interface ImportReport {
-  total: number;
-  accepted: number;
-  rejected: number;
-  errors: Array<{ line: number; code: string; message: string }>;
-}
+import type { ImportReport } from './types.ts';
 
 /** Load population-registry rows from a CSV file (columns id_number, name); bad rows are listed by line. */
 export function RegistryImport() {

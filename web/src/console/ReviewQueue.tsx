@@ -7,6 +7,7 @@ import { formatInstant } from './format.ts';
 import type { IdentityReview } from './types.ts';
 
 type Status = IdentityReview['status'];
+const STATUSES = ['pending', 'approved', 'rejected'] as const satisfies readonly Status[];
 
 /** The identity review queue of the staff member's region: the ID photo, approve or reject with a reason. */
 export function ReviewQueue() {
@@ -27,7 +28,7 @@ export function ReviewQueue() {
           label={t('reviews.filter')}
           value={status}
           onChange={(e) => setStatus(e.target.value as Status)}
-          options={(['pending', 'approved', 'rejected'] as const).map((s) => ({
+          options={STATUSES.map((s) => ({
             value: s,
             label: t(`reviews.status.${s}`),
           }))}

@@ -1,187 +1,59 @@
-/** The API answers the console reads, written once, matching the OpenAPI schemas (`/openapi.json`). */
+/** The API answers the console reads, named from the generated types of /openapi.json (money in fen). */
+import type { Answer, RequestBody } from '../shared/api-types.ts';
 
-import type { IdentityStatus, Kinship, SettlementStatus } from '../shared/types.ts';
-
+/**
+ * The roles that may sign in to the console (what PasswordLogin lets in, what the pages are gated on). Not
+ * from the API: GET /v1/me answers `role` as a plain string for every kind of account.
+ */
 export type Role = 'staff' | 'admin';
 
-export interface Me {
-  userId: string;
-  role: string;
-  displayName: string;
-  regionCode: string | null;
-}
+/** GET /v1/me (`person` is null for staff and administrators). */
+export type Me = Answer<'getMe'>;
 
-export type OfficeKind = 'county_centre' | 'service_point' | 'window';
-export interface Office {
-  id: string;
-  regionCode: string;
-  name: string;
-  kind: OfficeKind;
-}
+export type Office = Answer<'listOffices'>['offices'][number];
+export type OfficeKind = Office['kind'];
 
-export interface IdentityReview {
-  id: string;
-  personId: string;
-  idNumber: string;
-  name: string;
-  regionCode: string;
-  status: 'pending' | 'approved' | 'rejected';
-  reason: string;
-  submittedAt: string;
-  decisionReason: string | null;
-  decidedAt: string | null;
-}
+export type IdentityReview = Answer<'listIdentityReviews'>['reviews'][number];
 
-export interface Person {
-  id: string;
-  idNumber: string;
-  name: string;
-  gender: 'male' | 'female';
-  birthDate: string;
-  regionCode: string;
-  insuranceType: 'employee' | 'resident' | 'flexible';
-  retired: boolean;
-  status: 'active' | 'suspended' | 'ended';
-  employerId: string | null;
-  identityStatus: IdentityStatus;
-  identityReason: string | null;
-}
+/** GET /v1/staff/persons */
+export type Person = Answer<'findPerson'>;
 
-export type ApplicationChannel = 'county_centre' | 'service_point' | 'agent' | 'employer';
-export const APPLICATION_STATUSES = ['pending', 'ready', 'issued', 'handed_out', 'cancelled'] as const;
-type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
-export interface CardApplication {
-  id: string;
-  personId: string;
-  personIdNumber: string;
-  personName: string;
-  regionCode: string;
-  channel: ApplicationChannel;
-  submittedVia: 'app' | 'counter' | 'employer';
-  officeId: string | null;
-  employerId: string | null;
-  batchId: string | null;
-  introductionRef: string | null;
-  agent: { idNumber: string; name: string } | null;
-  status: ApplicationStatus;
-  dueDate: string | null;
-  idChecked: boolean;
-  cardId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type CardApplication = Answer<'listCardApplications'>['applications'][number];
+export type ApplicationChannel = CardApplication['channel'];
+/** The channels a clerk can file an application through at the counter. */
+export type CounterChannel = RequestBody<'applyForCardAtCounter'>['channel'];
+type ApplicationStatus = CardApplication['status'];
+/** The application statuses in the order the screens offer them. */
+export const APPLICATION_STATUSES = [
+  'pending',
+  'ready',
+  'issued',
+  'handed_out',
+  'cancelled',
+] as const satisfies readonly ApplicationStatus[];
 
-type CardStatus = 'issued' | 'active' | 'frozen' | 'replaced' | 'cancelled';
-export type ActivationPlace = 'bank' | 'hospital' | 'pharmacy';
-export interface Card {
-  id: string;
-  personId: string;
-  regionCode: string;
-  cardNumber: string;
-  bank: string;
-  status: CardStatus;
-  pinSet: boolean;
-  pinLocked: boolean;
-  withEmployer: boolean;
-  handedOutAt: string | null;
-  issuedAt: string;
-  activatedAt: string | null;
-  activationPlace: ActivationPlace | null;
-  replacesCardId: string | null;
-  replacedByCardId: string | null;
-}
+/** A card application with the card it led to, if any (the answer of every application transition). */
+export type ApplicationResult = Answer<'applyForCardAtCounter'>;
 
-export interface ApplicationResult {
-  application: CardApplication;
-  card: Card | null;
-}
+/** GET /v1/staff/cards: a person's applications, physical cards and their history. */
+export type PersonCards = Answer<'lookUpPersonCards'>;
+export type Card = PersonCards['cards'][number];
+export type ActivationPlace = RequestBody<'activateCard'>['place'];
+export type CardEvent = PersonCards['history'][number];
 
-export interface CardEvent {
-  subject: 'application' | 'card' | 'ecard';
-  subjectId: string;
-  event: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  actorRole: string;
-  officeId: string | null;
-  channel: string | null;
-  institutionId: string | null;
-  detail: string | null;
-  at: string;
-}
+/** A settlement of a person, as the staff see it. */
+export type Settlement = Answer<'listPersonSettlements'>['settlements'][number];
 
-export interface PersonCards {
-  personId: string;
-  applications: CardApplication[];
-  cards: Card[];
-  history: CardEvent[];
-}
+/** POST /v1/staff/family */
+export type FamilyResult = Answer<'bindRelativesAtCounter'>;
+type FamilyBody = RequestBody<'bindRelativesAtCounter'>;
+export type FamilyChannel = FamilyBody['channel'];
+/** A relative as the counter form holds it, every switch set. */
+export type RelativeRow = Required<FamilyBody['relatives'][number]>;
 
-/** The part of a settlement the console shows. */
-export interface Settlement {
-  id: string | null;
-  estimate: boolean;
-  status: SettlementStatus;
-  createdAt: string;
-  institutionId: string;
-  method: 'qr' | 'card';
-  relativePaid: boolean;
-  policyVersion: string;
-  businessDate: string;
-  result: {
-    setting: string;
-    totals: {
-      total: number;
-      fund: number;
-      person: number;
-      accountPaid: number;
-      relativeAccountPaid: number;
-      cashPaid: number;
-    };
-  };
-}
+/** POST /v1/staff/registry/import */
+export type ImportReport = Answer<'importRegistry'>;
 
-interface FamilyBinding {
-  id: string;
-  relativeName: string;
-  relativeIdNumber: string;
-  kinship: Kinship;
-  channel: string;
-  mutualAid: boolean;
-  cardDisplay: 'off' | 'pending' | 'confirmed' | 'declined';
-}
-export interface FamilyResult {
-  bound: number;
-  failed: number;
-  results: Array<{
-    row: number;
-    status: 'bound' | 'error';
-    binding?: FamilyBinding;
-    code?: string;
-    message?: string;
-  }>;
-}
-
-type SpecialServiceType = 'large_equipment' | 'special_material' | 'special_outpatient';
-export interface PolicyRules {
-  region: string;
-  version: string;
-  averageWageFen: number;
-  fundCeilingBpOfWage: number;
-  inpatient: { deductibleBpOfWage: number; fundRatioBp: { notRetired: number; retired: number } };
-  outpatient: { thresholdBpOfWage: number; fundRatioBp: number };
-  largeEquipment: { fundRatioBp: number };
-  specialMaterial: { unitPriceLimitFen: number; domesticFundRatioBp: number; importedFundRatioBp: number };
-  specialOutpatient: { fundRatioBp: number };
-  approvalRequired: SpecialServiceType[];
-  catalogue: { A: { selfPayFirstBp: number }; B: { selfPayFirstBp: number } };
-}
-export interface PolicyVersion {
-  id: string;
-  regionCode: string;
-  version: string;
-  effectiveFrom: string;
-  rules: PolicyRules;
-  publishedAt: string;
-  used: boolean;
-}
+/** A policy version with its rules. */
+export type PolicyVersion = Answer<'getPolicyInForce'>;
+export type PolicyRules = PolicyVersion['rules'];

@@ -4,9 +4,6 @@
  */
 import type { Answer } from './api-types.ts';
 
-type Me = Answer<'getMe'>;
-export type IdentityStatus = NonNullable<Me['person']>['identityStatus'];
-
 /** An e-card (`Ecard` in the OpenAPI document). */
 export type Ecard = Answer<'getMyEcard'>;
 export type EcardChannel = Ecard['appliedChannel'];
@@ -36,9 +33,6 @@ export type AccountMovement = Account['movements'][number];
 
 /** One month of contributions. */
 export type ContributionMonth = Answer<'listMyContributions'>['months'][number];
-
-/** Where a settlement stands (an estimate is never stored). */
-export type SettlementStatus = Answer<'settle'>['status'];
 
 /** The totals of a settlement. */
 export type SettlementTotals = Answer<'settle'>['result']['totals'];
