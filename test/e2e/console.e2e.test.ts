@@ -245,7 +245,10 @@ test('policy: the admin publishes a version with a bad ratio (refused at the fie
   await form.getByLabel('版本名称').fill(version);
   await retired.fill('120');
   await form.getByRole('button', { name: '发布' }).click();
-  assert.match(await errorOf(retired), /inpatient\.fundRatioBp\.retired 应在 0 到 10000 基点之间，实际为 12000/);
+  assert.match(
+    await errorOf(retired),
+    /inpatient\.fundRatioBp\.retired 应在 0 到 10000 基点之间，实际为 12000/,
+  );
   await form.getByRole('alert').filter({ hasText: '政策规则有 1 处问题' }).waitFor();
   const none = await call(e2e().app, 'GET', '/v1/policies?regionCode=demo', { token: await staffToken() });
   assert.ok(
