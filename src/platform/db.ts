@@ -97,10 +97,22 @@ function statementName(sql: string): string | undefined {
 }
 
 /** Opens a pool on a PostgreSQL server. */
+/**
+ * If this process dies, a backend of ours waiting on a row lock keeps its own locks (an idempotency claim, a
+ * person) until that wait ends; polling the socket every second ends it soon after. Sent once per connection
+ * with its first transaction (PostgreSQL 14+; older servers ignore it).
+ */
+const CHECK_CLIENT_CONNECTION = `do $$ begin
+  perform set_config('client_connection_check_interval', '1000', false);
+exception when others then null;
+end $$`;
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
+  // Connections whose session already checks that this process is alive (see CHECK_CLIENT_CONNECTION).
+  const checking = new WeakSet<pg.PoolClient>();
   await pool.query('select 1');
   let closed = false;
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
@@ -128,7 +140,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
       const onError = (err: Error) => (lost ??= err);
       client.on('error', onError);
       try {
-        await client.query('begin');
+        if (checking.has(client)) await client.query('begin');
+        else {
+          await client.query(`${CHECK_CLIENT_CONNECTION}; begin`);
+          checking.add(client);
+        }
         const result = await fn(wrap(client));
         await client.query('commit');
         return result;

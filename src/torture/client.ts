@@ -56,7 +56,10 @@ export interface Sender {
   server: ServerProcess;
   log: ClientLog;
   t0: number;
-  /** No attempt starts after this (performance.now() ms). */
+  /**
+   * No attempt starts after this (performance.now() ms). The timeline moves it later after each restart,
+   * so that requests cut off by a late kill get the whole grace period once the server is back.
+   */
   hardDeadline: number;
 }
 
@@ -73,7 +76,7 @@ export async function perform(
   const entry: LoggedRequest = { ...rest, attempts: [], answers: [], final: null };
   s.log.requests.push(entry);
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
-    if (!(await s.server.whenUp(s.hardDeadline))) break;
+    if (!(await s.server.whenUp(() => s.hardDeadline))) break;
     if (performance.now() >= s.hardDeadline) break;
     const started = performance.now();
     const attempt: Attempt = { at: Math.round(started - s.t0), ms: 0 };

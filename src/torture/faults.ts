@@ -55,7 +55,7 @@ export async function runTimeline(
   s: Sender,
   world: TortureWorld,
   events: TimelineEvent[],
-  o: { databaseUrl: string; databaseName: string; stopAt: number },
+  o: { databaseUrl: string; databaseName: string; stopAt: number; graceMs: number },
 ): Promise<FaultCounts> {
   const counts: FaultCounts = { kills: 0, restarts: 0, terminateAttempts: 0, terminated: 0 };
   const business: Promise<void>[] = [];
@@ -75,6 +75,7 @@ export async function runTimeline(
           trace(s, 'server killed');
           await s.server.start();
           counts.restarts++;
+          s.hardDeadline = Math.max(s.hardDeadline, performance.now() + o.graceMs);
           trace(s, 'server up again');
           break;
         case 'terminate':

@@ -15,8 +15,11 @@ import { ServerProcess } from './server-process.ts';
 import { runClient } from './workload.ts';
 import { buildWorld, createDatabase, dropDatabase } from './world.ts';
 
-/** After the deadline, requests in flight get this long to be answered (retries included). */
-const GRACE_MS = 5000;
+/**
+ * After the deadline, and after the last restart when that is later, requests in flight get this long to be
+ * answered (retries included): Jepsen's final recovery period, faults healed, before the checker judges.
+ */
+const GRACE_MS = 10_000;
 
 export interface TortureOptions extends TortureShape {
   /** The PostgreSQL server (any database on it; the run creates its own). */
@@ -73,6 +76,7 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
         databaseUrl: url,
         databaseName: database,
         stopAt: deadline,
+        graceMs: GRACE_MS,
       }),
       ...world.tills.map((_, c) => runClient(sender, shape, world, c, deadline)),
     ]);

@@ -102,10 +102,13 @@ export class ServerProcess {
     await gone;
   }
 
-  /** Resolves true once the server is up, false when it is not by `deadline` (performance.now() ms). */
-  async whenUp(deadline: number): Promise<boolean> {
+  /**
+   * Resolves true once the server is up, false when it is not by `deadline()` (performance.now() ms, read
+   * again while waiting: a restart can move it later).
+   */
+  async whenUp(deadline: () => number): Promise<boolean> {
     while (!this.up) {
-      if (performance.now() >= deadline) return false;
+      if (performance.now() >= deadline()) return false;
       // Wait for the start in progress, or poll (never race a plain value: that would spin without yielding).
       const tick = new Promise((r) => setTimeout(r, 50));
       await (this.starting ? Promise.race([this.starting.catch(() => undefined), tick]) : tick);
