@@ -375,7 +375,7 @@ export async function statementRoutes(app: App): Promise<void> {
       },
     },
     async (req, reply) => {
-      const pdf = await statementPdf(app.db, requirePerson(req).personId, req.params.year);
+      const pdf = await statementPdf(app.db, requirePerson(req).personId, req.params.year, req.lang);
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="statement-${req.params.year}.pdf"`)

@@ -226,6 +226,33 @@ void describe('renderRightsRecordPdf', () => {
     assert.deepEqual(lines.slice(december + 1, december + 5), ['—', '—', '—', '—']);
   });
 
+  void test('in English for a reader who asks: no Chinese but the person’s and the region’s names', async () => {
+    const { pages, unmapped } = extractText(await renderRightsRecordPdf(demoInput(), 'en'));
+    assert.equal(unmapped, 0);
+    const lines = (pages[0] ?? '').split('\n');
+    for (const expected of [
+      'Personal rights record, basic medical insurance',
+      '1 Jan 2025 to 31 Dec 2025',
+      '15 Jan 2026',
+      '1. Contributions',
+      'Total (11 months)',
+      '7,040.00',
+      'Closing balance',
+      '5,114.00',
+      'Pooled fund',
+      '34,200.00',
+      'Page 1 of 1',
+    ])
+      assert.ok(lines.includes(expected), `missing line ${expected}`);
+    const chinese = lines.filter((line) => /[\u3000-\u9fff\uff00-\uffef]/.test(line));
+    // The name's two runs, the region's name twice (subtitle, region) and its fullwidth brackets.
+    assert.deepEqual(
+      chinese.filter((line) => !['张', '骉'].includes(line) && !line.includes('演示市')),
+      [],
+      'only data is in Chinese',
+    );
+  });
+
   void test('masks the ID number by default and prints it in clear only when asked', async () => {
     const masked = extractText(await renderRightsRecordPdf(demoInput())).pages[0] ?? '';
     assert.ok(!masked.includes('11010519491231002X'));

@@ -14,6 +14,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { Type, type Static } from 'typebox';
+import { DEFAULT_LANG, formatDate, t, type Lang } from '../i18n/index.ts';
 import { maskIdNumber } from '../platform/mask.ts';
 import { formatYuan, isFen } from '../settlement/money.ts';
 import { splitIntoRuns, type FontWeight, type StatementFont } from './statement-fonts.ts';
@@ -276,24 +277,26 @@ function sectionTitle(doc: PDFKit.PDFDocument, text: string, y: number, x = PAGE
 const yuan = (fen: number) => formatYuan(fen);
 
 /** Every text the document draws, built once so that fonts can be registered before drawing. */
-function buildContent(input: RightsRecordInput) {
+function buildContent(input: RightsRecordInput, lang: Lang) {
+  const l = (code: string, params?: Record<string, unknown>) => t(lang, `statement.${code}`, params);
   const idShown =
     input.idNumberDisplay === 'clear' ? input.person.idNumber : maskIdNumber(input.person.idNumber);
-  const issuer = input.issuer ?? `${input.region.name}医疗保障经办机构`;
+  const issuer = input.issuer ?? l('issuer_default', { region: input.region.name });
   const byMonth = new Map(input.contributions.map((entry) => [entry.month, entry]));
   const monthRows: string[][] = [];
   const totals = { employerPart: 0, ownPart: 0, credited: 0 };
   for (let month = 1; month <= 12; month += 1) {
     const entry = byMonth.get(month);
+    const name = l(`month.m${month}`);
     if (!entry) {
-      monthRows.push([`${month}月`, '—', '—', '—', '—']);
+      monthRows.push([name, '—', '—', '—', '—']);
       continue;
     }
     totals.employerPart += entry.employerPart;
     totals.ownPart += entry.ownPart;
     totals.credited += entry.credited;
     monthRows.push([
-      `${month}月`,
+      name,
       entry.base === undefined ? '—' : yuan(entry.base),
       yuan(entry.employerPart),
       yuan(entry.ownPart),
@@ -301,7 +304,7 @@ function buildContent(input: RightsRecordInput) {
     ]);
   }
   monthRows.push([
-    `合计（${input.contributions.length} 个月）`,
+    l('months_total', { count: input.contributions.length }),
     '',
     yuan(totals.employerPart),
     yuan(totals.ownPart),
@@ -310,51 +313,57 @@ function buildContent(input: RightsRecordInput) {
 
   const a = input.account;
   const accountRows = [
-    ['上年结转余额（1月1日）', yuan(a.openingBalance)],
-    ['本年划入', yuan(a.credits)],
-    ['本人就医支付', yuan(a.payments)],
-    ['家庭共济支出（为绑定亲属支付）', yuan(a.mutualAidOut)],
-    ['期末余额', yuan(a.closingBalance)],
+    [l('account.opening'), yuan(a.openingBalance)],
+    [l('account.credits'), yuan(a.credits)],
+    [l('account.payments'), yuan(a.payments)],
+    [l('account.mutual_aid_out'), yuan(a.mutualAidOut)],
+    [l('account.closing'), yuan(a.closingBalance)],
   ];
   const s = input.settlements;
   const settlementRows = [
-    ['结算笔数', String(s.count)],
-    ['医疗费用总额', yuan(s.total)],
-    ['统筹基金支付', yuan(s.fundPaid)],
-    ['个人账户支付', yuan(s.accountPaid)],
-    ['亲属账户共济支付', yuan(s.familyAccountPaid)],
-    ['现金支付', yuan(s.cashPaid)],
+    [l('settlements.count'), String(s.count)],
+    [l('settlements.total'), yuan(s.total)],
+    [l('settlements.fund'), yuan(s.fundPaid)],
+    [l('settlements.account'), yuan(s.accountPaid)],
+    [l('settlements.family'), yuan(s.familyAccountPaid)],
+    [l('settlements.cash'), yuan(s.cashPaid)],
   ];
-  const [issueYear, issueMonth, issueDay] = input.issueDate.split('-').map(Number);
+  const day = (iso: string) => formatDate(iso, lang);
   return {
-    title: '基本医疗保险个人权益记录',
-    subtitle: `${input.year} 年度 · ${input.region.name}`,
-    english: 'Personal rights record, basic medical insurance (Social Insurance Law art. 74)',
+    title: l('title'),
+    subtitle: l('subtitle', { year: input.year, region: input.region.name }),
+    lawNote: l('law_note'),
     info: [
-      ['姓名', input.person.name],
-      ['公民身份号码', idShown],
-      ['参保地区', `${input.region.name}（${input.region.code}）`],
-      ['记录期间', `${input.year}年1月1日至${input.year}年12月31日`],
-      ['签发机构', issuer],
-      ['签发日期', `${issueYear}年${issueMonth}月${issueDay}日`],
+      [l('info.name'), input.person.name],
+      [l('info.id_number'), idShown],
+      [l('info.region'), `${input.region.name}（${input.region.code}）`],
+      [
+        l('info.period'),
+        l('info.period_value', { from: day(`${input.year}-01-01`), to: day(`${input.year}-12-31`) }),
+      ],
+      [l('info.issuer'), issuer],
+      [l('info.issue_date'), day(input.issueDate)],
     ] as [string, string][],
-    sections: ['一、缴费情况', '二、个人账户', '三、医疗费用结算'],
-    monthColumns: ['月份', '缴费基数', '单位缴纳', '个人缴纳', '划入个人账户'],
-    monthRows,
-    accountColumns: ['项目', '金额'],
-    accountRows,
-    mutualAidIn: `另：亲属账户为本人支付 ${yuan(a.mutualAidIn)} 元（从亲属账户支出，不影响本人账户余额）。`,
-    settlementColumns: ['项目', '金额'],
-    settlementRows,
-    unit: '金额单位：元',
-    notes: [
-      '说明：',
-      '1. 本记录依据《中华人民共和国社会保险法》第七十四条免费提供，供参保人本人核对。',
-      '2. 单位缴纳部分全部计入统筹基金；个人缴纳部分按规定比例划入个人账户。',
-      '3. 如对记录有疑问，可向参保地医疗保障经办机构免费查询、核对。',
-      '4. 本记录含个人敏感信息，请妥善保管。',
+    sections: [l('section.contributions'), l('section.account'), l('section.settlements')],
+    monthColumns: [
+      l('column.month'),
+      l('column.base'),
+      l('column.employer'),
+      l('column.own'),
+      l('column.credited'),
     ],
+    monthRows,
+    accountColumns: [l('column.item'), l('column.amount')],
+    accountRows,
+    mutualAidIn: l('mutual_aid_in', { amount: a.mutualAidIn }),
+    settlementColumns: [l('column.item'), l('column.amount')],
+    settlementRows,
+    unit: l('unit'),
+    notes: [l('notes.title'), l('notes.law'), l('notes.premiums'), l('notes.query'), l('notes.sensitive')],
     issuer,
+    documentTitle: l('document_title', { year: input.year }),
+    page: (page: number, pages: number) => l('page', { page, pages }),
+    colon: l('colon'),
   };
 }
 
@@ -364,22 +373,25 @@ function buildContent(input: RightsRecordInput) {
  * @throws RangeError when the figures do not add up (see validateRightsRecord) or a character cannot
  *   be drawn by the statement font
  */
-export async function renderRightsRecordPdf(input: RightsRecordInput): Promise<Buffer> {
+export async function renderRightsRecordPdf(
+  input: RightsRecordInput,
+  lang: Lang = DEFAULT_LANG,
+): Promise<Buffer> {
   const problems = validateRightsRecord(input);
   if (problems.length) throw new RangeError(`cannot render the rights record: ${problems.join('; ')}`);
-  const content = buildContent(input);
+  const content = buildContent(input, lang);
 
   const issued = new Date(`${input.issueDate}T00:00:00+08:00`);
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
     bufferPages: true,
-    lang: 'zh-CN',
+    lang,
     displayTitle: true,
     info: {
-      Title: `${content.title}（${input.year}年度）`,
+      Title: content.documentTitle,
       Author: content.issuer,
-      Subject: 'Personal rights record (个人权益记录)',
+      Subject: content.title,
       Creator: 'Yibao',
       CreationDate: issued,
       ModDate: issued,
@@ -398,7 +410,7 @@ export async function renderRightsRecordPdf(input: RightsRecordInput): Promise<B
     const range = doc.bufferedPageRange();
     for (let index = range.start; index < range.start + range.count; index += 1) {
       doc.switchToPage(index);
-      drawText(doc, `第 ${index + 1} 页，共 ${range.count} 页`, PAGE.margin, PAGE.height - 40, {
+      drawText(doc, content.page(index + 1, range.count), PAGE.margin, PAGE.height - 40, {
         size: 8,
         width: CONTENT_WIDTH,
         align: 'center',
@@ -425,7 +437,7 @@ function drawPage(doc: PDFKit.PDFDocument, content: ReturnType<typeof buildConte
   y += 28;
   drawText(doc, content.subtitle, PAGE.margin, y, { size: 11, width: CONTENT_WIDTH, align: 'center' });
   y += 16;
-  drawText(doc, content.english, PAGE.margin, y, {
+  drawText(doc, content.lawNote, PAGE.margin, y, {
     size: 8,
     width: CONTENT_WIDTH,
     align: 'center',
@@ -440,7 +452,7 @@ function drawPage(doc: PDFKit.PDFDocument, content: ReturnType<typeof buildConte
   content.info.forEach(([label, value], index) => {
     const x = PAGE.margin + (index % 2) * half;
     const rowY = y + Math.floor(index / 2) * ROW;
-    const labelWidth = drawText(doc, `${label}：`, x, rowY, { size: 10, color: GREY });
+    const labelWidth = drawText(doc, `${label}${content.colon}`, x, rowY, { size: 10, color: GREY });
     drawText(doc, value, x + labelWidth, rowY, { size: 10 });
   });
   y += Math.ceil(content.info.length / 2) * ROW + 8;

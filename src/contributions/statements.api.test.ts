@@ -115,6 +115,12 @@ forEachStore('yearly personal rights records', (env) => {
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers['content-type'], 'application/pdf');
     assert.ok(pdf.raw.startsWith('%PDF'));
+    assert.match(pdf.raw, /\/Lang \(zh-CN\)/, 'Chinese by default');
+    const english = await call(env().app, 'GET', '/v1/me/statements/2026/pdf', {
+      token: p.token,
+      headers: { 'accept-language': 'en' },
+    });
+    assert.match(english.raw, /\/Lang \(en\)/, 'in English when the reader asks');
     const none = await call(env().app, 'GET', '/v1/me/statements/2025/pdf', { token: p.token });
     assert.equal(none.status, 404);
     assert.equal(none.body.error.code, 'statement_not_found');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { text, type Text } from '../i18n/index.ts';
+import type { Lang } from '../i18n/index.ts';
 import { renderRightsRecordPdf, validateRightsRecord, type RightsRecordInput } from './statement-pdf.ts';
 import { businessDate, businessYear } from '../platform/business-date.ts';
 
@@ -287,7 +288,12 @@ export async function listStatements(
 }
 
 /** The person's statement of a year as a PDF, rendered from the stored figures. */
-export async function statementPdf(q: Queryable, personId: string, year: number): Promise<Buffer> {
+export async function statementPdf(
+  q: Queryable,
+  personId: string,
+  year: number,
+  lang: Lang,
+): Promise<Buffer> {
   const { rows } = await q.query<{
     figures: Figures;
     created_at: Date;
@@ -311,5 +317,5 @@ export async function statementPdf(q: Queryable, personId: string, year: number)
   };
   const problems = validateRightsRecord(input);
   if (problems.length) throw new Error(`statement figures do not add up: ${problems.join('; ')}`);
-  return renderRightsRecordPdf(input);
+  return renderRightsRecordPdf(input, lang);
 }

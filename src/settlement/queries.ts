@@ -3,6 +3,7 @@ import { notFound } from '../platform/errors.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
 import { toNationalFigures, type SettlementResult } from './calculator.ts';
 import type { SettlementView } from './settle.ts';
+import type { Lang } from '../i18n/index.ts';
 import { receiptHtml, receiptText, type ReceiptData } from './receipt.ts';
 
 interface Row {
@@ -121,6 +122,7 @@ export async function receiptFor(
   id: string,
   institutionId: string,
   format: 'text' | 'html',
+  lang: Lang,
 ): Promise<string> {
   const view = await getSettlement(q, id, { institutionId });
   const { rows: inst } = await q.query<{ name: string; code: string }>(
@@ -151,5 +153,5 @@ export async function receiptFor(
     refundedLines: lines.filter((l) => l.refund_id).map((l) => l.line_index),
     status: view.status,
   };
-  return format === 'html' ? receiptHtml(data) : receiptText(data);
+  return format === 'html' ? receiptHtml(data, lang) : receiptText(data, lang);
 }

@@ -72,16 +72,13 @@ test('the printed amounts add up: total = fund + account + family + cash', () =>
   const text = receiptText(r);
   const amount = (label: string) =>
     Number(new RegExp(`${label}\\s+([\\d,]+\\.\\d\\d)$`, 'm').exec(text)![1]!.replace(/,/g, ''));
-  const total = amount('合计 Total');
+  const total = amount('合计');
   assert.equal(total, r.result.totals.total / 100);
   assert.equal(
     total,
-    amount('统筹基金支付 Fund') +
-      amount('个人账户支付 Account') +
-      amount('家庭共济支付 Family') +
-      amount('现金支付 Cash'),
+    amount('统筹基金支付') + amount('个人账户支付') + amount('家庭共济支付') + amount('现金支付'),
   );
-  assert.equal(amount('个人账户支付 Account'), 200);
+  assert.equal(amount('个人账户支付'), 200);
 });
 
 test('wrapping never loses or splits a character, and never passes the width (property)', () => {
@@ -116,12 +113,35 @@ test('refunds are marked; control characters never reach the printer; HTML is es
     status: 'partially_refunded',
   });
   const text = receiptText(r);
-  assert.match(text, /已退 REFUNDED/);
-  assert.match(text, /部分退费 PART REFUNDED/);
+  assert.match(text, /\[已退\]/);
+  assert.match(text, /\*\* 部分退费 \*\*/);
   // eslint-disable-next-line no-control-regex -- looking for control characters on purpose
   assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f]/, 'no control characters besides new lines');
   const html = receiptHtml(r);
   assert.doesNotMatch(html, /<script>alert/);
   assert.match(html, /&lt;script&gt;/);
   assert.match(html, /@page \{ size: 58mm auto/);
+});
+
+test('the receipt is in the reader’s language: no English label on a Chinese one, no Chinese on an English one', () => {
+  const r = data([drug('Vitamin C', 990), drug('Aspirin', 1200)], 500, {
+    institutionName: 'Demo Pharmacy',
+    refundedLines: [1],
+    status: 'partially_refunded',
+  });
+  const zh = receiptText(r);
+  const en = receiptText(r, 'en');
+  // Data (item names, codes, masked name and ID, the policy version) aside, the labels are the reader's.
+  const data_ = (s: string) =>
+    s
+      .replace(/Demo Pharmacy|Vitamin C|Aspirin|C1|demo-1|P99000000001|张\*|3F2A9C1B|\d+x[\d.,]+/g, '')
+      .replace(/[\d.,:*\-=[\]X ]/g, '');
+  assert.doesNotMatch(data_(zh), /[A-Za-z]/, zh);
+  assert.doesNotMatch(data_(en), /[\u3000-\u9fff\uff00-\uffef]/, en);
+  assert.match(zh, /职工医保/);
+  assert.match(en, /^Total\s+21\.90$/m);
+  assert.match(en, /Insurance\s+Employee$/m);
+  assert.match(en, /\*\* PARTLY REFUNDED \*\*/);
+  assert.match(receiptHtml(r, 'en'), /<html lang="en">/);
+  for (const line of receiptLines(r, 'en')) assert.ok(naiveWidth(line) <= RECEIPT_COLUMNS, line);
 });

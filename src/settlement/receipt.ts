@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { DEFAULT_LANG, hasText, t, type Lang } from '../i18n/index.ts';
 import { formatYuan } from './money.ts';
 import type { SettlementResult } from './calculator.ts';
 
@@ -65,72 +66,74 @@ function centre(text: string): string[] {
 
 const rule = (ch = '-') => ch.repeat(RECEIPT_COLUMNS);
 
-/** Beijing time, the time printed on Chinese receipts. */
+/** Beijing time, the time printed on every receipt whatever the reader's language. */
 function beijingTime(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** The receipt as lines of at most 32 display columns. */
-export function receiptLines(r: ReceiptData): string[] {
-  const t = r.result.totals;
+/** The receipt as lines of at most 32 display columns, its labels in the reader's language. */
+export function receiptLines(r: ReceiptData, lang: Lang = DEFAULT_LANG): string[] {
+  const label = (code: string) => t(lang, `receipt.${code}`);
+  const insurance = `receipt.insurance.${r.insuranceType}`;
+  const t0 = r.result.totals;
   const out: string[] = [
     ...centre(printable(r.institutionName)),
-    ...centre('医保结算单 Settlement'),
+    ...centre(label('title')),
     rule('='),
-    ...pair('机构 Inst.', r.institutionCode),
-    ...pair('单号 No.', r.settlementId.slice(0, 8).toUpperCase()),
-    ...pair('时间 Time', beijingTime(r.createdAt)),
-    ...pair('参保人 Insured', r.maskedName),
-    ...pair('证件 ID', r.maskedIdNumber),
-    ...pair('险种 Type', r.insuranceType),
-    ...pair('政策 Policy', r.policyVersion),
+    ...pair(label('institution'), r.institutionCode),
+    ...pair(label('number'), r.settlementId.slice(0, 8).toUpperCase()),
+    ...pair(label('time'), beijingTime(r.createdAt)),
+    ...pair(label('insured'), r.maskedName),
+    ...pair(label('id'), r.maskedIdNumber),
+    ...pair(label('type'), hasText(insurance) ? t(lang, insurance) : r.insuranceType),
+    ...pair(label('policy'), r.policyVersion),
     rule(),
   ];
   for (const line of r.result.lines) {
     const refunded = r.refundedLines.includes(line.index);
     out.push(
       ...wrap(
-        `${line.index + 1}. ${printable(line.name)}${refunded ? ' [已退 REFUNDED]' : ''}`,
+        `${line.index + 1}. ${printable(line.name)}${refunded ? ` [${label('line_refunded')}]` : ''}`,
         RECEIPT_COLUMNS,
       ),
     );
     const item = r.items[line.index];
     const qty = item ? ` ${item.quantity}x${formatYuan(item.unitPrice)}` : '';
     out.push(...pair(`   ${printable(line.code)}${qty}`, formatYuan(line.amount)));
-    if (line.fund) out.push(...pair('   统筹 fund', formatYuan(line.fund)));
+    if (line.fund) out.push(...pair(`   ${label('line_fund')}`, formatYuan(line.fund)));
   }
   out.push(
     rule(),
-    ...pair('合计 Total', formatYuan(t.total)),
-    ...pair('全自费 Out of catalogue', formatYuan(t.outOfCatalogue)),
-    ...pair('起付线 Deductible', formatYuan(t.deductiblePaid)),
-    ...pair('统筹基金支付 Fund', formatYuan(t.fund)),
-    ...pair('个人账户支付 Account', formatYuan(t.accountPaid)),
-    ...pair('家庭共济支付 Family', formatYuan(t.relativeAccountPaid)),
-    ...pair('现金支付 Cash', formatYuan(t.cashPaid)),
-    ...pair('账户余额 Balance', formatYuan(t.accountBalanceAfter)),
-    ...pair('年度剩余限额 Fund left', formatYuan(t.fundLimitRemaining)),
+    ...pair(label('total'), formatYuan(t0.total)),
+    ...pair(label('out_of_catalogue'), formatYuan(t0.outOfCatalogue)),
+    ...pair(label('deductible'), formatYuan(t0.deductiblePaid)),
+    ...pair(label('fund'), formatYuan(t0.fund)),
+    ...pair(label('account'), formatYuan(t0.accountPaid)),
+    ...pair(label('family'), formatYuan(t0.relativeAccountPaid)),
+    ...pair(label('cash'), formatYuan(t0.cashPaid)),
+    ...pair(label('balance'), formatYuan(t0.accountBalanceAfter)),
+    ...pair(label('fund_left'), formatYuan(t0.fundLimitRemaining)),
     rule(),
   );
-  if (r.status === 'refunded') out.push(...centre('** 已退费 REFUNDED **'));
-  else if (r.status === 'partially_refunded') out.push(...centre('** 部分退费 PART REFUNDED **'));
-  out.push(...centre('谢谢 Thank you'));
+  if (r.status === 'refunded') out.push(...centre(`** ${label('refunded')} **`));
+  else if (r.status === 'partially_refunded') out.push(...centre(`** ${label('partially_refunded')} **`));
+  out.push(...centre(label('thanks')));
   return out;
 }
 
 /** Plain text for a 58 mm thermal printer: 32 columns, CJK counted as double width. */
-export function receiptText(r: ReceiptData): string {
-  return receiptLines(r).join('\n') + '\n';
+export function receiptText(r: ReceiptData, lang: Lang = DEFAULT_LANG): string {
+  return receiptLines(r, lang).join('\n') + '\n';
 }
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The same receipt as a small HTML page laid out for printing at 58 mm. */
-export function receiptHtml(r: ReceiptData): string {
-  const body = receiptLines(r).map(escapeHtml).join('\n');
+export function receiptHtml(r: ReceiptData, lang: Lang = DEFAULT_LANG): string {
+  const body = receiptLines(r, lang).map(escapeHtml).join('\n');
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>医保结算单 ${escapeHtml(r.settlementId.slice(0, 8))}</title>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(t(lang, 'receipt.title'))} ${escapeHtml(r.settlementId.slice(0, 8))}</title>
 <style>@page { size: 58mm auto; margin: 0 } body { margin: 0; padding: 2mm; width: 54mm; }
 pre { font: 11px/1.35 "Noto Sans Mono CJK SC", "Sarasa Mono SC", monospace; margin: 0; white-space: pre; }</style>
 </head><body><pre>${body}</pre></body></html>

@@ -293,7 +293,7 @@ export async function settlementRoutes(app: App): Promise<void> {
     {
       schema: {
         operationId: 'getReceipt',
-        summary: 'The receipt: plain text for a 58 mm printer (32 columns) or HTML',
+        summary: 'The receipt in the reader’s language: plain text for a 58 mm printer (32 columns) or HTML',
         tags: ['settlement'],
         security: bearer,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
@@ -306,7 +306,7 @@ export async function settlementRoutes(app: App): Promise<void> {
     },
     async (req, reply) => {
       const format = req.query.format ?? 'text';
-      const body = await receiptFor(app.db, req.params.id, terminalOf(req).institutionId!, format);
+      const body = await receiptFor(app.db, req.params.id, terminalOf(req).institutionId!, format, req.lang);
       return reply
         .type(format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8')
         .send(body);
