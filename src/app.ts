@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
+import { catalogueRoutes } from './catalogue/routes.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './platform/db.ts';
 import type { Config } from './platform/config.ts';
@@ -142,6 +143,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           description: 'Premium rules, monthly contribution runs, arrears and the records people are owed',
         },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
+        {
+          name: 'catalogue',
+          description: 'The agency’s catalogues (versions, terminal downloads), item mappings and approvals',
+        },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
           name: 'cards',
@@ -186,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(settlementRoutes);
   await app.register(contributionRoutes);
   await app.register(statementRoutes);
+  await app.register(catalogueRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }

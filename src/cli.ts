@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './platform/config.ts';
 import { migrate } from './platform/migrate.ts';
 import { importRegistry } from './people/registry.ts';
+import { importCatalogue } from './catalogue/store.ts';
+import { CATALOGUE_KINDS, type CatalogueKind, type RowError } from './catalogue/rows.ts';
 import { seedDemo } from './demo/seed.ts';
 import { ensureAdmin } from './accounts/admin.ts';
 import { openConfiguredDb, serve } from './server.ts';
@@ -23,6 +25,9 @@ const USAGE = `usage: yibao <command>
   migrate                   apply pending SQL migrations
   seed                      load the demo data (idempotent)
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
+  catalogue import KIND FILE --region R [--effective-from YYYY-MM-DD]
+                            load a catalogue CSV (KIND drug|service|material) as the region's next version,
+                            all or nothing (docs/CATALOGUE.md)
   ledger check              prove the ledger's invariants (exit 1 when any is violated)
   statements REGION YEAR    send every person of REGION their YEAR personal rights record (resumes a stopped run)
   torture [--seed N] [--seconds S] [--clients C] [--keep] [--no-faults] [--log FILE]
@@ -30,6 +35,9 @@ const USAGE = `usage: yibao <command>
                             the fault harness on the PostgreSQL server (TORTURE_DATABASE_URL, else DATABASE_URL,
                             else postgres://postgres@127.0.0.1:5432/postgres); exit 1 on any anomaly (docs/TORTURE.md)
 options: --lang zh-CN|en      the language of messages (default: LANG, else zh-CN)`;
+
+const isCatalogueKind = (k: string | undefined): k is CatalogueKind =>
+  (CATALOGUE_KINDS as readonly string[]).includes(k ?? '');
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -46,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       'kill-every-seconds': { type: 'string' },
       'terminate-every-seconds': { type: 'string' },
       lang: { type: 'string' },
+      region: { type: 'string' },
+      'effective-from': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -91,6 +101,34 @@ async function main(argv: string[]): Promise<number> {
             `  line ${e.line}: ${e.code}: ${errorMessage(lang, e.code, e.message, undefined, 'cli')}`,
           );
         return report.rejected && !report.accepted ? 1 : 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'catalogue': {
+      const [sub, kind, file] = rest;
+      if (sub !== 'import' || !file || !values.region || !isCatalogueKind(kind)) break;
+      const db = await openConfiguredDb(config);
+      try {
+        await migrate(db);
+        const r = await importCatalogue(db, {
+          region: values.region,
+          kind,
+          csv: readFileSync(file, 'utf8'),
+          ...(values['effective-from'] ? { effectiveFrom: values['effective-from'] } : {}),
+          importedBy: null,
+          now: new Date(),
+        });
+        console.log(
+          `version ${r.version} (${r.kind}) from ${r.effectiveFrom}: ${r.rowsInFile} rows, ${r.added} added, ${r.changed} changed, ${r.removed} removed`,
+        );
+        return 0;
+      } catch (err) {
+        // Every bad row by its line, in the reader's language; nothing was loaded.
+        const rows = err instanceof AppError ? (err.details?.rows as RowError[] | undefined) : undefined;
+        for (const e of rows ?? [])
+          console.error(`  line ${e.line}: ${e.code}: ${errorMessage(lang, e.code, '', e.params, 'cli')}`);
+        throw err;
       } finally {
         await db.close();
       }

@@ -12,6 +12,10 @@ import { hashSecret } from '../platform/password.ts';
 import { hashPaymentPin } from '../cards/payment-pin.ts';
 import { deposit } from '../ledger/ledger.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
+import { CATALOGUE_KINDS } from '../catalogue/rows.ts';
+import { loadCatalogue } from '../catalogue/store.ts';
+import { insertApprovedMappings } from '../catalogue/mappings.ts';
+import { DEMO_MAPPED, demoCatalogueRows } from './catalogue.ts';
 import { addPriceItem, type NewPriceItem } from '../institutions/price-list.ts';
 import { businessDate } from '../platform/business-date.ts';
 
@@ -240,6 +244,25 @@ export async function seedDemo(
     });
     for (const item of DEMO_PRICE_LIST.pharmacy) await addPriceItem(tx, now, pharmacy.id, item);
     for (const item of DEMO_PRICE_LIST.hospital) await addPriceItem(tx, now, hospital.id, item);
+    // The agency's catalogues, and the demo institutions' items mapped to them (already reviewed).
+    for (const kind of CATALOGUE_KINDS)
+      await loadCatalogue(tx, {
+        region: DEMO_REGION,
+        kind,
+        rows: demoCatalogueRows(kind),
+        importedBy: null,
+        now,
+      });
+    for (const [institution, items] of [
+      [pharmacy, DEMO_PRICE_LIST.pharmacy],
+      [hospital, DEMO_PRICE_LIST.hospital],
+    ] as const) {
+      const pairs = items.flatMap((i) => {
+        const entry = DEMO_MAPPED[i.code];
+        return entry ? [{ itemCode: i.code, catalogueCode: entry.code }] : [];
+      });
+      await insertApprovedMappings(tx, institution.id, pairs, now);
+    }
     const till = await createTerminal(tx, now, pharmacy.id, 'Till 1 收银台', staffId);
     return till.credential;
   });

@@ -35,7 +35,19 @@ void test('every error code thrown anywhere has a message in both languages', ()
 });
 
 void test('in zh-CN no refusal reads as an English sentence; in English none holds Chinese', () => {
-  const details = { field: 'body.idNumber', problems: ['缺少 catalogue'], item: 0 };
+  const details = {
+    field: 'body.idNumber',
+    problems: ['缺少 catalogue'],
+    item: 0,
+    // What the catalogue refusals name: how many rows, which line, code and value, which day and version.
+    count: 3,
+    line: 2,
+    value: 'X1',
+    today: '2026-06-15',
+    latest: 2,
+    kind: 'drug',
+    status: 'approved',
+  };
   for (const code of codes) {
     const zh = errorMessage('zh-CN', code, 'An English sentence from the throw site', details, 'req-1');
     // Letters may name a field or a header (Idempotency-Key, JSON, H/P codes), never make a sentence.

@@ -1384,7 +1384,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The receipt: plain text for a 58 mm printer (32 columns) or HTML */
+    /** The receipt in the reader’s language: plain text for a 58 mm printer (32 columns) or HTML */
     get: operations['getReceipt'];
     put?: never;
     post?: never;
@@ -1686,6 +1686,201 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/catalogue/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Load a catalogue file of one kind as the region’s next version (CSV, all or nothing)
+     * @description Columns: code, name, class (required); dosage_form, specification, unit, price_limit (fen), self_pay_first_bp, service_type, restrictions, valid_from, valid_to. Any bad row refuses the whole file (`invalid_catalogue_file`, every bad row in `details.rows` with its line, code and parameters).
+     */
+    post: operations['importCatalogue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/catalogue/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The region’s catalogue versions, newest first */
+    get: operations['listCatalogueVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/catalogue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Catalogue entries in force on a day, by code prefix or part of the name */
+    get: operations['searchCatalogue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/terminal/catalogue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What changed in the region’s catalogue since the version the terminal holds, a page at a time
+     * @description Like the national interface’s 1301-1321 downloads: start with `since=0`, follow `next` while it is not null, then keep `latestVersion` for the next call. Future versions are included so a till is ready on their date.
+     */
+    get: operations['downloadCatalogue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/institution/catalogue-mappings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The institution’s item mappings and requests */
+    get: operations['listInstitutionMappings'];
+    put?: never;
+    /** Ask for one of the institution’s items to be mapped to a catalogue code (reviewed by the agency) */
+    post: operations['requestMapping'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/institution/catalogue-mappings/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mapping requests in bulk from CSV (columns item_code, catalogue_code; all or nothing) */
+    post: operations['importMappings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/catalogue-mappings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Mapping requests for review (pending by default), oldest first */
+    get: operations['listMappingReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/catalogue-mappings/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject a mapping request (a rejection needs a reason) */
+    post: operations['decideMapping'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/persons/{id}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person’s approvals, newest first */
+    get: operations['listPersonApprovals'];
+    put?: never;
+    /** Register an approval for a person: special outpatient disease, large-equipment exam, special material */
+    post: operations['createApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/persons/{id}/approvals/{approvalId}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke one of a person’s approvals */
+    post: operations['revokeApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My approvals and filings */
+    get: operations['listMyApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1713,6 +1908,8 @@ export interface components {
           | 'already_verified'
           | 'amount_out_of_range'
           | 'application_not_found'
+          | 'approval_not_found'
+          | 'approval_revoked'
           | 'authorisation_required'
           | 'bad_request'
           | 'binding_not_found'
@@ -1721,11 +1918,15 @@ export interface components {
           | 'card_frozen'
           | 'card_not_found'
           | 'card_not_live'
+          | 'catalogue_code_other_kind'
+          | 'catalogue_code_unknown'
+          | 'catalogue_effective_date_invalid'
           | 'category_not_allowed'
           | 'channel_already_authorised'
           | 'consent_required'
           | 'details_mismatch'
           | 'display_not_allowed'
+          | 'duplicate_catalogue_code'
           | 'duplicate_in_file'
           | 'duplicate_row'
           | 'ecard_exists'
@@ -1736,6 +1937,7 @@ export interface components {
           | 'ecard_suspended'
           | 'effective_date_in_past'
           | 'employer_exists'
+          | 'empty_catalogue'
           | 'hire_date_in_future'
           | 'id_not_checked'
           | 'idempotency_key_in_use'
@@ -1748,13 +1950,17 @@ export interface components {
           | 'insufficient_balance'
           | 'internal_error'
           | 'invalid_amount'
+          | 'invalid_approval'
           | 'invalid_bill'
+          | 'invalid_catalogue_file'
+          | 'invalid_catalogue_row'
           | 'invalid_credentials'
           | 'invalid_credit_code'
           | 'invalid_cursor'
           | 'invalid_id_number'
           | 'invalid_image'
           | 'invalid_institution_code'
+          | 'invalid_mapping_file'
           | 'invalid_name'
           | 'invalid_policy'
           | 'invalid_posting'
@@ -1767,6 +1973,8 @@ export interface components {
           | 'login_taken'
           | 'malformed_csv'
           | 'malformed_json'
+          | 'mapping_not_found'
+          | 'mapping_not_pending'
           | 'missing_header'
           | 'month_in_future'
           | 'name_mismatch'
@@ -1818,6 +2026,7 @@ export interface components {
           | 'qr_unknown_key'
           | 'rate_limited'
           | 'region_not_found'
+          | 'rejection_reason_required'
           | 'relative_name_mismatch'
           | 'relative_not_insured'
           | 'review_already_decided'
@@ -1837,6 +2046,7 @@ export interface components {
           | 'too_many_relatives'
           | 'unauthenticated'
           | 'unbalanced_posting'
+          | 'unknown_catalogue_version'
           | 'unknown_line'
           | 'unknown_office'
           | 'unknown_region'
@@ -11330,6 +11540,1121 @@ export interface operations {
         };
         content: {
           'application/pdf': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  importCatalogue: {
+    parameters: {
+      query: {
+        region: string;
+        /** @description YYYY-MM-DD (a Beijing business date) */
+        effectiveFrom?: string;
+      };
+      header?: never;
+      path: {
+        /** @description drug, medical service item or medical consumable */
+        kind: 'drug' | 'service' | 'material';
+      };
+      cookie?: never;
+    };
+    /** @description CSV text with a header line */
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            version: number;
+            /**
+             * @description drug, medical service item or medical consumable
+             * @enum {unknown}
+             */
+            kind: 'drug' | 'service' | 'material';
+            /** @description YYYY-MM-DD (a Beijing business date) */
+            effectiveFrom: string;
+            rowsInFile: number;
+            added: number;
+            changed: number;
+            removed: number;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listCatalogueVersions: {
+    parameters: {
+      query?: {
+        region?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            versions: {
+              version: number;
+              /**
+               * @description drug, medical service item or medical consumable
+               * @enum {unknown}
+               */
+              kind: 'drug' | 'service' | 'material';
+              /** @description YYYY-MM-DD (a Beijing business date) */
+              effectiveFrom: string;
+              rowsInFile: number;
+              added: number;
+              changed: number;
+              removed: number;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  searchCatalogue: {
+    parameters: {
+      query?: {
+        region?: string;
+        q?: string;
+        /** @description drug, medical service item or medical consumable */
+        kind?: 'drug' | 'service' | 'material';
+        /** @description YYYY-MM-DD (a Beijing business date) */
+        date?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            version: number;
+            entries: {
+              code: string;
+              /**
+               * @description drug, medical service item or medical consumable
+               * @enum {unknown}
+               */
+              kind: 'drug' | 'service' | 'material';
+              /** @description The catalogue version that wrote this entry */
+              version: number;
+              name: string;
+              /**
+               * @description A / B / C (甲 / 乙 / 丙)
+               * @enum {unknown}
+               */
+              class: 'A' | 'B' | 'C';
+              /** @description Dosage form (drugs) */
+              dosageForm: string | null;
+              /** @description Specification */
+              specification: string | null;
+              /** @description Unit */
+              unit: string | null;
+              /** @description Price limit per unit (fen); the part of a unit price above it is the person’s own */
+              priceLimit: number | null;
+              /** @description Class B self-pay-first ratio (basis points); null: the policy’s */
+              selfPayFirstBp: number | null;
+              /** @description A special rule of the policy; null: the bill’s ordinary rule */
+              serviceType: 'large_equipment' | 'special_material' | null;
+              /** @description Where the fund may pay the item; absent fields restrict nothing */
+              restrictions: {
+                setting?: 'inpatient' | 'outpatient';
+                /** @enum {string} */
+                serviceType?: 'special_outpatient';
+                gender?: 'female' | 'male';
+                ageMin?: number;
+                ageMax?: number;
+                maxDaily?: number;
+              };
+              validFrom: string | null;
+              validTo: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  downloadCatalogue: {
+    parameters: {
+      query: {
+        /** @description The version the terminal holds (0: none) */
+        since: number;
+        /** @description `next` of the previous page */
+        after?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            latestVersion: number;
+            entries: {
+              code: string;
+              /**
+               * @description drug, medical service item or medical consumable
+               * @enum {unknown}
+               */
+              kind: 'drug' | 'service' | 'material';
+              /** @description The catalogue version that wrote this entry */
+              version: number;
+              name: string;
+              /**
+               * @description A / B / C (甲 / 乙 / 丙)
+               * @enum {unknown}
+               */
+              class: 'A' | 'B' | 'C';
+              /** @description Dosage form (drugs) */
+              dosageForm: string | null;
+              /** @description Specification */
+              specification: string | null;
+              /** @description Unit */
+              unit: string | null;
+              /** @description Price limit per unit (fen); the part of a unit price above it is the person’s own */
+              priceLimit: number | null;
+              /** @description Class B self-pay-first ratio (basis points); null: the policy’s */
+              selfPayFirstBp: number | null;
+              /** @description A special rule of the policy; null: the bill’s ordinary rule */
+              serviceType: 'large_equipment' | 'special_material' | null;
+              /** @description Where the fund may pay the item; absent fields restrict nothing */
+              restrictions: {
+                setting?: 'inpatient' | 'outpatient';
+                /** @enum {string} */
+                serviceType?: 'special_outpatient';
+                gender?: 'female' | 'male';
+                ageMin?: number;
+                ageMax?: number;
+                maxDaily?: number;
+              };
+              validFrom: string | null;
+              validTo: string | null;
+              /** @description True: the code is no longer in the catalogue from this version on */
+              removed: boolean;
+            }[];
+            next: string | null;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listInstitutionMappings: {
+    parameters: {
+      query?: {
+        /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+        status?: 'pending' | 'approved' | 'rejected' | 'replaced';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            mappings: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              institutionId: string;
+              institutionCode: string;
+              institutionName: string;
+              /** @description The institution’s own item code */
+              itemCode: string;
+              catalogueCode: string;
+              /** @description The catalogue entry’s name in force today */
+              catalogueName: string | null;
+              /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+              status: 'pending' | 'approved' | 'rejected' | 'replaced';
+              /** @description The reviewer’s reason, as written */
+              reason: string | null;
+              /** Format: date-time */
+              requestedAt: string;
+              reviewedAt: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  requestMapping: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          itemCode: string;
+          catalogueCode: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            institutionId: string;
+            institutionCode: string;
+            institutionName: string;
+            /** @description The institution’s own item code */
+            itemCode: string;
+            catalogueCode: string;
+            /** @description The catalogue entry’s name in force today */
+            catalogueName: string | null;
+            /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+            status: 'pending' | 'approved' | 'rejected' | 'replaced';
+            /** @description The reviewer’s reason, as written */
+            reason: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            reviewedAt: string | null;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  importMappings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description CSV text with a header line */
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            requested: number;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMappingReviews: {
+    parameters: {
+      query?: {
+        /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+        status?: 'pending' | 'approved' | 'rejected' | 'replaced';
+        institutionId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            mappings: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              institutionId: string;
+              institutionCode: string;
+              institutionName: string;
+              /** @description The institution’s own item code */
+              itemCode: string;
+              catalogueCode: string;
+              /** @description The catalogue entry’s name in force today */
+              catalogueName: string | null;
+              /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+              status: 'pending' | 'approved' | 'rejected' | 'replaced';
+              /** @description The reviewer’s reason, as written */
+              reason: string | null;
+              /** Format: date-time */
+              requestedAt: string;
+              reviewedAt: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  decideMapping: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          approve: boolean;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            institutionId: string;
+            institutionCode: string;
+            institutionName: string;
+            /** @description The institution’s own item code */
+            itemCode: string;
+            catalogueCode: string;
+            /** @description The catalogue entry’s name in force today */
+            catalogueName: string | null;
+            /** @description pending review, approved (in force), rejected, or replaced by a newer request or approval */
+            status: 'pending' | 'approved' | 'rejected' | 'replaced';
+            /** @description The reviewer’s reason, as written */
+            reason: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            reviewedAt: string | null;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listPersonApprovals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvals: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              personId: string;
+              /** @enum {unknown} */
+              kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+              /** @description The disease (special outpatient) or the catalogue code approved */
+              subject: string;
+              institutionId: string | null;
+              /** @description Where it is valid; null: at any designated institution */
+              institutionName: string | null;
+              /** @description Special material: the domestic type’s reference price (fen) */
+              domesticReferencePrice: number | null;
+              /** @description Special material: the imported type’s reference price (fen) */
+              importedReferencePrice: number | null;
+              /** @description YYYY-MM-DD (a Beijing business date) */
+              validFrom: string;
+              /** @description YYYY-MM-DD (a Beijing business date) */
+              validTo: string;
+              status: 'active' | 'revoked';
+              /** @description Why staff revoked it */
+              revokeReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createApproval: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {unknown} */
+          kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+          subject: string;
+          institutionCode?: string;
+          domesticReferencePrice?: number;
+          importedReferencePrice?: number;
+          /** @description YYYY-MM-DD (a Beijing business date) */
+          validFrom: string;
+          /** @description YYYY-MM-DD (a Beijing business date) */
+          validTo: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            personId: string;
+            /** @enum {unknown} */
+            kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+            /** @description The disease (special outpatient) or the catalogue code approved */
+            subject: string;
+            institutionId: string | null;
+            /** @description Where it is valid; null: at any designated institution */
+            institutionName: string | null;
+            /** @description Special material: the domestic type’s reference price (fen) */
+            domesticReferencePrice: number | null;
+            /** @description Special material: the imported type’s reference price (fen) */
+            importedReferencePrice: number | null;
+            /** @description YYYY-MM-DD (a Beijing business date) */
+            validFrom: string;
+            /** @description YYYY-MM-DD (a Beijing business date) */
+            validTo: string;
+            status: 'active' | 'revoked';
+            /** @description Why staff revoked it */
+            revokeReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeApproval: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        approvalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            personId: string;
+            /** @enum {unknown} */
+            kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+            /** @description The disease (special outpatient) or the catalogue code approved */
+            subject: string;
+            institutionId: string | null;
+            /** @description Where it is valid; null: at any designated institution */
+            institutionName: string | null;
+            /** @description Special material: the domestic type’s reference price (fen) */
+            domesticReferencePrice: number | null;
+            /** @description Special material: the imported type’s reference price (fen) */
+            importedReferencePrice: number | null;
+            /** @description YYYY-MM-DD (a Beijing business date) */
+            validFrom: string;
+            /** @description YYYY-MM-DD (a Beijing business date) */
+            validTo: string;
+            status: 'active' | 'revoked';
+            /** @description Why staff revoked it */
+            revokeReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMyApprovals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvals: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              personId: string;
+              /** @enum {unknown} */
+              kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+              /** @description The disease (special outpatient) or the catalogue code approved */
+              subject: string;
+              institutionId: string | null;
+              /** @description Where it is valid; null: at any designated institution */
+              institutionName: string | null;
+              /** @description Special material: the domestic type’s reference price (fen) */
+              domesticReferencePrice: number | null;
+              /** @description Special material: the imported type’s reference price (fen) */
+              importedReferencePrice: number | null;
+              /** @description YYYY-MM-DD (a Beijing business date) */
+              validFrom: string;
+              /** @description YYYY-MM-DD (a Beijing business date) */
+              validTo: string;
+              status: 'active' | 'revoked';
+              /** @description Why staff revoked it */
+              revokeReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
