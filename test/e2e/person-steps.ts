@@ -1,12 +1,14 @@
 /**
  * Steps of the insured person's app, driven as a person would (labels, roles, visible text), for the person
  * tests and the cross-app main story. Every step waits for what the screen shows once the step is done.
+ * Labels come from the app's own catalogues in the language the page shows (labels.ts).
  */
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import type { Citizen } from '../../src/demo/synthetic.ts';
 import { decodeQrPng } from '../../src/qr/render.ts';
+import { labels, labelsOf, type Labels } from './labels.ts';
 
 /** A small real PNG (a grey ID-card-shaped picture) to upload as the ID photo. */
 function idPhotoPng(): Buffer {
@@ -26,10 +28,11 @@ const phoneFor = (citizen: Citizen): string => `137${citizen.idNumber.slice(9, 1
 
 export async function signIn(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/app');
-  await page.getByLabel('账号（手机号或用户名）').fill(login);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('button', { name: '退出登录' }).waitFor();
+  const t = await labelsOf(page);
+  await page.getByLabel(t('login')).fill(login);
+  await page.getByLabel(t('password'), { exact: true }).fill(password);
+  await page.getByRole('button', { name: t('signIn') }).click();
+  await page.getByRole('button', { name: t('signOut') }).waitFor();
 }
 
 /** Opens a screen of the person's app through its navigation. */
@@ -45,37 +48,39 @@ export async function submitRegistration(
   password = 'person-pass-1',
 ): Promise<void> {
   await page.goto('/app');
-  await page.getByRole('button', { name: '注册' }).click();
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码（至少 8 位）').fill(password);
-  await page.getByLabel('姓名').fill(citizen.name);
-  await page.getByLabel('身份证号').fill(citizen.idNumber);
-  await page.getByLabel('参保类型').selectOption('resident');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  const t = await labelsOf(page);
+  await page.getByRole('button', { name: t('person:login.register') }).click();
+  await page.getByLabel(t('person:register.phone')).fill(phone);
+  await page.getByLabel(t('person:register.password')).fill(password);
+  await page.getByLabel(t('person:register.name')).fill(citizen.name);
+  await page.getByLabel(t('person:register.idNumber')).fill(citizen.idNumber);
+  await page.getByLabel(t('person:register.insuranceType')).selectOption('resident');
+  await page.getByRole('button', { name: t('person:register.submit') }).click();
 }
 
 /** Registers `citizen` from the login screen; the app signs them in. */
 export async function register(page: Page, citizen: Citizen, phone = phoneFor(citizen)): Promise<void> {
   await submitRegistration(page, citizen, phone);
-  await page.getByRole('button', { name: '退出登录' }).waitFor();
+  await page.getByRole('button', { name: (await labelsOf(page))('signOut') }).waitFor();
 }
 
 /** From the home screen, opens identity verification, chooses the ID photo and (optionally) changes the name. */
 export async function submitIdentity(page: Page, opts: { name?: string } = {}): Promise<void> {
-  await page.getByRole('link', { name: '下一步：完成实名认证' }).click();
-  await page.getByLabel('身份证照片（JPEG 或 PNG）').setInputFiles({
+  const t = await labelsOf(page);
+  await page.getByRole('link', { name: t('person:home.nextVerify') }).click();
+  await page.getByLabel(t('person:identity.photo')).setInputFiles({
     name: 'id.png',
     mimeType: 'image/png',
     buffer: idPhotoPng(),
   });
-  if (opts.name !== undefined) await page.getByLabel('姓名').fill(opts.name);
-  await page.getByRole('button', { name: '提交认证' }).click();
+  if (opts.name !== undefined) await page.getByLabel(t('person:identity.name')).fill(opts.name);
+  await page.getByRole('button', { name: t('person:identity.submit') }).click();
 }
 
 /** Uploads the ID photo and verifies against the registry; a registry citizen is verified at once. */
 export async function verifyIdentity(page: Page): Promise<void> {
   await submitIdentity(page);
-  await page.getByText('您的身份已认证，可以申领医保电子凭证。').waitFor();
+  await page.getByText((await labelsOf(page))('person:identity.verified')).waitFor();
 }
 
 /** Registers `citizen` (a registry citizen: `syntheticCitizen(n)` with n < 200) and verifies them. */
@@ -94,25 +99,27 @@ export async function applyAndActivateEcard(
   channel = 'wechat',
   onAuthorisation?: () => Promise<unknown>,
 ): Promise<void> {
-  await goTo(page, '电子凭证');
-  await page.getByLabel('申领渠道').selectOption(channel);
-  await page.getByRole('region', { name: '授权说明' }).waitFor();
-  await page.getByLabel(/我已阅读并同意以上授权/).check();
+  const t = await labelsOf(page);
+  await goTo(page, t('person:nav.ecard'));
+  await page.getByLabel(t('person:ecard.channel'), { exact: true }).selectOption(channel);
+  await page.getByRole('region', { name: t('person:ecard.authTitle') }).waitFor();
+  await page.getByLabel(t('person:ecard.authorise')).check();
   await onAuthorisation?.();
-  await page.getByRole('button', { name: '申领', exact: true }).click();
-  await page.getByRole('heading', { name: '激活电子凭证' }).waitFor();
-  await page.getByLabel('我同意激活医保电子凭证').check();
-  await page.getByRole('button', { name: '激活', exact: true }).click();
-  await page.getByRole('heading', { name: '开通支付功能' }).waitFor();
+  await page.getByRole('button', { name: t('person:ecard.apply'), exact: true }).click();
+  await page.getByRole('heading', { name: t('person:ecard.activateTitle') }).waitFor();
+  await page.getByLabel(t('person:ecard.consentActivate')).check();
+  await page.getByRole('button', { name: t('person:ecard.activate'), exact: true }).click();
+  await page.getByRole('heading', { name: t('person:ecard.paymentTitle') }).waitFor();
 }
 
 /** Opens the payment function with a 6-digit PIN entered twice. */
 export async function openPayment(page: Page, pin: string, pinAgain = pin): Promise<void> {
-  await page.getByLabel('支付密码（6 位数字）').fill(pin);
-  await page.getByLabel('再次输入支付密码').fill(pinAgain);
-  await page.getByLabel('我同意开通医保电子凭证支付功能').check();
-  await page.getByRole('button', { name: '开通支付' }).click();
-  if (pin === pinAgain) await page.getByText('支付功能已开通，可以出示医保码付款了。').waitFor();
+  const t = await labelsOf(page);
+  await page.getByLabel(t('person:ecard.pin')).fill(pin);
+  await page.getByLabel(t('person:ecard.pinConfirm')).fill(pinAgain);
+  await page.getByLabel(t('person:ecard.consentPayment')).check();
+  await page.getByRole('button', { name: t('person:ecard.openPayment') }).click();
+  if (pin === pinAgain) await page.getByText(t('person:ecard.paymentOpened')).waitFor();
 }
 
 export interface RelativeRow {
@@ -124,22 +131,24 @@ export interface RelativeRow {
 }
 
 /** The fieldset of the n-th (1-based) relative row of the binding form. */
-export const relativeRow = (page: Page, n: number): Locator => page.getByRole('group', { name: `亲属 ${n}` });
+export const relativeRow = (page: Page, n: number, t: Labels = labels()): Locator =>
+  page.getByRole('group', { name: t('person:family.row', { n }) });
 
 /** Fills the binding form with several relatives and submits them at once; returns the summary text. */
 export async function bindRelatives(page: Page, rows: RelativeRow[]): Promise<string> {
-  await goTo(page, '家庭共济');
+  const t = await labelsOf(page);
+  await goTo(page, t('person:nav.family'));
   for (const [i, r] of rows.entries()) {
-    if (i > 0) await page.getByRole('button', { name: '再添加一位' }).click();
-    const row = relativeRow(page, i + 1);
-    await row.getByLabel('身份证号').fill(r.idNumber);
-    await row.getByLabel('姓名').fill(r.name);
-    await row.getByLabel('关系').selectOption(r.kinship);
-    await row.getByLabel(/家庭共济/).setChecked(r.mutualAid ?? true);
-    await row.getByLabel(/代为出示医保码/).setChecked(r.cardDisplay ?? false);
+    if (i > 0) await page.getByRole('button', { name: t('person:family.addRow') }).click();
+    const row = relativeRow(page, i + 1, t);
+    await row.getByLabel(t('person:family.idNumber')).fill(r.idNumber);
+    await row.getByLabel(t('person:family.name')).fill(r.name);
+    await row.getByLabel(t('person:family.kinship')).selectOption(r.kinship);
+    await row.getByLabel(t('person:family.mutualAidLabel')).setChecked(r.mutualAid ?? true);
+    await row.getByLabel(t('person:family.displayLabel')).setChecked(r.cardDisplay ?? false);
   }
-  await page.getByRole('button', { name: '绑定', exact: true }).click();
-  const summary = page.getByRole('status').filter({ hasText: /绑定成功/ });
+  await page.getByRole('button', { name: t('person:family.bind'), exact: true }).click();
+  const summary = page.getByRole('status').filter({ hasText: t.pattern('person:family.summary') });
   await summary.waitFor();
   return summary.innerText();
 }
@@ -160,21 +169,23 @@ export async function scopedFieldError(scope: Locator, label: string): Promise<s
 }
 
 /** The QR image on the QR screen (its accessible name names the holder). */
-export const qrImage = (page: Page): Locator => page.getByRole('img', { name: /医保电子凭证二维码/ });
+export const qrImage = (page: Page, t: Labels = labels()): Locator =>
+  page.getByRole('img', { name: t.pattern('person:qr.alt') });
 
 /** Opens the QR screen and waits for a code; optionally switches to a relative by the option's label. */
 export async function openQrScreen(page: Page, relative?: string | RegExp): Promise<void> {
-  await goTo(page, '医保码');
-  await qrImage(page).waitFor();
+  const t = await labelsOf(page);
+  await goTo(page, t('person:nav.qr'));
+  await qrImage(page, t).waitFor();
   if (relative) {
-    const select = page.getByLabel('显示谁的医保码');
+    const select = page.getByLabel(t('person:qr.whose'));
     const options = await select.locator('option').allInnerTexts();
     const label = options.find((o) =>
       typeof relative === 'string' ? o.includes(relative) : relative.test(o),
     );
     assert.ok(label, `no relative ${relative} among ${options.join(', ')}`);
     await select.selectOption({ label });
-    await page.getByText('正在显示亲属的医保码').waitFor();
+    await page.getByText(t('person:qr.relativeNote')).waitFor();
   }
   await qrPainted(page);
 }

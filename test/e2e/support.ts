@@ -18,6 +18,8 @@ import type { App } from '../../src/platform/http.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 export const ADMIN_PASSWORD = 'admin-e2e-password';
+/** The browsers' time zone: far from Beijing's (UTC+8), with daylight saving time. */
+export const BROWSER_TIME_ZONE = 'America/New_York';
 export { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN };
 
 export interface E2E {
@@ -27,8 +29,12 @@ export interface E2E {
   browser: Browser;
   /** The demo pharmacy till's credential (`ybt_…`), as the seed printed it. */
   terminalCredential: string;
-  /** A new browser window with its own storage (one per actor: a phone, a till, a counter). */
-  newContext(opts?: { mobile?: boolean }): Promise<BrowserContext>;
+  /**
+   * A new browser window with its own storage (one per actor: a phone, a till, a counter), in New York's time
+   * zone (BROWSER_TIME_ZONE) so a screen that showed the browser's local time instead of Beijing's would show.
+   * `locale` is the browser's (zh-CN unless given); the apps' own language is chosen in their menu.
+   */
+  newContext(opts?: { mobile?: boolean; locale?: string }): Promise<BrowserContext>;
   /** Saves a full-page screenshot to docs/screenshots/NAME.png and returns the PNG bytes. */
   screenshot(page: Page, name: string): Promise<Buffer>;
 }
@@ -77,10 +83,11 @@ export function useE2E(): () => E2E {
       db,
       browser,
       terminalCredential: seeded.terminalCredential!,
-      newContext: ({ mobile } = {}) =>
+      newContext: ({ mobile, locale = 'zh-CN' } = {}) =>
         browser.newContext({
           baseURL: address,
-          locale: 'zh-CN',
+          locale,
+          timezoneId: BROWSER_TIME_ZONE,
           ...(mobile
             ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
             : { viewport: { width: 1280, height: 900 } }),

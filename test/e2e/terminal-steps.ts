@@ -1,12 +1,13 @@
 /**
  * Steps of the institution terminal, for the terminal's browser tests and the cross-app main story.
- * They drive the till as a cashier would (labels and roles, in Chinese, the default language) and wait on
- * what the screen shows, never on time.
+ * They drive the till as a cashier would (labels and roles, from the app's catalogues in the language the page
+ * shows: labels.ts) and wait on what the screen shows, never on time.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { labelsOf } from './labels.ts';
 
 /** One item to put on the bill: part of its name on the price list, and how many. */
 export interface BillEntry {
@@ -62,27 +63,32 @@ export async function balanceOf(baseUrl: string, token: string): Promise<number>
 /** Opens the till and signs it in with a terminal credential (`ybt_…`). */
 export async function signInTerminal(page: Page, credential: string): Promise<void> {
   await page.goto('/terminal');
-  await page.getByLabel('终端凭证').fill(credential);
-  await page.getByRole('button', { name: '登录终端' }).click();
-  await page.getByRole('heading', { name: '识别参保人' }).waitFor();
+  const t = await labelsOf(page);
+  await page.getByLabel(t('terminal:login.credential')).fill(credential);
+  await page.getByRole('button', { name: t('terminal:login.submit') }).click();
+  await page.getByRole('heading', { name: t('terminal:scan.title') }).waitFor();
 }
 
 /** Reads the customer's QR code from an image file through the decoder, and waits for the eligibility panel. */
 export async function scanFromImage(page: Page, pngPath: string): Promise<void> {
-  await page.getByLabel('从图片读取医保码').setInputFiles(pngPath);
-  await page.getByRole('heading', { name: '参保信息' }).waitFor();
+  const t = await labelsOf(page);
+  await page.getByLabel(t('terminal:scan.image')).setInputFiles(pngPath);
+  await page.getByRole('heading', { name: t('terminal:elig.title') }).waitFor();
 }
 
 /** Types the QR code's text as a hand scanner does (text, then Enter), and waits for the eligibility panel. */
 export async function scanText(page: Page, text: string): Promise<void> {
-  await page.getByLabel('医保码内容').fill(text);
-  await page.getByLabel('医保码内容').press('Enter');
-  await page.getByRole('heading', { name: '参保信息' }).waitFor();
+  const t = await labelsOf(page);
+  const field = page.getByLabel(t('terminal:scan.text'));
+  await field.fill(text);
+  await field.press('Enter');
+  await page.getByRole('heading', { name: t('terminal:elig.title') }).waitFor();
 }
 
 /** Picks each item from the price list (by part of its name) with its quantity and adds it to the bill. */
 export async function addItems(page: Page, items: BillEntry[]): Promise<void> {
-  const select = page.getByLabel('项目', { exact: true });
+  const t = await labelsOf(page);
+  const select = page.getByLabel(t('terminal:bill.item'), { exact: true });
   for (const item of items) {
     const value = await select.evaluate(
       (el, name) => [...(el as HTMLSelectElement).options].find((o) => o.text.includes(name))?.value ?? null,
@@ -90,8 +96,8 @@ export async function addItems(page: Page, items: BillEntry[]): Promise<void> {
     );
     if (!value) throw new Error(`no price-list item named ${item.name}`);
     await select.selectOption(value);
-    await page.getByLabel('数量', { exact: true }).fill(String(item.quantity ?? 1));
-    await page.getByRole('button', { name: '添加', exact: true }).click();
+    await page.getByLabel(t('terminal:bill.quantity'), { exact: true }).fill(String(item.quantity ?? 1));
+    await page.getByRole('button', { name: t('terminal:bill.add'), exact: true }).click();
     await page
       .getByRole('cell', { name: new RegExp(escapeRegExp(item.name)) })
       .first()
@@ -110,9 +116,10 @@ export async function billTotalText(page: Page): Promise<string> {
  */
 export async function settleBill(page: Page, items: BillEntry[], pin?: string): Promise<string> {
   await addItems(page, items);
-  if (pin) await page.getByLabel('支付密码').fill(pin);
-  await page.getByRole('button', { name: '确认结算' }).click();
-  await page.getByRole('heading', { name: /结算结果/ }).waitFor();
+  const t = await labelsOf(page);
+  if (pin) await page.getByLabel(t('terminal:settle.pin')).fill(pin);
+  await page.getByRole('button', { name: t('terminal:settle.settle') }).click();
+  await page.getByRole('heading', { name: t('terminal:result.title') }).waitFor();
   const id = /\/terminal\/settlements\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
   if (!id) throw new Error(`not on a settlement page: ${page.url()}`);
   return id;

@@ -20,7 +20,8 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router-dom';
 import { ApiError, api, onSignedOut, session, type AppName } from './api.ts';
 import { formatFen } from './money.ts';
-import { LANGUAGES, setLanguage, type Language } from './i18n.ts';
+import { setLanguage } from './i18n.ts';
+import { LANGUAGES, type Language } from './languages.ts';
 
 /** Which app a screen belongs to, so its own texts win over another app's for the same key. */
 const AppContext = createContext<AppName | null>(null);
