@@ -43,7 +43,10 @@ void test('both languages of a code use the same parameters, with known formats 
     assert.deepEqual(paramsOf(zhText), paramsOf(en.get(code)!), `parameters of ${code} differ`);
     for (const s of [zhText, en.get(code)!]) {
       for (const m of s.matchAll(/\{\{[^}]*,\s*([a-z]+)\s*\}\}/g))
-        assert.ok(['yuan', 'percent', 'date', 'datetime'].includes(m[1]!), `${code}: unknown format ${m[1]}`);
+        assert.ok(
+          ['yuan', 'percent', 'date', 'datetime', 'position'].includes(m[1]!),
+          `${code}: unknown format ${m[1]}`,
+        );
     }
   }
 });
@@ -85,7 +88,7 @@ void test('parameters render in the language: yuan from fen, percent from basis 
     item: 'X01',
     text: text('line.without_approval', { service: text('service.large_equipment'), amount: 100 }),
   });
-  assert.equal(render('zh-CN', nested), '[0] X01：大型设备检查未经审批：1.00 元由个人支付');
+  assert.equal(render('zh-CN', nested), '第1项 X01：大型设备检查未经审批：1.00 元由个人支付');
   assert.equal(render('en', 'Your card was issued at the counter.'), 'Your card was issued at the counter.');
 });
 

@@ -126,7 +126,7 @@ export const en: typeof zh = {
       'fund ceiling reached: {{overflow, yuan}} yuan to the person (the fund pays at most {{ceiling, yuan}} yuan a year)',
   },
   bill: {
-    item: 'items[{{index}}] {{item}}: {{text}}',
+    item: 'Item {{index, position}} {{item}}: {{text}}',
     account: 'individual account pays {{amount, yuan}} yuan (balance {{before, yuan}} → {{after, yuan}})',
     relative:
       "relative's account (family mutual aid) pays {{amount, yuan}} yuan (balance {{before, yuan}} → {{after, yuan}})",

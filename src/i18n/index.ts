@@ -4,7 +4,8 @@
  * with the web apps' conventions: nested camelCase keys, `{{param}}` interpolation, zh-CN first.
  *
  * Parameters are raw values: money as integer fen, ratios as basis points, instants as ISO strings; the
- * catalogue formats them with `{{amount, yuan}}`, `{{ratioBp, percent}}`, `{{at, datetime}}`, `{{day, date}}`.
+ * catalogue formats them with `{{amount, yuan}}`, `{{ratioBp, percent}}`, `{{at, datetime}}`, `{{day, date}}`,
+ * `{{index, position}}` (a 0-based index counted from 1).
  * A parameter may itself be a `Text` (a line explanation inside an item's explanation): it is rendered first.
  */
 import i18next from 'i18next';
@@ -114,6 +115,8 @@ void i18n.init({
 } as Parameters<typeof i18n.init>[0]);
 i18n.services.formatter?.add('yuan', (value: unknown) => yuanDigits(Number(value)));
 i18n.services.formatter?.add('percent', (value: unknown) => percent(Number(value)));
+// A 0-based index (as stored) counted from 1, as a cashier and the receipt number lines.
+i18n.services.formatter?.add('position', (value: unknown) => String(Number(value) + 1));
 i18n.services.formatter?.add('datetime', (value: unknown, lng: string | undefined) =>
   formatDateTime(String(value), asLang(lng)),
 );

@@ -138,7 +138,7 @@ forEachStore('texts in the reader’s language', (env) => {
     const zh: string[] = r.body.result.explanations;
     assert.ok(zh.length >= 4);
     for (const line of zh) assert.match(line, HAN, line);
-    assert.ok(zh.includes('[1] OUT：目录外：20.00 元由个人支付'), JSON.stringify(zh));
+    assert.ok(zh.includes('第2项 OUT：目录外：20.00 元由个人支付'), JSON.stringify(zh));
     assert.match(r.body.result.lines[0].explanations[0], /门诊年度起付标准/);
 
     const stored = await env().db.query<{ result: { explanations: unknown[] } }>(
@@ -154,9 +154,7 @@ forEachStore('texts in the reader’s language', (env) => {
       headers: { 'accept-language': 'en' },
     });
     assert.equal(en.status, 200, en.raw);
-    assert.ok(
-      en.body.result.explanations.includes('items[1] OUT: out of catalogue: 20.00 yuan to the person'),
-    );
+    assert.ok(en.body.result.explanations.includes('Item 2 OUT: out of catalogue: 20.00 yuan to the person'));
     for (const line of en.body.result.explanations) assert.doesNotMatch(line, HAN, line);
   });
 

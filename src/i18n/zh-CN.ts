@@ -102,7 +102,7 @@ export const zh = {
       '达到统筹基金最高支付限额：{{overflow, yuan}} 元由个人支付（统筹基金每年最多支付 {{ceiling, yuan}} 元）',
   },
   bill: {
-    item: '[{{index}}] {{item}}：{{text}}',
+    item: '第{{index, position}}项 {{item}}：{{text}}',
     account: '个人账户支付 {{amount, yuan}} 元（余额 {{before, yuan}} → {{after, yuan}}）',
     relative: '亲属账户（家庭共济）支付 {{amount, yuan}} 元（余额 {{before, yuan}} → {{after, yuan}}）',
     cash: '现金：{{amount, yuan}} 元',

@@ -336,7 +336,7 @@ void describe('missing approval', () => {
     assert.deepEqual(result.newAccumulators, PAST_THRESHOLDS);
     assert.ok(
       english(result.explanations).includes(
-        'items[0] CT: large-equipment exam without approval: 1,000.00 yuan to the person',
+        'Item 1 CT: large-equipment exam without approval: 1,000.00 yuan to the person',
       ),
     );
   });
@@ -544,7 +544,7 @@ void describe('fund ceiling (4 × W a year, all categories together)', () => {
     assert.equal(result.totals.fundLimitRemaining, 0);
     assert.ok(
       english(result.explanations).includes(
-        'items[0] OP: fund ceiling reached: 800.00 yuan to the person (the fund pays at most 480,000.00 yuan a year)',
+        'Item 1 OP: fund ceiling reached: 800.00 yuan to the person (the fund pays at most 480,000.00 yuan a year)',
       ),
     );
   });
