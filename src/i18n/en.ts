@@ -107,6 +107,9 @@ export const en: typeof zh = {
     outpatient_above:
       'outpatient above threshold: fund {{ratioBp, percent}} = {{fund, yuan}} yuan, person {{person, yuan}} yuan',
     out_of_catalogue: 'out of catalogue: {{amount, yuan}} yuan to the person',
+    class_c: 'class C item: all {{amount, yuan}} yuan to the person',
+    over_limit:
+      'above the catalogue price limit of {{limit, yuan}} yuan: {{amount, yuan}} yuan to the person',
     self_pay_first:
       'class {{category}} self-pay-first {{ratioBp, percent}}: {{amount, yuan}} yuan to the person',
     without_approval: '{{service}} without approval: {{amount, yuan}} yuan to the person',
@@ -186,6 +189,8 @@ export const en: typeof zh = {
     line_fund: 'Fund',
     total: 'Total',
     out_of_catalogue: 'Out of catalogue',
+    over_limit: 'Above price limit',
+    self_pay_first: 'Self-paid first',
     deductible: 'Deductible',
     fund: 'Pooled fund',
     account: 'Own account',

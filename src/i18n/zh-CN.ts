@@ -86,6 +86,8 @@ export const zh = {
     outpatient_above:
       '门诊起付标准以上：统筹支付 {{ratioBp, percent}} = {{fund, yuan}} 元，个人 {{person, yuan}} 元',
     out_of_catalogue: '目录外：{{amount, yuan}} 元由个人支付',
+    class_c: '丙类项目：{{amount, yuan}} 元全部由个人支付',
+    over_limit: '超过目录限价 {{limit, yuan}} 元的部分：{{amount, yuan}} 元由个人支付',
     self_pay_first: '{{category}} 类先行自付 {{ratioBp, percent}}：{{amount, yuan}} 元由个人支付',
     without_approval: '{{service}}未经审批：{{amount, yuan}} 元由个人支付',
     approval_note: '（审批号 {{ref}}）',
@@ -159,6 +161,8 @@ export const zh = {
     line_fund: '统筹',
     total: '合计',
     out_of_catalogue: '全自费',
+    over_limit: '超限价自付',
+    self_pay_first: '先行自付',
     deductible: '起付线',
     fund: '统筹基金支付',
     account: '个人账户支付',

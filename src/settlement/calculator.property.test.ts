@@ -82,7 +82,9 @@ function itemArb(setting: CareSetting): fc.Arbitrary<BillItem> {
       quantity: fc.integer({ min: 1, max: 5 }),
       unitPrice: price,
       catalogue: fc.constantFrom('in', 'in', 'in', 'out'),
-      category: fc.constantFrom(undefined, 'A', 'B'),
+      category: fc.constantFrom(undefined, 'A', 'B', 'C'),
+      priceLimit: fc.option(fc.integer({ min: 1, max: 400_000 }), { nil: undefined }),
+      selfPayFirstBp: fc.option(ratioBp, { nil: undefined }),
       serviceType: fc.constantFrom(
         setting,
         setting,
@@ -104,7 +106,10 @@ function itemArb(setting: CareSetting): fc.Arbitrary<BillItem> {
         catalogue: r.catalogue as 'in' | 'out',
         serviceType: r.serviceType as BillItem['serviceType'],
       };
-      if (r.category !== undefined) item.category = r.category as 'A' | 'B';
+      if (r.category !== undefined) item.category = r.category as 'A' | 'B' | 'C';
+      if (r.priceLimit !== undefined) item.priceLimit = r.priceLimit;
+      // The catalogue's own self-pay-first ratio exists for Class B only.
+      if (r.selfPayFirstBp !== undefined && r.category === 'B') item.selfPayFirstBp = r.selfPayFirstBp;
       if (r.approvalRef !== undefined) item.approvalRef = r.approvalRef;
       // Every special material carries at least one reference price, so the bill is always valid.
       if (r.references !== 'imported') item.domesticReferencePrice = r.domesticPrice;
@@ -159,6 +164,7 @@ const lineAmounts = (line: SettlementLine): Record<string, number> => ({
   relativeAccount: line.personal.relativeAccount,
   cash: line.personal.cash,
   outOfCatalogue: line.outOfCatalogue,
+  overLimit: line.overLimit,
   selfPayFirst: line.selfPayFirst,
   withoutApproval: line.withoutApproval,
   policyScope: line.policyScope,
@@ -215,10 +221,25 @@ void describe('settlement properties', () => {
       assert.equal(line.fund + line.person, line.amount);
       assert.equal(line.personal.account + line.personal.relativeAccount + line.personal.cash, line.person);
       assert.equal(
-        line.outOfCatalogue + line.selfPayFirst + line.withoutApproval + line.policyScope,
+        line.outOfCatalogue + line.overLimit + line.selfPayFirst + line.withoutApproval + line.policyScope,
         line.amount,
       );
       assert.ok(line.fund <= line.policyScope, 'the fund pays only policy-scope amounts');
+      // Out of catalogue and Class C are wholly the person's; above the price limit is never the fund's.
+      const whollyOwn = item.catalogue === 'out' || item.category === 'C';
+      assert.equal(line.outOfCatalogue, whollyOwn ? line.amount : 0);
+      const above =
+        !whollyOwn && item.priceLimit !== undefined && item.unitPrice > item.priceLimit
+          ? (item.unitPrice - item.priceLimit) * item.quantity
+          : 0;
+      assert.equal(line.overLimit, above);
+      assert.ok(line.fund <= line.amount - line.overLimit - line.outOfCatalogue);
+      if (whollyOwn)
+        assert.deepEqual(line.accumulatorDeltas, {
+          inpatientDeductiblePaid: 0,
+          outpatientEligibleSpent: 0,
+          fundPaid: 0,
+        });
     });
     const { totals } = result;
     assert.equal(
@@ -228,7 +249,11 @@ void describe('settlement properties', () => {
     assert.equal(totals.fund + totals.person, totals.total);
     assert.equal(totals.accountPaid + totals.relativeAccountPaid + totals.cashPaid, totals.person);
     assert.equal(
-      totals.outOfCatalogue + totals.selfPayFirst + totals.withoutApproval + totals.policyScope,
+      totals.outOfCatalogue +
+        totals.overLimit +
+        totals.selfPayFirst +
+        totals.withoutApproval +
+        totals.policyScope,
       totals.total,
     );
     assert.equal(

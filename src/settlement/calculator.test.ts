@@ -124,6 +124,7 @@ void describe("DOMAIN.md's worked example", () => {
     assert.deepEqual(toNationalFigures(result), {
       medfee_sumamt: 50_000 * YUAN,
       fulamt_ownpay_amt: 0,
+      overlmt_selfpay: 0,
       preselfpay_amt: 0,
       inscp_scp_amt: 50_000 * YUAN,
       act_pay_dedc: 12_000 * YUAN,
@@ -824,7 +825,7 @@ void describe('invalid input', () => {
   void test('unknown catalogue, category or service type, or a missing code → 422 invalid_bill', () => {
     const bad = [
       { ...valid, catalogue: 'maybe' },
-      { ...valid, category: 'C' },
+      { ...valid, category: 'D' },
       { ...valid, serviceType: 'dental' },
       { ...valid, code: '' },
     ] as unknown as BillItem[];
@@ -888,5 +889,76 @@ void describe('purity', () => {
     const first = calculateSettlement(input);
     assert.deepEqual(input, snapshot);
     assert.deepEqual(calculateSettlement(input), first);
+  });
+});
+
+void describe('catalogue price limits, Class C and the catalogue’s own ratio', () => {
+  void test('the part of a unit price above the limit is the person’s, the rest goes through the rule', () => {
+    // Deductible and threshold already passed: the fund pays 90% of what is within the limit.
+    const line = only(
+      settle({
+        accumulators: PAST_THRESHOLDS,
+        items: [item({ quantity: 3, unitPrice: 120 * YUAN, priceLimit: 100 * YUAN })],
+      }).lines,
+    );
+    assert.equal(line.overLimit, 3 * 20 * YUAN);
+    assert.equal(line.policyScope, 3 * 100 * YUAN);
+    assert.equal(line.fund, 270 * YUAN);
+    assert.equal(line.person, 60 * YUAN + 30 * YUAN);
+    assert.match(
+      english([line.explanations[0]!])[0]!,
+      /above the catalogue price limit of 100\.00 yuan: 60\.00 yuan/,
+    );
+    // At or below the limit nothing moves.
+    assert.equal(
+      only(settle({ items: [item({ unitPrice: 100 * YUAN, priceLimit: 100 * YUAN })] }).lines).overLimit,
+      0,
+    );
+  });
+
+  void test('Class C is wholly the person’s, counted as fully self-paid, touching no accumulator', () => {
+    const r = settle({
+      accumulators: PAST_THRESHOLDS,
+      items: [item({ category: 'C', unitPrice: 80 * YUAN })],
+    });
+    const line = only(r.lines);
+    assert.deepEqual(
+      [line.rule, line.outOfCatalogue, line.fund, line.person, line.accumulatorDeltas.fundPaid],
+      ['class_c', 80 * YUAN, 0, 80 * YUAN, 0],
+    );
+    assert.equal(toNationalFigures(r).fulamt_ownpay_amt, 80 * YUAN);
+  });
+
+  void test('a Class B item’s own self-pay-first ratio replaces the policy’s, on the amount within the limit', () => {
+    const line = only(
+      settle({
+        accumulators: PAST_THRESHOLDS,
+        items: [
+          item({ category: 'B', selfPayFirstBp: 1_000, unitPrice: 150 * YUAN, priceLimit: 100 * YUAN }),
+        ],
+      }).lines,
+    );
+    assert.deepEqual(
+      [line.overLimit, line.selfPayFirst, line.policyScope],
+      [50 * YUAN, 10 * YUAN, 90 * YUAN],
+    );
+    const r = settle({
+      items: [item({ category: 'B', selfPayFirstBp: 500, priceLimit: 100 * YUAN, unitPrice: 150 * YUAN })],
+    });
+    assert.deepEqual(
+      [toNationalFigures(r).overlmt_selfpay, toNationalFigures(r).preselfpay_amt],
+      [50 * YUAN, 5 * YUAN],
+    );
+  });
+
+  void test('a bad price limit or ratio is refused naming the item', () => {
+    for (const bad of [
+      item({ priceLimit: 0 }),
+      item({ priceLimit: -1 }),
+      item({ priceLimit: 1.5 }),
+      item({ category: 'A', selfPayFirstBp: 100 }),
+      item({ category: 'B', selfPayFirstBp: 10_001 }),
+    ])
+      expectInvalid(() => settle({ items: [bad] }), 'invalid_bill', { item: 0 });
   });
 });

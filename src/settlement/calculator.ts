@@ -4,10 +4,14 @@
  * I/O, no clock, no randomness; the same input always gives the same result.
  *
  * Calculation order, per item in bill order (the year's state carries from item to item):
- *  1. Out of catalogue (`catalogue: 'out'`): 100% the person's. Touches no accumulator.
- *  2. Class B self-pay-first: `amount × catalogue[category].selfPayFirstBp`, half-up, to the person.
+ *  1. Out of catalogue (`catalogue: 'out'`) or Class C (`category: 'C'`): 100% the person's, counted as
+ *     fully self-paid. Touches no accumulator.
+ *  2. Price limit: the part of the unit price above the catalogue's `priceLimit`, times the quantity, is the
+ *     person's (over the limit); the fund never pays it. The rest is the item's amount within the limit.
+ *  3. Class B self-pay-first: `within limit × ratio`, half-up, to the person; the ratio is the item's own
+ *     `selfPayFirstBp` (the catalogue's) or else the policy's `catalogue[category].selfPayFirstBp`.
  *     `category` defaults to 'A'. The rest is the item's "eligible" amount.
- *  3. The eligible amount goes through exactly one rule:
+ *  4. The eligible amount goes through exactly one rule:
  *     - `inpatient`: the year's remaining deductible first (to the person), then the fund pays the
  *       inpatient ratio of the rest. The retired ratio applies only to retired EMPLOYEES; residents and
  *       flexible workers use the not-retired ratio whatever `retired` says.
@@ -23,9 +27,9 @@
  *       needs no approval (approval is for high-value material only).
  *     Items of a type listed in `policy.approvalRequired` without a non-blank `approvalRef` are the
  *     person's entirely (`rule: 'approval_missing'`, an explanation line, never an exception).
- *  4. Fund ceiling: shared by all categories. The fund's share is capped at what is left of the
+ *  5. Fund ceiling: shared by all categories. The fund's share is capped at what is left of the
  *     year's ceiling; the overflow goes to the person. The deductible and threshold still count.
- *  5. The person's share of the item = amount − fund share.
+ *  6. The person's share of the item = amount − fund share.
  *
  * Rounding: each ratio is applied once per item with `mulRatioHalfUp` (half-up to the fen, exact
  * integer arithmetic). The fund's share is the rounded figure; the person's share is the remainder,
@@ -55,7 +59,7 @@ import { SERVICE_TYPES, type ServiceType } from '../institutions/service-types.t
 
 type InsuranceType = 'employee' | 'resident' | 'flexible';
 export type CareSetting = 'outpatient' | 'inpatient';
-type CatalogueCategory = 'A' | 'B';
+type CatalogueCategory = 'A' | 'B' | 'C';
 
 interface SettlementPerson {
   insuranceType: InsuranceType;
@@ -77,8 +81,12 @@ export interface BillItem {
   /** Fen. */
   unitPrice: number;
   catalogue: 'in' | 'out';
-  /** Catalogue class; defaults to 'A'. Ignored out of catalogue. */
+  /** Catalogue class; defaults to 'A'; 'C' is wholly the person's. Ignored out of catalogue. */
   category?: CatalogueCategory;
+  /** The catalogue's price limit per unit (fen); the part of the unit price above it is the person's. */
+  priceLimit?: number;
+  /** Class B: the catalogue's self-pay-first ratio (basis points), instead of the policy's. */
+  selfPayFirstBp?: number;
   serviceType: ServiceType;
   /** Special material: unit price of the domestic type (fen). */
   domesticReferencePrice?: number;
@@ -107,6 +115,7 @@ export interface SettlementInput {
 /** Which rule decided a line. */
 type LineRule =
   | 'out_of_catalogue'
+  | 'class_c'
   | 'approval_missing'
   | 'inpatient'
   | 'outpatient'
@@ -124,7 +133,7 @@ interface PersonalPayment {
 
 /**
  * One settled item. All amounts are fen. `amount = fund + person`, `person = account + relativeAccount
- * + cash`, and `amount = outOfCatalogue + selfPayFirst + withoutApproval + policyScope`.
+ * + cash`, and `amount = outOfCatalogue + overLimit + selfPayFirst + withoutApproval + policyScope`.
  */
 export interface SettlementLine {
   /** 0-based index into `bill.items`. */
@@ -137,8 +146,10 @@ export interface SettlementLine {
   /** The person's whole share of the line. */
   person: number;
   personal: PersonalPayment;
-  /** The line's amount when out of catalogue, else 0. */
+  /** The line's amount when out of catalogue or Class C (fully self-paid), else 0. */
   outOfCatalogue: number;
+  /** The part above the catalogue's price limit, the person's. */
+  overLimit: number;
   /** The class-B self-pay-first part. */
   selfPayFirst: number;
   /** The eligible amount left to the person because a required approval is missing. */
@@ -164,8 +175,10 @@ export interface SettlementLine {
 interface SettlementTotals {
   /** Whole bill (medfee_sumamt). */
   total: number;
-  /** Out of catalogue (fulamt_ownpay_amt). */
+  /** Out of catalogue and Class C, fully self-paid (fulamt_ownpay_amt). */
   outOfCatalogue: number;
+  /** Above the price limit (overlmt_selfpay). */
+  overLimit: number;
   /** Class-B self-pay-first (preselfpay_amt). */
   selfPayFirst: number;
   /** Left to the person for a missing approval. */
@@ -214,6 +227,7 @@ export interface SettlementResult {
 export interface NationalSettlementFigures {
   medfee_sumamt: number;
   fulamt_ownpay_amt: number;
+  overlmt_selfpay: number;
   preselfpay_amt: number;
   inscp_scp_amt: number;
   act_pay_dedc: number;
@@ -262,8 +276,22 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
     throw invalidBill(index, `unitPrice must be a non-negative safe integer (fen), got ${String(unitPrice)}`);
   }
   if (catalogue !== 'in' && catalogue !== 'out') throw invalidBill(index, "catalogue must be 'in' or 'out'");
-  if (category !== undefined && category !== 'A' && category !== 'B') {
-    throw invalidBill(index, "category must be 'A' or 'B' when given");
+  if (category !== undefined && category !== 'A' && category !== 'B' && category !== 'C') {
+    throw invalidBill(index, "category must be 'A', 'B' or 'C' when given");
+  }
+  const { priceLimit, selfPayFirstBp } = item;
+  if (priceLimit !== undefined && (!isFen(priceLimit) || priceLimit === 0)) {
+    throw invalidBill(index, `priceLimit must be a positive safe integer (fen), got ${String(priceLimit)}`);
+  }
+  if (
+    selfPayFirstBp !== undefined &&
+    (category !== 'B' ||
+      typeof selfPayFirstBp !== 'number' ||
+      !Number.isInteger(selfPayFirstBp) ||
+      selfPayFirstBp < 0 ||
+      selfPayFirstBp > 10_000)
+  ) {
+    throw invalidBill(index, 'selfPayFirstBp is a Class B item’s ratio from 0 to 10000 basis points');
   }
   if (!(SERVICE_TYPES as readonly unknown[]).includes(serviceType)) {
     throw invalidBill(index, `serviceType must be one of ${SERVICE_TYPES.join(', ')}`);
@@ -292,6 +320,7 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
   if (
     serviceType === 'special_material' &&
     catalogue === 'in' &&
+    category !== 'C' &&
     unitPrice > policy.specialMaterial.unitPriceLimitFen &&
     item.domesticReferencePrice === undefined &&
     item.importedReferencePrice === undefined
@@ -437,6 +466,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     fund: 0,
     person: amount,
     outOfCatalogue: 0,
+    overLimit: 0,
     selfPayFirst: 0,
     withoutApproval: 0,
     policyScope: 0,
@@ -455,14 +485,25 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
   }
 
   const category = item.category ?? 'A';
-  const selfPayFirstBp = policy.catalogue[category].selfPayFirstBp;
-  line.selfPayFirst = mulRatioHalfUp(amount, selfPayFirstBp);
+  if (category === 'C') {
+    line.rule = 'class_c';
+    line.outOfCatalogue = amount;
+    line.explanations.push(text('line.class_c', { amount }));
+    return line;
+  }
+  if (item.priceLimit !== undefined && item.unitPrice > item.priceLimit) {
+    line.overLimit = (item.unitPrice - item.priceLimit) * item.quantity;
+    line.explanations.push(text('line.over_limit', { limit: item.priceLimit, amount: line.overLimit }));
+  }
+  const withinLimit = amount - line.overLimit;
+  const selfPayFirstBp = item.selfPayFirstBp ?? policy.catalogue[category].selfPayFirstBp;
+  line.selfPayFirst = mulRatioHalfUp(withinLimit, selfPayFirstBp);
   if (line.selfPayFirst > 0) {
     line.explanations.push(
       text('line.self_pay_first', { category, ratioBp: selfPayFirstBp, amount: line.selfPayFirst }),
     );
   }
-  const eligible = amount - line.selfPayFirst;
+  const eligible = withinLimit - line.selfPayFirst;
   const label = serviceLabel(item.serviceType);
   const materialLimit = policy.specialMaterial.unitPriceLimitFen;
   const usesOwnRule =
@@ -612,6 +653,7 @@ export function calculateSettlement(input: SettlementInput): SettlementResult {
   const totals: SettlementTotals = {
     total: sum(lines, (l) => l.amount),
     outOfCatalogue: sum(lines, (l) => l.outOfCatalogue),
+    overLimit: sum(lines, (l) => l.overLimit),
     selfPayFirst: sum(lines, (l) => l.selfPayFirst),
     withoutApproval: sum(lines, (l) => l.withoutApproval),
     policyScope: sum(lines, (l) => l.policyScope),
@@ -672,6 +714,7 @@ export function toNationalFigures(result: SettlementResult): NationalSettlementF
   return {
     medfee_sumamt: totals.total,
     fulamt_ownpay_amt: totals.outOfCatalogue,
+    overlmt_selfpay: totals.overLimit,
     preselfpay_amt: totals.selfPayFirst,
     inscp_scp_amt: totals.policyScope,
     act_pay_dedc: totals.deductiblePaid,

@@ -47,8 +47,18 @@ function toView(r: Row): SettlementView {
     policyVersion: r.version,
     businessDate: r.business_date,
     cardActivated: r.card_activated,
-    result: r.result,
-    national: toNationalFigures(r.result),
+    result: withPriceLimits(r.result),
+    national: toNationalFigures(withPriceLimits(r.result)),
+  };
+}
+
+/** A result stored before catalogue price limits had no over-limit figures: they were 0. */
+function withPriceLimits(result: SettlementResult): SettlementResult {
+  if (result.totals.overLimit !== undefined) return result;
+  return {
+    ...result,
+    lines: result.lines.map((l) => ({ ...l, overLimit: 0 })),
+    totals: { ...result.totals, overLimit: 0 },
   };
 }
 

@@ -106,6 +106,8 @@ export function receiptLines(r: ReceiptData, lang: Lang = DEFAULT_LANG): string[
     rule(),
     ...pair(label('total'), formatYuan(t0.total)),
     ...pair(label('out_of_catalogue'), formatYuan(t0.outOfCatalogue)),
+    ...(t0.overLimit ? pair(label('over_limit'), formatYuan(t0.overLimit)) : []),
+    ...(t0.selfPayFirst ? pair(label('self_pay_first'), formatYuan(t0.selfPayFirst)) : []),
     ...pair(label('deductible'), formatYuan(t0.deductiblePaid)),
     ...pair(label('fund'), formatYuan(t0.fund)),
     ...pair(label('account'), formatYuan(t0.accountPaid)),

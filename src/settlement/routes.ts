@@ -55,6 +55,11 @@ const Line = Type.Object({
   person: Type.Integer(),
   personal: Type.Object({ account: Type.Integer(), relativeAccount: Type.Integer(), cash: Type.Integer() }),
   outOfCatalogue: Type.Integer(),
+  overLimit: Type.Optional(
+    Type.Integer({
+      description: 'Above the catalogue price limit (absent in answers stored before price limits: 0)',
+    }),
+  ),
   selfPayFirst: Type.Integer(),
   withoutApproval: Type.Integer(),
   policyScope: Type.Integer(),
@@ -70,6 +75,11 @@ const Line = Type.Object({
 const Totals = Type.Object({
   total: Type.Integer(),
   outOfCatalogue: Type.Integer(),
+  overLimit: Type.Optional(
+    Type.Integer({
+      description: 'Above the catalogue price limit (absent in answers stored before price limits: 0)',
+    }),
+  ),
   selfPayFirst: Type.Integer(),
   withoutApproval: Type.Integer(),
   policyScope: Type.Integer(),
@@ -90,6 +100,7 @@ const National = Type.Object(
   {
     medfee_sumamt: Type.Integer(),
     fulamt_ownpay_amt: Type.Integer(),
+    overlmt_selfpay: Type.Integer(),
     preselfpay_amt: Type.Integer(),
     inscp_scp_amt: Type.Integer(),
     act_pay_dedc: Type.Integer(),

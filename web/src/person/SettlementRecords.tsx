@@ -38,7 +38,7 @@ export function SettlementRecords() {
                         <div key={k} className="spread">
                           <dt>{t(`records.${k}`)}</dt>
                           <dd>
-                            <Money fen={st.result.totals[k]} />
+                            <Money fen={st.result.totals[k] ?? 0} />
                           </dd>
                         </div>
                       ))}

@@ -9256,6 +9256,8 @@ export interface operations {
                     cash: number;
                   };
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -9274,6 +9276,8 @@ export interface operations {
                 totals: {
                   total: number;
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -9310,6 +9314,7 @@ export interface operations {
               national: {
                 medfee_sumamt: number;
                 fulamt_ownpay_amt: number;
+                overlmt_selfpay: number;
                 preselfpay_amt: number;
                 inscp_scp_amt: number;
                 act_pay_dedc: number;
@@ -9451,6 +9456,8 @@ export interface operations {
                   cash: number;
                 };
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9469,6 +9476,8 @@ export interface operations {
               totals: {
                 total: number;
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9505,6 +9514,7 @@ export interface operations {
             national: {
               medfee_sumamt: number;
               fulamt_ownpay_amt: number;
+              overlmt_selfpay: number;
               preselfpay_amt: number;
               inscp_scp_amt: number;
               act_pay_dedc: number;
@@ -9567,6 +9577,8 @@ export interface operations {
                   cash: number;
                 };
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9585,6 +9597,8 @@ export interface operations {
               totals: {
                 total: number;
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9621,6 +9635,7 @@ export interface operations {
             national: {
               medfee_sumamt: number;
               fulamt_ownpay_amt: number;
+              overlmt_selfpay: number;
               preselfpay_amt: number;
               inscp_scp_amt: number;
               act_pay_dedc: number;
@@ -9750,6 +9765,8 @@ export interface operations {
                   cash: number;
                 };
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9768,6 +9785,8 @@ export interface operations {
               totals: {
                 total: number;
                 outOfCatalogue: number;
+                /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                overLimit?: number;
                 selfPayFirst: number;
                 withoutApproval: number;
                 policyScope: number;
@@ -9804,6 +9823,7 @@ export interface operations {
             national: {
               medfee_sumamt: number;
               fulamt_ownpay_amt: number;
+              overlmt_selfpay: number;
               preselfpay_amt: number;
               inscp_scp_amt: number;
               act_pay_dedc: number;
@@ -10363,6 +10383,8 @@ export interface operations {
                     cash: number;
                   };
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -10381,6 +10403,8 @@ export interface operations {
                 totals: {
                   total: number;
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -10417,6 +10441,7 @@ export interface operations {
               national: {
                 medfee_sumamt: number;
                 fulamt_ownpay_amt: number;
+                overlmt_selfpay: number;
                 preselfpay_amt: number;
                 inscp_scp_amt: number;
                 act_pay_dedc: number;
@@ -10527,6 +10552,8 @@ export interface operations {
                     cash: number;
                   };
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -10545,6 +10572,8 @@ export interface operations {
                 totals: {
                   total: number;
                   outOfCatalogue: number;
+                  /** @description Above the catalogue price limit (absent in answers stored before price limits: 0) */
+                  overLimit?: number;
                   selfPayFirst: number;
                   withoutApproval: number;
                   policyScope: number;
@@ -10581,6 +10610,7 @@ export interface operations {
               national: {
                 medfee_sumamt: number;
                 fulamt_ownpay_amt: number;
+                overlmt_selfpay: number;
                 preselfpay_amt: number;
                 inscp_scp_amt: number;
                 act_pay_dedc: number;

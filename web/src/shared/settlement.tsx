@@ -5,6 +5,7 @@ import type { ReconciliationFigures, SettlementTotals } from './types.ts';
 export const SETTLEMENT_FIGURES = [
   'total',
   'outOfCatalogue',
+  'overLimit',
   'selfPayFirst',
   'withoutApproval',
   'policyScope',

@@ -11,12 +11,12 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
     <div className="breakdown">
       <dl className="facts figures">
         {SETTLEMENT_FIGURES.filter(
-          (k) => k === 'total' || k === 'fund' || k === 'cashPaid' || totals[k] !== 0,
+          (k) => k === 'total' || k === 'fund' || k === 'cashPaid' || (totals[k] ?? 0) !== 0,
         ).map((k) => (
           <div key={k} className={`figure figure-${k}`} data-figure={k}>
             <dt>{t(`breakdown.${k}`)}</dt>
             <dd>
-              <Money fen={totals[k]} />
+              <Money fen={totals[k] ?? 0} />
             </dd>
           </div>
         ))}

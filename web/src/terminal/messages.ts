@@ -110,6 +110,7 @@ const zh = {
   breakdown: {
     total: '医疗费总额',
     outOfCatalogue: '全自费（目录外）',
+    overLimit: '超限价自付',
     selfPayFirst: '先行自付',
     withoutApproval: '未经审批自付',
     policyScope: '符合政策范围',
@@ -389,6 +390,7 @@ const en: typeof zh = {
   breakdown: {
     total: 'Total',
     outOfCatalogue: 'Out of catalogue (self-paid)',
+    overLimit: 'Above the price limit',
     selfPayFirst: 'Self-paid first part',
     withoutApproval: 'Self-paid without approval',
     policyScope: 'Within policy scope',
