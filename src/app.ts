@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import { catalogueRoutes } from './catalogue/routes.ts';
+import { claimRoutes } from './claims/routes.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './platform/db.ts';
 import type { Config } from './platform/config.ts';
@@ -147,6 +148,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'catalogue',
           description: 'The agency’s catalogues (versions, terminal downloads), item mappings and approvals',
         },
+        {
+          name: 'claims',
+          description: 'The agency’s review of settled claims: flags, a sampled queue, decisions',
+        },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
           name: 'cards',
@@ -192,6 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(contributionRoutes);
   await app.register(statementRoutes);
   await app.register(catalogueRoutes);
+  await app.register(claimRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }

@@ -276,5 +276,16 @@ export const en: typeof zh = {
     },
     page: 'Page {{page}} of {{pages}}',
   },
+  claim: {
+    quantity_above_daily_limit: '{{code}}: {{quantity}} units that day, above the daily limit of {{limit}}',
+    same_item_two_institutions: '{{code}}: settled the same day at {{institutions}} institutions',
+    restricted_gender: '{{code}}: for {{gender}} patients only',
+    restricted_age: '{{code}}: for ages {{min}}–{{max}} only; the person is {{age}}',
+    restricted_setting: '{{code}}: {{setting}} only',
+    price_above_limit:
+      '{{code}}: unit price {{unitPrice, yuan}} yuan, above the catalogue limit of {{limit, yuan}} yuan',
+    gender_female: 'female',
+    gender_male: 'male',
+  },
   errors: enErrors,
 };

@@ -166,5 +166,7 @@ export const enErrors: typeof zhErrors = {
   mapping_not_pending: 'This mapping request was already decided',
   rejection_reason_required: 'A rejection needs a reason',
   unknown_catalogue_version: 'No such catalogue version in this region (latest {{latest}})',
+  claim_already_reviewed: 'This settlement has been reviewed already',
+  claim_not_found: 'No flagged settlement with this id in your region',
   fallback: 'The request could not be completed ({{code}})',
 };

@@ -164,5 +164,7 @@ export const zhErrors = {
   mapping_not_pending: '该对照申请已处理，不能再审核',
   rejection_reason_required: '驳回时须填写原因',
   unknown_catalogue_version: '本地区没有该目录版本（最新为 {{latest}}）',
+  claim_already_reviewed: '该结算已审核',
+  claim_not_found: '本地区没有该被标记的结算',
   fallback: '请求未能完成（{{code}}）',
 };

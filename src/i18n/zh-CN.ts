@@ -241,5 +241,15 @@ export const zh = {
     },
     page: '第 {{page}} 页，共 {{pages}} 页',
   },
+  claim: {
+    quantity_above_daily_limit: '{{code}} 当日共 {{quantity}} 个单位，超过每日限量 {{limit}}',
+    same_item_two_institutions: '{{code}} 同日在 {{institutions}} 家机构结算',
+    restricted_gender: '{{code}} 限{{gender}}使用',
+    restricted_age: '{{code}} 限 {{min}}–{{max}} 岁使用，参保人 {{age}} 岁',
+    restricted_setting: '{{code}} 限{{setting}}使用',
+    price_above_limit: '{{code}} 单价 {{unitPrice, yuan}} 元，高于目录限价 {{limit, yuan}} 元',
+    gender_female: '女性',
+    gender_male: '男性',
+  },
   errors: zhErrors,
 };

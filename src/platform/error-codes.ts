@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'catalogue_effective_date_invalid',
   'category_not_allowed',
   'channel_already_authorised',
+  'claim_already_reviewed',
+  'claim_not_found',
   'consent_required',
   'details_mismatch',
   'display_not_allowed',

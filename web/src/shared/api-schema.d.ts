@@ -1881,6 +1881,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/staff/claims/review-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run the review rules over the region’s settlements of a day (repeatable; flags never block a till) */
+    post: operations['runClaimsReview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/claims': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The flagged settlements of a day to review: all, a reproducible random share, or by fund amount */
+    get: operations['listFlaggedClaims'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/claims/{settlementId}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the review’s decision on a flagged settlement (once) */
+    post: operations['decideClaim'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1923,6 +1974,8 @@ export interface components {
           | 'catalogue_effective_date_invalid'
           | 'category_not_allowed'
           | 'channel_already_authorised'
+          | 'claim_already_reviewed'
+          | 'claim_not_found'
           | 'consent_required'
           | 'details_mismatch'
           | 'display_not_allowed'
@@ -12680,6 +12733,232 @@ export interface operations {
       };
       /** @description The caller may not do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  runClaimsReview: {
+    parameters: {
+      query?: {
+        /** @description An administrator names the region */
+        region?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description A Beijing business date */
+          date: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            settlements: number;
+            /** @description new flags */
+            flags: number;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listFlaggedClaims: {
+    parameters: {
+      query: {
+        /** @description An administrator names the region */
+        region?: string;
+        /** @description A Beijing business date */
+        date: string;
+        /** @description a random share, in % */
+        percent?: number;
+        /** @description only fund shares of at least this (fen) */
+        minFund?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claims: {
+              /** Format: uuid */
+              settlementId: string;
+              institutionCode: string;
+              institutionName: string;
+              maskedName: string;
+              maskedIdNumber: string;
+              /** @description fen */
+              total: number;
+              /** @description The pooled fund’s share (fen) */
+              fund: number;
+              flags: {
+                /** @description 0-based line of the settlement */
+                line: number;
+                /** @enum {unknown} */
+                reason:
+                  | 'quantity_above_daily_limit'
+                  | 'same_item_two_institutions'
+                  | 'restricted_gender'
+                  | 'restricted_age'
+                  | 'restricted_setting'
+                  | 'price_above_limit';
+                /** @description The reason in the reader’s language */
+                text: string;
+              }[];
+              review: {
+                outcome: 'accepted' | 'recover' | 'refer';
+                note: string | null;
+                /** Format: date-time */
+                reviewedAt: string;
+              } | null;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  decideClaim: {
+    parameters: {
+      query?: {
+        /** @description An administrator names the region */
+        region?: string;
+      };
+      header?: never;
+      path: {
+        settlementId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description accepted as billed, fund share to recover from the institution, or referred for inspection */
+          outcome: 'accepted' | 'recover' | 'refer';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -32,6 +32,8 @@ const zh = {
     consoleHint: '身份审核、社保卡、机构与政策',
   },
   errors: {
+    claim_already_reviewed: '该结算已审核',
+    claim_not_found: '没有找到该结算',
     approval_not_found: '没有找到该审批记录',
     approval_revoked: '该审批已撤销',
     catalogue_code_other_kind: '该编码已属于另一类目录',
@@ -159,6 +161,8 @@ const en: typeof zh = {
     consoleHint: 'Identity review, cards, institutions, policy',
   },
   errors: {
+    claim_already_reviewed: 'Already reviewed',
+    claim_not_found: 'No such flagged settlement',
     approval_not_found: 'No such approval',
     approval_revoked: 'This approval is already revoked',
     catalogue_code_other_kind: 'This code belongs to another catalogue',
