@@ -33,6 +33,7 @@ import { qrRoutes } from './qr/routes.ts';
 import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
+import { esscRoutes } from './essc/routes.ts';
 import { webRoutes } from './web/static.ts';
 
 export interface AppOptions {
@@ -151,6 +152,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'ecard',
           description: 'The electronic medical insurance card (e-voucher): apply, authorise, activate, pay',
         },
+        {
+          name: 'essc',
+          description:
+            'The electronic social security card (national social security card platform): issuance in a channel, linked to the physical card, second-level issuance',
+        },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -181,6 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(policyRoutes);
   await app.register(ledgerRoutes);
   await app.register(cardRoutes);
+  await app.register(esscRoutes);
   await app.register(institutionRoutes);
   await app.register(familyRoutes);
   await app.register(settlementRoutes);

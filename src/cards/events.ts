@@ -24,7 +24,7 @@ export function actorOf(caller: Caller, channel: string | null = null): Actor {
 }
 
 export interface CardEvent {
-  subject: 'application' | 'card' | 'ecard';
+  subject: 'application' | 'card' | 'ecard' | 'essc';
   subjectId: string;
   event: string;
   fromStatus: string | null;

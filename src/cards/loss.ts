@@ -6,6 +6,7 @@ import { notify } from '../notifications/store.ts';
 import { text } from '../i18n/index.ts';
 import { actorOf, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
+import { mirrorPhysicalCard } from '../essc/mirror.ts';
 import {
   LIVE,
   assertIdChecked,
@@ -53,14 +54,9 @@ export async function reportLoss(ctx: Ctx, caller: Caller, cardId: string): Prom
     );
     if (card.status === 'frozen') throw conflict('already_frozen', 'The card is already frozen');
     if (!LIVE.includes(card.status)) throw conflict('card_not_live', `The card is ${card.status}`);
-    await setCardStatus(
-      tx,
-      ctx,
-      actorOf(caller, caller.role === 'person' ? 'app' : 'counter'),
-      card,
-      'frozen',
-      'loss_reported',
-    );
+    const actor = actorOf(caller, caller.role === 'person' ? 'app' : 'counter');
+    await setCardStatus(tx, ctx, actor, card, 'frozen', 'loss_reported');
+    await mirrorPhysicalCard(tx, { kind: 'loss_reported', cardId: card.id }, actor, ctx.now);
     await notify(
       tx,
       card.person_id,
@@ -95,6 +91,7 @@ export async function replaceCard(
       replacesCardId: card.id,
     });
     await tx.query('update cards set replaced_by_card_id = $2 where id = $1', [card.id, fresh.id]);
+    await mirrorPhysicalCard(tx, { kind: 'replaced', cardId: card.id, newCardId: fresh.id }, actor, ctx.now);
     await notify(
       tx,
       card.person_id,
@@ -114,7 +111,9 @@ export async function cancelCard(ctx: Ctx, staff: Caller, cardId: string, reason
     const office = await staffOffice(tx, staff);
     const card = await lockCard(tx, cardId, (c) => c.region_code === office.region_code);
     if (!LIVE.includes(card.status)) throw conflict('card_not_live', `The card is ${card.status}`);
-    await setCardStatus(tx, ctx, actorOf(staff, 'counter'), card, 'cancelled', 'cancelled', reason);
+    const actor = actorOf(staff, 'counter');
+    await setCardStatus(tx, ctx, actor, card, 'cancelled', 'cancelled', reason);
+    await mirrorPhysicalCard(tx, { kind: 'cancelled', cardId: card.id }, actor, ctx.now);
     await tx.query(`update ecards set physical_card_id = null, updated_at = $2 where physical_card_id = $1`, [
       card.id,
       ctx.now,

@@ -39,6 +39,18 @@ export const en: typeof zh = {
     ecard_suspended: { title: 'E-card suspended', body: 'Staff suspended your e-card; ask at a counter.' },
     ecard_resumed: { title: 'E-card resumed', body: 'Your e-card works again.' },
     ecard_revoked: { title: 'E-card revoked', body: 'Reason: {{reason}}' },
+    essc_suspended: {
+      title: 'E-SSC suspended',
+      body: 'Your electronic social security card is suspended: its physical card {{card}} was reported lost.',
+    },
+    essc_moved: {
+      title: 'E-SSC moved to your new card',
+      body: 'Your electronic social security card now belongs to the replacement card {{card}}.',
+    },
+    essc_ended: {
+      title: 'E-SSC ended',
+      body: 'Your electronic social security card ended with the cancellation of its physical card {{card}}.',
+    },
     family_bound: {
       title: 'Bound as a relative',
       body: '{{name}} bound you as a family member ({{kinship}}).',
@@ -80,6 +92,9 @@ export const en: typeof zh = {
     wrong_pins: '{{count}} wrong PINs',
     pin_new: 'new PIN set',
     pin_unlocked: 'unlocked',
+    essc_card_lost: 'physical card {{card}} reported lost',
+    essc_moved: 'moved from physical card {{from}} to replacement card {{to}}',
+    essc_card_cancelled: 'physical card {{card}} cancelled',
   },
   identity: {
     not_in_registry: 'The population registry has no entry for this ID number; staff will review your photo',

@@ -1,5 +1,17 @@
 /** Refusals: the `message` of every error the API returns, by its `code` (src/platform/http.ts renders them). */
 export const zhErrors = {
+  no_physical_card: '请先申领实体社保卡',
+  card_lost: '实体社保卡已挂失冻结，请先补领新卡',
+  card_cancelled: '实体社保卡已注销，请先重新申领',
+  card_other_region: '实体社保卡属于其他城市，请选择社保卡所在的城市',
+  essc_exists: '您已有电子社保卡',
+  essc_not_found: '没有电子社保卡',
+  essc_suspended: '电子社保卡已暂停（实体卡已挂失）',
+  essc_ended: '电子社保卡已终止',
+  second_level_done: '电子社保卡的支付功能已开通',
+  second_level_required: '请先完成电子社保卡二级签发（开通支付功能）',
+  bank_account_required: '请先在电子社保卡中绑定社保卡银行账户',
+  invalid_bank_account: '银行账号有误',
   agent_is_person: '代办人不能是参保人本人',
   agent_required: '代办申请需要填写代办人的身份证号码和姓名',
   already_active: '电子凭证已激活',

@@ -28,6 +28,9 @@ export const zh = {
     ecard_suspended: { title: '电子凭证已暂停', body: '经办人员暂停了您的电子凭证，请到柜台咨询。' },
     ecard_resumed: { title: '电子凭证已恢复', body: '您的电子凭证已恢复使用。' },
     ecard_revoked: { title: '电子凭证已注销', body: '原因：{{reason}}' },
+    essc_suspended: { title: '电子社保卡已暂停', body: '实体社保卡 {{card}} 已挂失，您的电子社保卡随之暂停。' },
+    essc_moved: { title: '电子社保卡已转至新卡', body: '您的电子社保卡已关联补领的新卡 {{card}}。' },
+    essc_ended: { title: '电子社保卡已终止', body: '实体社保卡 {{card}} 已注销，您的电子社保卡随之终止。' },
     family_bound: { title: '已被绑定为亲属', body: '{{name}} 已将您绑定为家庭成员（{{kinship}}）。' },
     family_display_request: {
       title: '亲属代展码请求',
@@ -60,6 +63,9 @@ export const zh = {
     wrong_pins: '密码错误 {{count}} 次',
     pin_new: '已设置新密码',
     pin_unlocked: '已解锁',
+    essc_card_lost: '实体社保卡 {{card}} 挂失',
+    essc_moved: '由实体社保卡 {{from}} 转至补领新卡 {{to}}',
+    essc_card_cancelled: '实体社保卡 {{card}} 注销',
   },
   identity: {
     not_in_registry: '人口信息库中没有该身份证号码的记录，经办人员将审核您的照片',
