@@ -34,6 +34,8 @@ import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
 import { esscRoutes } from './essc/routes.ts';
+import { mirrorPhysicalCard } from './essc/mirror.ts';
+import { onPhysicalCardChange } from './cards/events.ts';
 import { webRoutes } from './web/static.ts';
 
 export interface AppOptions {
@@ -86,7 +88,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     mode: config.mode,
     dataDir: config.dataDir,
   });
-  app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
+  const qrKeySets = {
+    ecard: new KeyRingCache(opts.db, secretKey, 'ecard'),
+    essc: new KeyRingCache(opts.db, secretKey, 'essc'),
+  };
+  app.decorate('qrKeys', qrKeySets.ecard);
+  app.decorate('qrKeySets', qrKeySets);
+  // The e-SSC follows its physical card: loss, replacement and cancellation call it in their transaction.
+  onPhysicalCardChange(mirrorPhysicalCard);
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
   app.decorateRequest('caller', null);
   installLocale(app);

@@ -120,3 +120,32 @@ export async function listEvents(
     at: r.at.toISOString(),
   }));
 }
+
+/** A physical card's change that the cards built on it follow (the e-SSC: src/essc/mirror.ts). */
+export type PhysicalCardChange =
+  | { kind: 'loss_reported'; cardId: string }
+  | { kind: 'replaced'; cardId: string; newCardId: string }
+  | { kind: 'cancelled'; cardId: string };
+
+type CardMirror = (tx: Queryable, change: PhysicalCardChange, actor: Actor, now: Date) => Promise<unknown>;
+let mirror: CardMirror | undefined;
+
+/**
+ * Sets the one function every physical card change calls in its own transaction, after the person's lock
+ * (src/app.ts sets the e-SSC's `mirrorPhysicalCard`). It is set, not imported, so that src/essc may build on
+ * src/cards without a cycle.
+ */
+export function onPhysicalCardChange(fn: CardMirror): void {
+  mirror = fn;
+}
+
+/** Tells the mirror about a physical card change, in `tx`. */
+export async function physicalCardChanged(
+  tx: Queryable,
+  change: PhysicalCardChange,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  if (!mirror) throw new Error('no physical card mirror set (src/app.ts sets it)');
+  await mirror(tx, change, actor, now);
+}

@@ -7,17 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
-import { isUniqueViolation, type Queryable } from '../platform/db.ts';
+import { isUniqueViolation, type Queryable, type Statement } from '../platform/db.ts';
 import { lockPerson } from '../platform/locks.ts';
-import { AppError, conflict, notFound, unprocessable } from '../platform/errors.ts';
+import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { actorOf, listEvents, recordEvent, type CardEvent } from '../cards/events.ts';
 import { maskCardNumber } from '../cards/number.ts';
-import {
-  MAX_PAYMENT_PIN_FAILURES,
-  PAYMENT_PIN_LOCK_HOURS,
-  checkPaymentPin,
-  hashPaymentPin,
-} from '../cards/payment-pin.ts';
+import { maskBankAccount } from '../platform/mask.ts';
+import { text } from '../i18n/index.ts';
+import type { KeyRingCache } from '../qr/store.ts';
+import { signedQr, type SignedQr } from '../qr/issue.ts';
+import { hashPaymentPin } from '../cards/payment-pin.ts';
+import { checkHeldPaymentPin } from '../cards/ecard.ts';
 
 export const ESSC_CHANNELS = ['wechat', 'official_account', 'app', 'alipay', 'bank_app'] as const;
 export type EsscChannel = (typeof ESSC_CHANNELS)[number];
@@ -37,8 +37,14 @@ export interface EsscView {
   issuedAt: string;
   secondLevelAt: string | null;
   endedAt: string | null;
+  /** The bank account behind the physical card's financial function, linked here; masked. */
+  bankAccount: { bank: BankCode; accountMasked: string; linkedAt: string } | null;
   history: CardEvent[];
 }
+
+/** The banks a social security card's financial function may be with (codes; the apps name them). */
+export const BANK_CODES = ['icbc', 'abc', 'boc', 'ccb', 'bocom', 'psbc', 'cmb'] as const;
+export type BankCode = (typeof BANK_CODES)[number];
 
 interface EsscRow {
   id: string;
@@ -70,6 +76,11 @@ async function toView(q: Queryable, r: EsscRow): Promise<EsscView> {
     [r.card_id],
   );
   const history = (await listEvents(q, r.person_id, 'essc')).filter((e) => e.subjectId === r.id);
+  const bank = await q.query<{ bank: BankCode; account_number: string; linked_at: Date }>(
+    'select bank, account_number, linked_at from essc_bank_accounts where essc_id = $1',
+    [r.id],
+  );
+  const b = bank.rows[0];
   return {
     id: r.id,
     esscNumber: r.essc_number,
@@ -91,6 +102,9 @@ async function toView(q: Queryable, r: EsscRow): Promise<EsscView> {
     issuedAt: r.issued_at.toISOString(),
     secondLevelAt: r.second_level_at?.toISOString() ?? null,
     endedAt: r.ended_at?.toISOString() ?? null,
+    bankAccount: b
+      ? { bank: b.bank, accountMasked: maskBankAccount(b.account_number), linkedAt: b.linked_at.toISOString() }
+      : null,
     history,
   };
 }
@@ -294,17 +308,22 @@ export async function staffFindEssc(q: Queryable, regionCode: string, idNumber: 
   return toView(q, rows[0]);
 }
 
-/** A wrong e-SSC payment PIN (counted apart from the refused transaction). */
-export class WrongEsscPin extends AppError {
-  constructor(attemptsLeft: number) {
-    super(422, 'wrong_pin', 'Wrong payment PIN', { attemptsLeft });
-  }
+/**
+ * The e-SSC's `PaymentPinState` as a statement (its second-level issuance reads as the open payment
+ * function), for the settlement's combined read after the person's lock; no row for a null or unknown id.
+ */
+export function esscPaymentPinStateRead(esscId: string | null): Statement {
+  return {
+    sql: `select id, 'esscs'::text as holder, status, second_level as payment_open, payment_pin_hash,
+            payment_pin_failures, payment_pin_locked_until from esscs where id = $1::uuid`,
+    params: [esscId],
+  };
 }
 
 /**
- * Checks the e-SSC's payment PIN, with the e-voucher's lockout rules: 422 `essc_suspended`, `essc_ended`,
- * `second_level_required`, `payment_pin_locked`, or `wrong_pin` (counted; the limit-th in a row locks the PIN
- * for `PAYMENT_PIN_LOCK_HOURS`). A right PIN resets the count. Call it after the person's lock.
+ * Checks the e-SSC's payment PIN with the e-voucher's lockout rules (src/cards/ecard.ts): 404
+ * `essc_not_found`; 422 `essc_suspended`, `essc_ended`, `second_level_required`, `payment_pin_locked`, or
+ * `wrong_pin` (counted; the limit-th in a row locks the PIN). A right PIN resets the count.
  */
 export async function verifyEsscPaymentPin(
   q: Queryable,
@@ -313,36 +332,104 @@ export async function verifyEsscPaymentPin(
   pin: string,
   now: Date,
 ): Promise<void> {
-  const { rows } = await q.query<EsscRow>(`select ${COLUMNS} from esscs where id = $1`, [esscId]);
-  const e = rows[0];
-  if (!e) throw notFound('essc_not_found', 'No such e-SSC');
-  if (e.status === 'suspended') throw unprocessable('essc_suspended', 'The e-SSC is suspended');
-  if (e.status === 'ended') throw unprocessable('essc_ended', 'The e-SSC has ended');
-  if (!e.second_level || !e.payment_pin_hash) {
-    throw unprocessable('second_level_required', 'Open the e-SSC’s payment function (second-level issuance)');
+  if (!(await checkHeldPaymentPin(q, key, esscPaymentPinStateRead(esscId), pin, now)))
+    throw notFound('essc_not_found', 'No such e-SSC');
+}
+
+/** The Luhn check digit test bank card numbers carry (ISO/IEC 7812). */
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
   }
-  if (e.payment_pin_locked_until && e.payment_pin_locked_until > now) {
-    throw unprocessable('payment_pin_locked', 'Too many wrong payment PINs; try again later', {
-      lockedUntil: e.payment_pin_locked_until.toISOString(),
+  return sum % 10 === 0;
+}
+
+/**
+ * Links the bank account behind the physical card's financial function to the person's live e-SSC (a new
+ * link replaces the old one): 422 `invalid_bank_account` (12-19 digits with a valid check digit),
+ * `essc_suspended`; 404 `essc_not_found`. The number is kept for the bank instructions and shown masked.
+ */
+export async function linkBankAccount(
+  ctx: Ctx,
+  caller: Caller & { personId: string },
+  input: { bank: BankCode; accountNumber: string },
+): Promise<EsscView> {
+  const number = input.accountNumber.replace(/\s/g, '');
+  if (!/^[0-9]{12,19}$/.test(number) || !luhnValid(number)) {
+    throw unprocessable('invalid_bank_account', 'The bank account number is not valid', {
+      field: 'accountNumber',
     });
   }
-  const check = await checkPaymentPin(key, pin, e.payment_pin_hash);
-  if (!check.ok) {
-    const { rows: r } = await q.query<{ payment_pin_failures: number; locked: boolean }>(
-      `update esscs set
-         payment_pin_failures = case when payment_pin_failures + 1 >= $2 then 0 else payment_pin_failures + 1 end,
-         payment_pin_locked_until = case when payment_pin_failures + 1 >= $2 then $3::timestamptz else payment_pin_locked_until end
-       where id = $1
-       returning payment_pin_failures, payment_pin_locked_until = $3::timestamptz as locked`,
-      [esscId, MAX_PAYMENT_PIN_FAILURES, new Date(now.getTime() + PAYMENT_PIN_LOCK_HOURS * 3600_000)],
+  return ctx.db.transaction(async (tx) => {
+    const e = await lockOwnEssc(tx, caller.personId);
+    if (e.status === 'suspended') throw unprocessable('essc_suspended', 'The e-SSC is suspended');
+    await tx.query(
+      `insert into essc_bank_accounts (person_id, essc_id, bank, account_number, linked_at)
+       values ($1, $2, $3, $4, $5)
+       on conflict (person_id) do update set essc_id = excluded.essc_id, bank = excluded.bank,
+         account_number = excluded.account_number, linked_at = excluded.linked_at`,
+      [e.person_id, e.id, input.bank, number, ctx.now],
     );
-    const left = !r[0] || r[0].locked ? 0 : MAX_PAYMENT_PIN_FAILURES - r[0].payment_pin_failures;
-    throw new WrongEsscPin(left);
+    await recordEvent(tx, {
+      personId: e.person_id,
+      regionCode: e.region_code,
+      subject: 'essc',
+      subjectId: e.id,
+      event: 'bank_account_linked',
+      from: e.status,
+      to: e.status,
+      actor: actorOf(caller, 'app'),
+      detail: text('history.essc_bank_linked', {
+        bank: text(`bank.${input.bank}`),
+        account: maskBankAccount(number),
+      }),
+      at: ctx.now,
+    });
+    return view(tx, e.id);
+  });
+}
+
+/**
+ * The bank account linked in the person's active e-SSC (bank, account_number) as a statement, for the
+ * settlement's combined read when the cash share is paid from it; no row for a null id, no account, or an
+ * e-SSC that is suspended or ended (a lost card's bank function does not pay).
+ */
+export function esscBankAccountRead(personId: string | null): Statement {
+  return {
+    sql: `select b.bank, b.account_number from essc_bank_accounts b join esscs e on e.id = b.essc_id
+           where b.person_id = $1::uuid and e.status = 'active'`,
+    params: [personId],
+  };
+}
+
+/** What the till's scan needs to know about an e-SSC, or null when there is none. It does not lock. */
+export async function loadEsscForPayment(
+  q: Queryable,
+  esscId: string,
+): Promise<{ id: string; personId: string; status: EsscStatus; secondLevel: boolean } | null> {
+  const { rows } = await q.query<EsscRow>(`select ${COLUMNS} from esscs where id = $1`, [esscId]);
+  const r = rows[0];
+  return r ? { id: r.id, personId: r.person_id, status: r.status, secondLevel: r.second_level } : null;
+}
+
+/**
+ * A fresh QR code of the person's e-SSC, signed by the social security card platform's own key set: one-time,
+ * short-lived, verifiable offline with the e-SSC JWKS. 404 `essc_not_found`; 422 `essc_suspended`,
+ * `second_level_required`.
+ */
+export async function issueEsscQr(ctx: Ctx, keys: KeyRingCache, personId: string): Promise<SignedQr> {
+  const { rows } = await ctx.db.query<EsscRow>(
+    `select ${COLUMNS} from esscs where person_id = $1 and status <> 'ended'`,
+    [personId],
+  );
+  const e = rows[0];
+  if (!e) throw notFound('essc_not_found', 'You have no e-SSC; apply for one first');
+  if (e.status === 'suspended') throw unprocessable('essc_suspended', 'The e-SSC is suspended');
+  if (!e.second_level) {
+    throw unprocessable('second_level_required', 'Open the e-SSC’s payment function (second-level issuance)');
   }
-  if (check.rehash || e.payment_pin_failures > 0 || e.payment_pin_locked_until) {
-    await q.query(
-      `update esscs set payment_pin_hash = $2, payment_pin_failures = 0, payment_pin_locked_until = null where id = $1`,
-      [esscId, check.rehash ? hashPaymentPin(key, pin) : e.payment_pin_hash],
-    );
-  }
+  return signedQr(ctx, keys, e.id);
 }

@@ -1,18 +1,15 @@
 /**
  * The e-SSC's status follows its physical card. `mirrorPhysicalCard` is the one function every physical-card
- * change that matters to the e-SSC calls (src/cards/loss.ts), inside the transaction of that change and after
- * the person's lock the card change took (src/platform/locks.ts: a module's own rows after its person).
+ * change that matters to the e-SSC calls (src/cards/loss.ts, through `physicalCardChanged`, which src/app.ts
+ * points here), inside the transaction of that change and after the person's lock the card change took
+ * (src/platform/locks.ts: a module's own rows after its person).
  */
 import type { Queryable } from '../platform/db.ts';
-import { recordEvent, type Actor } from '../cards/events.ts';
+import { recordEvent, type Actor, type PhysicalCardChange } from '../cards/events.ts';
 import { maskCardNumber } from '../cards/number.ts';
 import { notify } from '../notifications/store.ts';
 import { text, type Text } from '../i18n/index.ts';
 
-export type PhysicalCardChange =
-  | { kind: 'loss_reported'; cardId: string }
-  | { kind: 'replaced'; cardId: string; newCardId: string }
-  | { kind: 'cancelled'; cardId: string };
 
 interface MirrorRow {
   id: string;

@@ -1,11 +1,22 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.ts';
+import { bearer, ctxOf, publicRoute, requirePerson, requireRole } from '../platform/context.ts';
 import { forbidden } from '../platform/errors.ts';
 import { IdNumberField } from '../people/schemas.ts';
 import { CardEvent } from '../cards/routes.ts';
-import { applyEssc, getMyEssc, openSecondLevel, staffFindEssc } from './essc.ts';
+import { Jwks, SignedQrSchema } from '../qr/routes.ts';
+import {
+  BANK_CODES,
+  applyEssc,
+  getMyEssc,
+  issueEsscQr,
+  linkBankAccount,
+  openSecondLevel,
+  staffFindEssc,
+} from './essc.ts';
+
+const Bank = Type.Enum(BANK_CODES, { description: 'The bank of the social security card’s financial function' });
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
@@ -49,6 +60,13 @@ export const Essc = Type.Object(
     issuedAt: DateTime,
     secondLevelAt: Nullable(DateTime),
     endedAt: Nullable(DateTime),
+    bankAccount: Nullable(
+      Type.Object({
+        bank: Bank,
+        accountMasked: Type.String({ description: 'The first and last four digits' }),
+        linkedAt: DateTime,
+      }),
+    ),
     history: Type.Array(CardEvent),
   },
   { title: 'Essc' },
@@ -123,5 +141,85 @@ export async function esscRoutes(app: App): Promise<void> {
       if (!staff.regionCode) throw forbidden('no_office', 'Your staff account has no office');
       return staffFindEssc(app.db, staff.regionCode, req.query.idNumber);
     },
+  );
+
+  app.get(
+    '/.well-known/essc-jwks.json',
+    {
+      schema: {
+        operationId: 'getEsscQrJwks',
+        summary:
+          'Public keys of the social security card platform that verify e-SSC QR codes (beside the e-voucher’s `/.well-known/jwks.json`), for terminals to check codes offline',
+        tags: ['essc'],
+        security: publicRoute,
+        response: { 200: Jwks, ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const now = ctxOf(req).now;
+      const ring = await app.qrKeySets.essc.get(now);
+      reply.header('cache-control', 'public, max-age=60');
+      return ring.toJwks(now);
+    },
+  );
+
+  app.post(
+    '/v1/admin/essc-qr-keys/rotate',
+    {
+      schema: {
+        operationId: 'rotateEsscQrKeys',
+        summary: 'Rotate the e-SSC QR signing key; the old key keeps verifying for its grace period',
+        tags: ['essc'],
+        security: bearer,
+        response: {
+          200: Type.Object({ added: Type.String(), retired: Type.Array(Type.String()) }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'admin');
+      return app.qrKeySets.essc.rotate(ctxOf(req).now);
+    },
+  );
+
+  app.get(
+    '/v1/me/essc/qr',
+    {
+      schema: {
+        operationId: 'getMyEsscQrCode',
+        summary: 'A fresh QR code of my e-SSC to pay with, signed by the social security card platform’s keys',
+        description:
+          'One-time and short-lived (60 s by default), verifiable offline with `/.well-known/essc-jwks.json`. 404 `essc_not_found`; 422 `essc_suspended`, `second_level_required`.',
+        tags: ['essc'],
+        security: bearer,
+        response: { 200: SignedQrSchema, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (req, reply) => {
+      const person = requirePerson(req);
+      reply.header('cache-control', 'no-store');
+      return issueEsscQr(ctxOf(req), app.qrKeySets.essc, person.personId);
+    },
+  );
+
+  app.put(
+    '/v1/me/essc/bank-account',
+    {
+      schema: {
+        operationId: 'linkEsscBankAccount',
+        summary: 'Link the bank account behind my social security card’s financial function',
+        description:
+          'A new link replaces the old one. The till can then take the cash share “by social security card bank account”. 422 `invalid_bank_account`, `essc_suspended`; 404 `essc_not_found`.',
+        tags: ['essc'],
+        security: bearer,
+        body: Type.Object({
+          bank: Bank,
+          accountNumber: Type.String({ minLength: 12, maxLength: 23, description: '12-19 digits (spaces allowed)' }),
+        }),
+        response: { 200: Essc, ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => linkBankAccount(ctxOf(req), requirePerson(req), req.body),
   );
 }

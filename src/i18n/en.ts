@@ -95,6 +95,16 @@ export const en: typeof zh = {
     essc_card_lost: 'physical card {{card}} reported lost',
     essc_moved: 'moved from physical card {{from}} to replacement card {{to}}',
     essc_card_cancelled: 'physical card {{card}} cancelled',
+    essc_bank_linked: 'bank account {{account}} ({{bank}}) linked',
+  },
+  bank: {
+    icbc: 'ICBC',
+    abc: 'Agricultural Bank of China',
+    boc: 'Bank of China',
+    ccb: 'China Construction Bank',
+    bocom: 'Bank of Communications',
+    psbc: 'Postal Savings Bank of China',
+    cmb: 'China Merchants Bank',
   },
   identity: {
     not_in_registry: 'The population registry has no entry for this ID number; staff will review your photo',

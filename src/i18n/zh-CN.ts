@@ -66,6 +66,16 @@ export const zh = {
     essc_card_lost: '实体社保卡 {{card}} 挂失',
     essc_moved: '由实体社保卡 {{from}} 转至补领新卡 {{to}}',
     essc_card_cancelled: '实体社保卡 {{card}} 注销',
+    essc_bank_linked: '绑定社保卡银行账户 {{account}}（{{bank}}）',
+  },
+  bank: {
+    icbc: '中国工商银行',
+    abc: '中国农业银行',
+    boc: '中国银行',
+    ccb: '中国建设银行',
+    bocom: '交通银行',
+    psbc: '中国邮政储蓄银行',
+    cmb: '招商银行',
   },
   identity: {
     not_in_registry: '人口信息库中没有该身份证号码的记录，经办人员将审核您的照片',

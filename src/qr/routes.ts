@@ -16,6 +16,18 @@ const Jwk = Type.Object({
   exp: Type.Optional(Type.Integer({ description: 'A retired key stops verifying at this unix time' })),
 });
 
+export const Jwks = Type.Object({ keys: Type.Array(Jwk) }, { title: 'Jwks' });
+
+/** A fresh signed code: its text, its times and its pictures. */
+export const SignedQrSchema = Type.Object({
+  token: Type.String({ description: 'The text inside the QR code' }),
+  issuedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  ttlSeconds: Type.Integer(),
+  svg: Type.String(),
+  pngDataUrl: Type.String(),
+});
+
 export async function qrRoutes(app: App): Promise<void> {
   app.get(
     '/.well-known/jwks.json',
@@ -25,7 +37,7 @@ export async function qrRoutes(app: App): Promise<void> {
         summary: 'Public keys that verify QR codes, for terminals to check codes offline',
         tags: ['qr'],
         security: publicRoute,
-        response: { 200: Type.Object({ keys: Type.Array(Jwk) }), ...errorResponses() },
+        response: { 200: Jwks, ...errorResponses() },
       },
     },
     async (req, reply) => {
@@ -72,12 +84,7 @@ export async function qrRoutes(app: App): Promise<void> {
         }),
         response: {
           200: Type.Object({
-            token: Type.String({ description: 'The text inside the QR code' }),
-            issuedAt: Type.String({ format: 'date-time' }),
-            expiresAt: Type.String({ format: 'date-time' }),
-            ttlSeconds: Type.Integer(),
-            svg: Type.String(),
-            pngDataUrl: Type.String(),
+            ...SignedQrSchema.properties,
             holder: Type.Object({ self: Type.Boolean(), maskedName: Type.String() }),
           }),
           ...errorResponses(401, 403, 404, 422),

@@ -38,6 +38,8 @@ function data(items: BillItem[], balance = 50_000, extra: Partial<ReceiptData> =
     items: items.map((i) => ({ quantity: i.quantity, unitPrice: i.unitPrice })),
     refundedLines: [],
     status: 'settled',
+    credential: 'ecard',
+    bankInstruction: null,
     ...extra,
   };
 }
@@ -124,4 +126,16 @@ test('refunds are marked; control characters never reach the printer; HTML is es
   assert.doesNotMatch(html, /<script>alert/);
   assert.match(html, /&lt;script&gt;/);
   assert.match(html, /@page \{ size: 58mm auto/);
+});
+
+test('a cash share paid by social security card bank account: the credential, the bank and the masked account', () => {
+  const d = data([drug('阿莫西林胶囊', 80_000)], 0, {
+    credential: 'essc',
+    bankInstruction: { bank: 'icbc', accountMasked: '6222 **** 0123', amount: 80_000, status: 'instructed' },
+  });
+  const text = receiptText(d);
+  assert.match(text, /电子社保卡 e-SSC/);
+  assert.match(text, /社保卡银行账户 Bank a\/c +800\.00/);
+  assert.match(text, /ICBC +6222 \*\*\*\* 0123/);
+  for (const line of receiptLines(d)) assert.ok(naiveWidth(line) <= RECEIPT_COLUMNS, line);
 });

@@ -25,7 +25,12 @@ export interface ReceiptData {
   /** Line indexes refunded so far. */
   refundedLines: number[];
   status: string;
+  /** The credential that paid, and the bank instruction when the cash share went to the card's bank account. */
+  credential: 'ecard' | 'essc' | 'card';
+  bankInstruction: { bank: string; accountMasked: string; amount: number; status: string } | null;
 }
+
+const CREDENTIALS = { ecard: '医保码 e-voucher', essc: '电子社保卡 e-SSC', card: '社保卡 card' } as const;
 
 /** Display columns of a string (East Asian Wide and Fullwidth characters count as 2). */
 const width = (s: string): number => stringWidth(s);
@@ -84,6 +89,7 @@ export function receiptLines(r: ReceiptData): string[] {
     ...pair('证件 ID', r.maskedIdNumber),
     ...pair('险种 Type', r.insuranceType),
     ...pair('政策 Policy', r.policyVersion),
+    ...pair('凭证 Paid with', CREDENTIALS[r.credential]),
     rule(),
   ];
   for (const line of r.result.lines) {
@@ -108,6 +114,12 @@ export function receiptLines(r: ReceiptData): string[] {
     ...pair('个人账户支付 Account', formatYuan(t.accountPaid)),
     ...pair('家庭共济支付 Family', formatYuan(t.relativeAccountPaid)),
     ...pair('现金支付 Cash', formatYuan(t.cashPaid)),
+    ...(r.bankInstruction
+      ? [
+          ...pair('  社保卡银行账户 Bank a/c', formatYuan(r.bankInstruction.amount)),
+          ...pair(`  ${printable(r.bankInstruction.bank).toUpperCase()}`, r.bankInstruction.accountMasked),
+        ]
+      : []),
     ...pair('账户余额 Balance', formatYuan(t.accountBalanceAfter)),
     ...pair('年度剩余限额 Fund left', formatYuan(t.fundLimitRemaining)),
     rule(),
