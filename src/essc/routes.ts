@@ -203,7 +203,7 @@ export async function esscRoutes(app: App): Promise<void> {
     },
   );
 
-  app.put(
+  app.post(
     '/v1/me/essc/bank-account',
     {
       schema: {
