@@ -121,7 +121,7 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
 
   test('the till scans and settles either code; the settlement records which credential paid', async () => {
     const shop = await createTill(env());
-    const h = await esscHolder(10_000);
+    const h = await esscHolder(100_000);
     const e = await activeEcard(env());
     await depositTo(env(), e.personId, 10_000);
 
@@ -163,12 +163,12 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     assert.equal(card.body.credential, 'card');
 
     // Above the no-PIN limit the e-SSC's own payment PIN is asked, and a wrong one counts against the e-SSC.
-    const big = await settleCall(env(), shop.terminal, { qr: await esscQr(h.person.token), bill: bill(60) });
+    const big = await settleCall(env(), shop.terminal, { qr: await esscQr(h.person.token), bill: bill(600) });
     assert.equal(big.status, 422, big.raw);
     assert.equal(big.body.error.code, 'payment_pin_required');
     const wrong = await settleCall(env(), shop.terminal, {
       qr: await esscQr(h.person.token),
-      bill: bill(60),
+      bill: bill(600),
       paymentPin: '000000',
     });
     assert.equal(wrong.body.error.code, 'wrong_pin');
@@ -179,7 +179,7 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     assert.equal(failures.rows[0]!.n, 1);
     const right = await settleCall(env(), shop.terminal, {
       qr: await esscQr(h.person.token),
-      bill: bill(60),
+      bill: bill(600),
       paymentPin: PAYMENT_PIN,
     });
     assert.equal(right.status, 201, right.raw);

@@ -161,6 +161,8 @@ const zh = {
     status: '状态',
   },
   recon: {
+    byMethod: '现金部分支付方式（扣除退费）',
+    byCredential: '各凭证结算笔数',
     title: '当日对账',
     date: '业务日期',
     kind: '类别',
@@ -449,6 +451,8 @@ const en: typeof zh = {
     status: 'Status',
   },
   recon: {
+    byMethod: 'Cash share by method (net of refunds)',
+    byCredential: 'Settlements by credential',
     title: 'Daily reconciliation',
     date: 'Business date',
     kind: 'Kind',
