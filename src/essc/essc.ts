@@ -19,8 +19,8 @@ import { signedQr, type SignedQr } from '../qr/issue.ts';
 import { hashPaymentPin } from '../cards/payment-pin.ts';
 import { checkHeldPaymentPin } from '../cards/ecard.ts';
 
-export const ESSC_CHANNELS = ['wechat', 'official_account', 'app', 'alipay', 'bank_app'] as const;
-export type EsscChannel = (typeof ESSC_CHANNELS)[number];
+/** WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app. */
+export type EsscChannel = 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
 export type EsscStatus = 'active' | 'suspended' | 'ended';
 
 export interface EsscView {
@@ -103,7 +103,11 @@ async function toView(q: Queryable, r: EsscRow): Promise<EsscView> {
     secondLevelAt: r.second_level_at?.toISOString() ?? null,
     endedAt: r.ended_at?.toISOString() ?? null,
     bankAccount: b
-      ? { bank: b.bank, accountMasked: maskBankAccount(b.account_number), linkedAt: b.linked_at.toISOString() }
+      ? {
+          bank: b.bank,
+          accountMasked: maskBankAccount(b.account_number),
+          linkedAt: b.linked_at.toISOString(),
+        }
       : null,
     history,
   };

@@ -10,7 +10,6 @@ import { maskCardNumber } from '../cards/number.ts';
 import { notify } from '../notifications/store.ts';
 import { text, type Text } from '../i18n/index.ts';
 
-
 interface MirrorRow {
   id: string;
   person_id: string;

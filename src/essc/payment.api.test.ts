@@ -36,7 +36,11 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     const person = await verifiedPerson(env());
     if (balance) await depositTo(env(), person.personId, balance);
     const card = await issuedCard(env(), { person, activate: true });
-    const e = await post('/v1/me/essc', person.token, { channel: 'wechat', regionCode: 'demo', authorise: true });
+    const e = await post('/v1/me/essc', person.token, {
+      channel: 'wechat',
+      regionCode: 'demo',
+      authorise: true,
+    });
     assert.equal(e.status, 201, e.raw);
     if (open) {
       const s = await post('/v1/me/essc/second-level', person.token, { pin: PAYMENT_PIN, consent: true });
@@ -90,7 +94,10 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     assert.equal(offline.verify(token, now).ecardId, h.esscId);
     // The e-voucher's keys do not verify it, whatever the prefix says.
     const evoucher = createVerifier((await get('/.well-known/jwks.json')).body);
-    assert.throws(() => evoucher.verify(token, now), (e: any) => e.code === 'qr_malformed');
+    assert.throws(
+      () => evoucher.verify(token, now),
+      (e: any) => e.code === 'qr_malformed',
+    );
     assert.throws(
       () => evoucher.verify('YB1:' + token.slice(4), now),
       (e: any) => e.code === 'qr_unknown_key',
@@ -105,7 +112,10 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     assert.equal(rot.status, 200, rot.raw);
     const after = (await get('/.well-known/essc-jwks.json')).body.keys.map((k: any) => k.kid);
     assert.ok(after.includes(rot.body.added));
-    assert.deepEqual((await get('/.well-known/jwks.json')).body.keys.map((k: any) => k.kid), ecardKids);
+    assert.deepEqual(
+      (await get('/.well-known/jwks.json')).body.keys.map((k: any) => k.kid),
+      ecardKids,
+    );
   });
 
   test('the QR code needs a live e-SSC with its payment function open', async () => {
@@ -197,7 +207,11 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     const h = await esscHolder(1_000); // 10 yuan in the account: the rest of a 50-yuan bill is the cash share
     const token = await esscQr(h.person.token);
     const before = await dbState();
-    const none = await settleCall(env(), shop.terminal, { qr: token, bill: bill(50), cashBy: 'bank_account' });
+    const none = await settleCall(env(), shop.terminal, {
+      qr: token,
+      bill: bill(50),
+      cashBy: 'bank_account',
+    });
     assert.equal(none.status, 422, none.raw);
     assert.equal(none.body.error.code, 'bank_account_required');
     assert.equal(await dbState(), before, 'the database is unchanged');
@@ -235,9 +249,14 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     });
     assert.ok(!paid.raw.includes(ACCOUNT));
 
-    const receipt = await call(env().app, 'GET', `/v1/terminal/settlements/${paid.body.id}/receipt?format=text`, {
-      token: shop.terminal,
-    });
+    const receipt = await call(
+      env().app,
+      'GET',
+      `/v1/terminal/settlements/${paid.body.id}/receipt?format=text`,
+      {
+        token: shop.terminal,
+      },
+    );
     assert.equal(receipt.status, 200, receipt.raw);
     assert.match(receipt.raw, /电子社保卡 e-SSC/);
     assert.match(receipt.raw, /社保卡银行账户 Bank a\/c +40\.00/);
@@ -278,7 +297,10 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     const qr = await get('/v1/me/essc/qr', h.person.token);
     assert.equal(qr.body.error.code, 'essc_suspended');
 
-    const rep = await post(`/v1/staff/cards/${h.cardId}/replace`, h.staff.token, { idChecked: true, pin: '112233' });
+    const rep = await post(`/v1/staff/cards/${h.cardId}/replace`, h.staff.token, {
+      idChecked: true,
+      pin: '112233',
+    });
     assert.equal(rep.status, 200, rep.raw);
     const mine = await get('/v1/me/essc', h.person.token);
     assert.equal(mine.body.status, 'active');

@@ -16,7 +16,9 @@ import {
   staffFindEssc,
 } from './essc.ts';
 
-const Bank = Type.Enum(BANK_CODES, { description: 'The bank of the social security card’s financial function' });
+const Bank = Type.Enum(BANK_CODES, {
+  description: 'The bank of the social security card’s financial function',
+});
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
@@ -40,7 +42,7 @@ const RegionCode = Type.String({
   description: 'The city (region) of the physical card',
 });
 
-export const Essc = Type.Object(
+const Essc = Type.Object(
   {
     id: Uuid,
     esscNumber: Type.String({ description: 'The e-SSC’s own number' }),
@@ -188,7 +190,8 @@ export async function esscRoutes(app: App): Promise<void> {
     {
       schema: {
         operationId: 'getMyEsscQrCode',
-        summary: 'A fresh QR code of my e-SSC to pay with, signed by the social security card platform’s keys',
+        summary:
+          'A fresh QR code of my e-SSC to pay with, signed by the social security card platform’s keys',
         description:
           'One-time and short-lived (60 s by default), verifiable offline with `/.well-known/essc-jwks.json`. 404 `essc_not_found`; 422 `essc_suspended`, `second_level_required`.',
         tags: ['essc'],
@@ -215,7 +218,11 @@ export async function esscRoutes(app: App): Promise<void> {
         security: bearer,
         body: Type.Object({
           bank: Bank,
-          accountNumber: Type.String({ minLength: 12, maxLength: 23, description: '12-19 digits (spaces allowed)' }),
+          accountNumber: Type.String({
+            minLength: 12,
+            maxLength: 23,
+            description: '12-19 digits (spaces allowed)',
+          }),
         }),
         response: { 200: Essc, ...errorResponses(400, 401, 403, 404, 422) },
       },

@@ -28,7 +28,10 @@ export const zh = {
     ecard_suspended: { title: '电子凭证已暂停', body: '经办人员暂停了您的电子凭证，请到柜台咨询。' },
     ecard_resumed: { title: '电子凭证已恢复', body: '您的电子凭证已恢复使用。' },
     ecard_revoked: { title: '电子凭证已注销', body: '原因：{{reason}}' },
-    essc_suspended: { title: '电子社保卡已暂停', body: '实体社保卡 {{card}} 已挂失，您的电子社保卡随之暂停。' },
+    essc_suspended: {
+      title: '电子社保卡已暂停',
+      body: '实体社保卡 {{card}} 已挂失，您的电子社保卡随之暂停。',
+    },
     essc_moved: { title: '电子社保卡已转至新卡', body: '您的电子社保卡已关联补领的新卡 {{card}}。' },
     essc_ended: { title: '电子社保卡已终止', body: '实体社保卡 {{card}} 已注销，您的电子社保卡随之终止。' },
     family_bound: { title: '已被绑定为亲属', body: '{{name}} 已将您绑定为家庭成员（{{kinship}}）。' },

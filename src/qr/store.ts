@@ -31,7 +31,11 @@ async function saveKey(q: Queryable, secretKey: Buffer, keySet: KeySet, r: Signi
 }
 
 /** Reads every stored key of a key set into a ring, opening the sealed private keys. */
-export async function loadKeyRing(q: Queryable, secretKey: Buffer, keySet: KeySet = 'ecard'): Promise<KeyRing> {
+export async function loadKeyRing(
+  q: Queryable,
+  secretKey: Buffer,
+  keySet: KeySet = 'ecard',
+): Promise<KeyRing> {
   const { rows } = await q.query<KeyRow>(
     'select kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds from qr_signing_keys where key_set = $1 order by created_at, kid',
     [keySet],

@@ -13,7 +13,7 @@ import type { KeyRing } from './keyring.ts';
  * platform's keys). The prefix tells a scanner (and a human) what this is and which format version follows; it
  * is not signed, so it only routes: a token checked against another set's keys fails (unknown key).
  */
-export const KEY_SETS = { ecard: 'YB1:', essc: 'SS1:' } as const;
+const KEY_SETS = { ecard: 'YB1:', essc: 'SS1:' } as const;
 export type KeySet = keyof typeof KEY_SETS;
 /** The e-voucher's prefix, the default. */
 export const TOKEN_PREFIX = KEY_SETS.ecard;

@@ -22,9 +22,12 @@ import type { Credential } from './settle.ts';
 import { policyInForce } from './policy-store.ts';
 
 /** Which credential identified the payer, as the API shows it. */
-export const CredentialSchema = Type.Union([Type.Literal('ecard'), Type.Literal('essc'), Type.Literal('card')], {
-  description: 'ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card',
-});
+export const CredentialSchema = Type.Union(
+  [Type.Literal('ecard'), Type.Literal('essc'), Type.Literal('card')],
+  {
+    description: 'ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card',
+  },
+);
 
 /** The electronic card a scanned code names, in the scan's terms (an e-SSC's second level opens payment). */
 interface ScannedCard {

@@ -60,7 +60,11 @@ async function figures(
     [institutionId, date],
   );
   const { bank, ecard, essc, card, ...f } = rows[0]!;
-  return { ...f, byMethod: { cash: f.cashPaid - bank, bankAccount: bank }, byCredential: { ecard, essc, card } };
+  return {
+    ...f,
+    byMethod: { cash: f.cashPaid - bank, bankAccount: bank },
+    byCredential: { ecard, essc, card },
+  };
 }
 
 /** The institution's daily reconciliation (national interface 3201): settlements, refunds, what is owed, whether paid. */

@@ -187,7 +187,9 @@ const Figures = Type.Object({
   byMethod: Type.Object(
     {
       cash: Type.Integer({ description: 'Cash share paid at the till (fen)' }),
-      bankAccount: Type.Integer({ description: 'Cash share paid by social security card bank account (fen)' }),
+      bankAccount: Type.Integer({
+        description: 'Cash share paid by social security card bank account (fen)',
+      }),
     },
     { description: 'The cash share by payment method' },
   ),

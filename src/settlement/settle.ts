@@ -76,7 +76,7 @@ export interface SettleRequest {
 export type Credential = 'ecard' | 'essc' | 'card';
 
 /** The instruction to the bank for a cash share paid by the social security card's bank account. */
-export interface BankInstructionView {
+interface BankInstructionView {
   bank: string;
   accountMasked: string;
   amount: number;

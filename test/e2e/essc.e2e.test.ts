@@ -48,7 +48,10 @@ async function personWithCard() {
     payload: idPhoto(),
     headers: { 'content-type': 'image/png' },
   });
-  const v = await call(app, 'POST', '/v1/me/identity', { token, body: { idNumber: c.idNumber, name: c.name } });
+  const v = await call(app, 'POST', '/v1/me/identity', {
+    token,
+    body: { idNumber: c.idNumber, name: c.name },
+  });
   assert.equal(v.body.status, 'verified', v.raw);
   const staff = (await login(app, DEMO_ACCOUNTS.staff.login, DEMO_ACCOUNTS.staff.password)).token;
   const issued = await call(app, 'POST', '/v1/staff/cards/applications', {
@@ -81,7 +84,9 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
   assert.equal(await phone.getByTestId('essc-status').innerText(), '正常');
   assert.ok((await phone.getByTestId('essc-card').innerText()).endsWith(p.cardNumber.slice(-4)));
   for (const channel of ['“电子社保卡”公众号', '掌上 12333 / 官方 App', '支付宝', '银行 App']) {
-    const details = phone.locator('details', { has: phone.locator('summary', { hasText: '在其他渠道添加' }) });
+    const details = phone.locator('details', {
+      has: phone.locator('summary', { hasText: '在其他渠道添加' }),
+    });
     await details.evaluate((el) => ((el as HTMLDetailsElement).open = true));
     await details.getByLabel('申领渠道').selectOption({ label: channel });
     await details.getByLabel('我已阅读并同意以上授权，确认申领电子社保卡').check();
@@ -129,7 +134,9 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
   await till.getByRole('button', { name: '确认结算' }).click();
   await till.getByRole('heading', { name: /结算结果/ }).waitFor();
   const id = /\/terminal\/settlements\/([0-9a-f-]{36})$/.exec(till.url())![1]!;
-  const s = await apiCall<any>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, { token: terminalCredential });
+  const s = await apiCall<any>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
   assert.equal(s.credential, 'essc');
   assert.equal(s.result.totals.total, 5_160);
   assert.equal(s.result.totals.accountPaid, 2_000, 'the individual account pays what it holds');

@@ -45,7 +45,9 @@ export function EsscPanel({ idNumber }: { idNumber: string }) {
               <dt>{t('persons.esscSecondLevel')}</dt>
               <dd>{e.secondLevel ? t('persons.esscOpen') : t('persons.esscClosed')}</dd>
               <dt>{t('persons.esscBank')}</dt>
-              <dd>{e.bankAccount ? `${e.bankAccount.bank.toUpperCase()} ${e.bankAccount.accountMasked}` : '—'}</dd>
+              <dd>
+                {e.bankAccount ? `${e.bankAccount.bank.toUpperCase()} ${e.bankAccount.accountMasked}` : '—'}
+              </dd>
               <dt>{t('persons.esscChannels')}</dt>
               <dd>{e.authorisations.map((a) => t(`persons.esscChannelNames.${a.channel}`)).join('、')}</dd>
               <dt>{t('persons.esscIssued')}</dt>

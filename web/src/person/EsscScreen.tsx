@@ -147,7 +147,9 @@ function ChannelForm({ essc, region, onDone }: { essc?: Essc; region: string; on
         onChange={setAuthorise}
         error={submission.fieldError('authorise')}
       />
-      <SubmitButton busy={submission.busy}>{essc ? t('essc.addChannelSubmit') : t('essc.apply')}</SubmitButton>
+      <SubmitButton busy={submission.busy}>
+        {essc ? t('essc.addChannelSubmit') : t('essc.apply')}
+      </SubmitButton>
     </Form>
   );
   if (!essc)

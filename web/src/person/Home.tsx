@@ -52,7 +52,10 @@ export function Home({ me }: { me: Loaded<Me> }) {
             </Link>
             <Link className="mini-card" to="/app/essc" aria-label={t('home.openEssc')}>
               <strong>{t('home.essc')}</strong>
-              <span className={`badge${essc.data && essc.data.status !== 'active' ? ' warn' : ''}`} data-testid="home-essc">
+              <span
+                className={`badge${essc.data && essc.data.status !== 'active' ? ' warn' : ''}`}
+                data-testid="home-essc"
+              >
                 {essc.data === undefined
                   ? '…'
                   : essc.data

@@ -110,7 +110,8 @@ const zh = {
   },
   essc: {
     title: '电子社保卡',
-    intro: '电子社保卡由全国社会保障卡平台签发，与您的实体社保卡一一对应，全国通用，具有身份凭证、信息记录、自助查询、就医结算、缴费及待遇领取、金融支付等功能。',
+    intro:
+      '电子社保卡由全国社会保障卡平台签发，与您的实体社保卡一一对应，全国通用，具有身份凭证、信息记录、自助查询、就医结算、缴费及待遇领取、金融支付等功能。',
     applyTitle: '申领电子社保卡',
     channel: '申领渠道',
     region: '实体社保卡所在城市（统筹区）',
@@ -509,12 +510,14 @@ const en: typeof zh = {
   },
   essc: {
     title: 'Electronic social security card',
-    intro: 'The e-SSC is issued by the national social security card platform, one-to-one with your physical social security card and valid nationwide: identity certificate, information record, self-service query, medical settlement, contributions and benefits, and financial payment.',
+    intro:
+      'The e-SSC is issued by the national social security card platform, one-to-one with your physical social security card and valid nationwide: identity certificate, information record, self-service query, medical settlement, contributions and benefits, and financial payment.',
     applyTitle: 'Get the e-SSC',
     channel: 'Channel',
     region: 'City (region) of your physical card',
     authTitle: 'What you authorise',
-    authIntro: 'The channel you choose ({{channel}}) receives the following, to check who you are and show your e-SSC:',
+    authIntro:
+      'The channel you choose ({{channel}}) receives the following, to check who you are and show your e-SSC:',
     authItems: 'your name and ID number (masked), your physical card number (masked) and its status',
     authorise: 'I have read this and confirm that I want the electronic social security card',
     apply: 'Get it',
@@ -528,13 +531,15 @@ const en: typeof zh = {
     addChannel: 'Add it in another channel',
     addChannelSubmit: 'Authorise',
     secondLevelTitle: 'Second-level issuance: open the payment function',
-    secondLevelIntro: 'Choose the e-SSC’s own 6-digit payment PIN. Then its QR code pays from your medical insurance individual account at designated hospitals and pharmacies.',
+    secondLevelIntro:
+      'Choose the e-SSC’s own 6-digit payment PIN. Then its QR code pays from your medical insurance individual account at designated hospitals and pharmacies.',
     pin: 'Payment PIN (6 digits)',
     pinConfirm: 'Payment PIN again',
     consent: 'I agree to open the e-SSC’s payment function',
     open: 'Open payment',
     bankTitle: 'Social security card bank account (financial function)',
-    bankIntro: 'Link the bank account of your physical card; the cash share of a bill can then be paid “by social security card bank account”.',
+    bankIntro:
+      'Link the bank account of your physical card; the cash share of a bill can then be paid “by social security card bank account”.',
     bank: 'Bank',
     accountNumber: 'Account number',
     link: 'Link account',
@@ -547,7 +552,8 @@ const en: typeof zh = {
     channelAdded: 'The e-SSC is added in the new channel.',
     opened: 'The payment function is open: you can pay with the e-SSC QR code.',
     linked: 'The social security card bank account is linked.',
-    suspendedNote: 'Your physical card is reported lost, so the e-SSC is suspended; it resumes with the replacement card.',
+    suspendedNote:
+      'Your physical card is reported lost, so the e-SSC is suspended; it resumes with the replacement card.',
     endedNote: 'Your physical card is cancelled, so the e-SSC has ended.',
   },
   esscStatus: { active: 'Active', suspended: 'Suspended', ended: 'Ended' },

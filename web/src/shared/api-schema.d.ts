@@ -1164,12 +1164,12 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    put?: never;
     /**
      * Link the bank account behind my social security card’s financial function
      * @description A new link replaces the old one. The till can then take the cash share “by social security card bank account”. 422 `invalid_bank_account`, `essc_suspended`; 404 `essc_not_found`.
      */
-    put: operations['linkEsscBankAccount'];
-    post?: never;
+    post: operations['linkEsscBankAccount'];
     delete?: never;
     options?: never;
     head?: never;

@@ -54,8 +54,8 @@ export function ReconciliationPage() {
             <dl className="facts">
               <dt>{t('recon.byMethod')}</dt>
               <dd data-figure="byMethod">
-                {t('settle.cashAtTill')} <Money fen={r.settlements.byMethod.cash - r.refunds.byMethod.cash} /> ·{' '}
-                {t('settle.cashByBank')}{' '}
+                {t('settle.cashAtTill')} <Money fen={r.settlements.byMethod.cash - r.refunds.byMethod.cash} />{' '}
+                · {t('settle.cashByBank')}{' '}
                 <Money fen={r.settlements.byMethod.bankAccount - r.refunds.byMethod.bankAccount} />
               </dd>
               <dt>{t('recon.byCredential')}</dt>
