@@ -28,8 +28,8 @@ create table essc_bank_accounts (
 );
 
 -- A cash share paid by bank account is an instruction to the bank, recorded with its status: there is no
--- bank here, so it stays `instructed` until a bank answers (`cancelled` when the settlement is refunded
--- in full before that).
+-- bank here, so it stays `instructed` until a bank answers. Refunds before that reduce what is due
+-- (`refunded`); refunded in full, it is `cancelled`.
 create table bank_instructions (
   id uuid primary key,
   settlement_id uuid not null unique references settlements (id),
@@ -38,6 +38,7 @@ create table bank_instructions (
   region_code text not null references regions (code),
   business_date date not null,
   amount bigint not null check (amount > 0),
+  refunded bigint not null default 0 check (refunded >= 0 and refunded <= amount),
   bank text not null,
   account_masked text not null,
   status text not null check (status in ('instructed', 'cancelled')),

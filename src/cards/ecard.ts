@@ -150,7 +150,13 @@ async function view(q: Queryable, id: string): Promise<EcardView> {
   return toView(q, rows[0]!);
 }
 
-function assertAuthorised(flag: boolean | undefined, field: string, code: ErrorCode, what: string): void {
+/** 422 `code` unless the person explicitly authorised or consented (`field: true`). */
+export function assertAuthorised(
+  flag: boolean | undefined,
+  field: string,
+  code: ErrorCode,
+  what: string,
+): void {
   if (flag !== true) throw unprocessable(code, `Give explicit ${what} (${field}: true)`, { field });
 }
 

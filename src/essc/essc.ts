@@ -17,7 +17,7 @@ import { text } from '../i18n/index.ts';
 import type { KeyRingCache } from '../qr/store.ts';
 import { signedQr, type SignedQr } from '../qr/issue.ts';
 import { hashPaymentPin } from '../cards/payment-pin.ts';
-import { checkHeldPaymentPin } from '../cards/ecard.ts';
+import { assertAuthorised, checkHeldPaymentPin } from '../cards/ecard.ts';
 
 /** WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app. */
 export type EsscChannel = 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
@@ -175,11 +175,7 @@ export async function applyEssc(
   caller: Caller & { personId: string },
   input: { channel: EsscChannel; regionCode: string; authorise?: boolean },
 ): Promise<{ created: boolean; essc: EsscView }> {
-  if (input.authorise !== true) {
-    throw unprocessable('authorisation_required', 'Authorise and confirm (authorise: true)', {
-      field: 'authorise',
-    });
-  }
+  assertAuthorised(input.authorise, 'authorise', 'authorisation_required', 'authorisation');
   return ctx.db.transaction(async (tx) => {
     const person = await lockVerifiedPerson(tx, caller.personId);
     if (person.identity_status !== 'verified') {
@@ -263,9 +259,7 @@ export async function openSecondLevel(
   caller: Caller & { personId: string },
   input: { pin: string; consent?: boolean },
 ): Promise<EsscView> {
-  if (input.consent !== true) {
-    throw unprocessable('consent_required', 'Give explicit consent (consent: true)', { field: 'consent' });
-  }
+  assertAuthorised(input.consent, 'consent', 'consent_required', 'consent');
   const hash = hashPaymentPin(ctx.paymentPinKey, input.pin);
   return ctx.db.transaction(async (tx) => {
     const e = await lockOwnEssc(tx, caller.personId);

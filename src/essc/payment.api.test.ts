@@ -245,6 +245,7 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
       bank: 'icbc',
       accountMasked: '6222 **** 0128',
       amount: 4000,
+      refunded: 0,
       status: 'instructed',
     });
     assert.ok(!paid.raw.includes(ACCOUNT));
@@ -273,8 +274,31 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
     assert.equal(refund.status, 201, refund.raw);
     const after = await get(`/v1/terminal/settlements/${paid.body.id}`, shop.terminal);
     assert.equal(after.body.bankInstruction.status, 'cancelled');
+    assert.equal(after.body.bankInstruction.refunded, 4000);
     const day2 = await get(`/v1/terminal/reconciliation?date=${paid.body.businessDate}`, shop.terminal);
     assert.deepEqual(day2.body.refunds.byMethod, { cash: 0, bankAccount: 4000 });
+
+    // A partial refund reduces what the bank instruction still asks for; it stays instructed.
+    const two = await settleCall(env(), shop.terminal, {
+      qr: await esscQr(h.person.token),
+      bill: { setting: 'outpatient', items: [item('A1', 20), item('A2', 30)] },
+      cashBy: 'bank_account',
+    });
+    assert.equal(two.status, 201, two.raw);
+    assert.equal(two.body.bankInstruction.amount, two.body.result.totals.cashPaid);
+    const lineCash = two.body.result.lines[0].personal.cash;
+    assert.ok(lineCash > 0 && lineCash < two.body.bankInstruction.amount);
+    const part = await call(env().app, 'POST', `/v1/terminal/settlements/${two.body.id}/refunds`, {
+      token: shop.terminal,
+      body: { lines: [0], reason: 'returned' },
+      headers: { 'idempotency-key': `refund-${two.body.id}` },
+    });
+    assert.equal(part.status, 201, part.raw);
+    const partly = await get(`/v1/terminal/settlements/${two.body.id}`, shop.terminal);
+    assert.deepEqual(
+      [partly.body.bankInstruction.refunded, partly.body.bankInstruction.status],
+      [lineCash, 'instructed'],
+    );
     await invariants(env());
   });
 

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { bearer, ctxOf, publicRoute, requirePerson, requireRole } from '../platform/context.ts';
+import { bearer, ctxOf, requirePerson, requireRole } from '../platform/context.ts';
 import { forbidden } from '../platform/errors.ts';
 import { IdNumberField } from '../people/schemas.ts';
 import { CardEvent } from '../cards/routes.ts';
-import { Jwks, SignedQrSchema } from '../qr/routes.ts';
+import { SignedQrSchema } from '../qr/routes.ts';
 import {
   BANK_CODES,
   applyEssc,
@@ -142,46 +142,6 @@ export async function esscRoutes(app: App): Promise<void> {
       const staff = requireRole(req, 'staff');
       if (!staff.regionCode) throw forbidden('no_office', 'Your staff account has no office');
       return staffFindEssc(app.db, staff.regionCode, req.query.idNumber);
-    },
-  );
-
-  app.get(
-    '/.well-known/essc-jwks.json',
-    {
-      schema: {
-        operationId: 'getEsscQrJwks',
-        summary:
-          'Public keys of the social security card platform that verify e-SSC QR codes (beside the e-voucher’s `/.well-known/jwks.json`), for terminals to check codes offline',
-        tags: ['essc'],
-        security: publicRoute,
-        response: { 200: Jwks, ...errorResponses() },
-      },
-    },
-    async (req, reply) => {
-      const now = ctxOf(req).now;
-      const ring = await app.qrKeySets.essc.get(now);
-      reply.header('cache-control', 'public, max-age=60');
-      return ring.toJwks(now);
-    },
-  );
-
-  app.post(
-    '/v1/admin/essc-qr-keys/rotate',
-    {
-      schema: {
-        operationId: 'rotateEsscQrKeys',
-        summary: 'Rotate the e-SSC QR signing key; the old key keeps verifying for its grace period',
-        tags: ['essc'],
-        security: bearer,
-        response: {
-          200: Type.Object({ added: Type.String(), retired: Type.Array(Type.String()) }),
-          ...errorResponses(401, 403),
-        },
-      },
-    },
-    async (req) => {
-      requireRole(req, 'admin');
-      return app.qrKeySets.essc.rotate(ctxOf(req).now);
     },
   );
 

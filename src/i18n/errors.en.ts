@@ -1,6 +1,8 @@
 import type { zhErrors } from './errors.zh-CN.ts';
 
 export const enErrors: typeof zhErrors = {
+  authorisation_required: 'Read and accept the authorisation first',
+  consent_required: 'Give your explicit consent first',
   no_physical_card: 'Apply for a physical social security card first',
   card_lost: 'Your physical card is reported lost and frozen; get a replacement first',
   card_cancelled: 'Your physical card is cancelled; apply for a new card first',

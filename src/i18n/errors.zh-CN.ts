@@ -1,5 +1,7 @@
 /** Refusals: the `message` of every error the API returns, by its `code` (src/platform/http.ts renders them). */
 export const zhErrors = {
+  authorisation_required: '请阅读并同意授权后再提交',
+  consent_required: '请勾选同意后再提交',
   no_physical_card: '请先申领实体社保卡',
   card_lost: '实体社保卡已挂失冻结，请先补领新卡',
   card_cancelled: '实体社保卡已注销，请先重新申领',

@@ -1,7 +1,8 @@
 /**
  * Cash shares paid "by social security card bank account": each is an instruction to the person's bank,
  * recorded with the settlement in its transaction. There is no bank here, so nothing pretends to transfer:
- * an instruction stays `instructed` until a bank answers, and a full refund before that cancels it.
+ * an instruction stays `instructed` until a bank answers; a refund's cash share before that reduces what is
+ * due (`refunded`), and once all of it is refunded the instruction is `cancelled`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Statement } from '../platform/db.ts';
@@ -37,11 +38,22 @@ export function bankInstructionWrite(i: {
   };
 }
 
-/** A settlement refunded in full: its bank instruction, if still only instructed, is cancelled. */
-export async function cancelBankInstruction(tx: Queryable, settlementId: string, at: Date): Promise<void> {
+/**
+ * A refund of a settlement whose cash share went to the bank: `cash` fen of it is no longer due (in the
+ * refund's transaction); all of it refunded, the instruction is cancelled.
+ */
+export async function refundBankShare(
+  tx: Queryable,
+  settlementId: string,
+  cash: number,
+  at: Date,
+): Promise<void> {
+  if (cash <= 0) return;
   await tx.query(
-    `update bank_instructions set status = 'cancelled', updated_at = $2
+    `update bank_instructions
+        set refunded = refunded + $2,
+            status = case when refunded + $2 >= amount then 'cancelled' else status end, updated_at = $3
       where settlement_id = $1 and status = 'instructed'`,
-    [settlementId, at],
+    [settlementId, cash, at],
   );
 }

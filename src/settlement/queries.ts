@@ -17,6 +17,7 @@ interface Row {
   bank: string | null;
   account_masked: string | null;
   bank_amount: number | null;
+  bank_refunded: number | null;
   bank_status: 'instructed' | 'cancelled' | null;
   id_number: string;
   name: string;
@@ -30,7 +31,7 @@ interface Row {
 }
 
 const SELECT = `select s.id, s.status, s.created_at, s.institution_id, s.terminal_id, s.method, s.credential, s.cash_method,
-    b.bank, b.account_masked, b.amount as bank_amount, b.status as bank_status, p.id_number, p.name, p.insurance_type,
+    b.bank, b.account_masked, b.amount as bank_amount, b.refunded as bank_refunded, b.status as bank_status, p.id_number, p.name, p.insurance_type,
     p.retired, s.relative_account_paid, v.version, s.business_date, s.card_activated, s.result
   from settlements s join persons p on p.id = s.person_id join policy_versions v on v.id = s.policy_version_id
   left join bank_instructions b on b.settlement_id = s.id`;
@@ -47,7 +48,13 @@ function toView(r: Row): SettlementView {
     credential: r.credential,
     cashMethod: r.cash_method,
     bankInstruction: r.bank
-      ? { bank: r.bank, accountMasked: r.account_masked!, amount: r.bank_amount!, status: r.bank_status! }
+      ? {
+          bank: r.bank,
+          accountMasked: r.account_masked!,
+          amount: r.bank_amount!,
+          refunded: r.bank_refunded!,
+          status: r.bank_status!,
+        }
       : null,
     person: {
       maskedName: maskName(r.name),

@@ -1,4 +1,4 @@
-import { cancelBankInstruction } from './bank-instructions.ts';
+import { refundBankShare } from './bank-instructions.ts';
 import { randomUUID } from 'node:crypto';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
@@ -204,7 +204,7 @@ async function refundIn(
   const left = all.length - all.filter((l) => l.refund_id).length - lines.length;
   const settlementStatus = left === 0 ? 'refunded' : 'partially_refunded';
   await tx.query('update settlements set status = $2 where id = $1', [settlementId, settlementStatus]);
-  if (settlementStatus === 'refunded') await cancelBankInstruction(tx, settlementId, ctx.now);
+  await refundBankShare(tx, settlementId, t.cashPaid, ctx.now);
   await notify(
     tx,
     s.person_id,

@@ -128,6 +128,9 @@ const SettlementSchema = Type.Object({
         bank: Type.String(),
         accountMasked: Type.String(),
         amount: Type.Integer({ description: 'fen' }),
+        refunded: Type.Integer({
+          description: 'What refunds took back of it before the bank answered (fen)',
+        }),
         status: Type.Union([Type.Literal('instructed'), Type.Literal('cancelled')]),
       },
       { description: 'The instruction to the bank for the cash share (no transfer is pretended here)' },

@@ -80,6 +80,8 @@ interface BankInstructionView {
   bank: string;
   accountMasked: string;
   amount: number;
+  /** What refunds took back of it before the bank answered. */
+  refunded: number;
   status: 'instructed' | 'cancelled';
 }
 
@@ -440,6 +442,7 @@ async function settleIn(
           bank: read.bank!,
           accountMasked: maskBankAccount(read.bank_account_number!),
           amount: t.cashPaid,
+          refunded: 0,
           status: 'instructed' as const,
         }
       : null;
@@ -615,7 +618,9 @@ async function settleIn(
           institutionId,
           regionCode: person.region_code,
           businessDate,
-          ...bank,
+          bank: bank.bank,
+          accountMasked: bank.accountMasked,
+          amount: bank.amount,
           at: ctx.now,
         }),
       );

@@ -145,6 +145,7 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
     bank: 'icbc',
     accountMasked: '6222 **** 0128',
     amount: 3_160,
+    refunded: 0,
     status: 'instructed',
   });
   await till.locator('[data-figure="bank"]').getByText('6222 **** 0128', { exact: false }).waitFor();

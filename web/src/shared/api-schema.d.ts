@@ -406,6 +406,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/essc-jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public keys of the social security card platform that verify e-SSC QR codes (`SS1:`), beside the e-voucher’s, for terminals to check codes offline */
+    get: operations['getEsscQrJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/essc-qr-keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the e-SSC QR signing key; the old key keeps verifying for its grace period */
+    post: operations['rotateEsscQrKeys'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/ecard/qr': {
     parameters: {
       query?: never;
@@ -1096,40 +1130,6 @@ export interface paths {
     get: operations['staffFindEssc'];
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/.well-known/essc-jwks.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Public keys of the social security card platform that verify e-SSC QR codes (beside the e-voucher’s `/.well-known/jwks.json`), for terminals to check codes offline */
-    get: operations['getEsscQrJwks'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/admin/essc-qr-keys/rotate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Rotate the e-SSC QR signing key; the old key keeps verifying for its grace period */
-    post: operations['rotateEsscQrKeys'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3574,6 +3574,100 @@ export interface operations {
     };
   };
   rotateQrKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            added: string;
+            retired: string[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getEsscQrJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keys: {
+              /** @example OKP */
+              kty: string;
+              /** @example Ed25519 */
+              crv?: string;
+              x?: string;
+              kid?: string;
+              /** @example sig */
+              use?: string;
+              /** @example EdDSA */
+              alg?: string;
+              /** @description A retired key stops verifying at this unix time */
+              exp?: number;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateEsscQrKeys: {
     parameters: {
       query?: never;
       header?: never;
@@ -7898,100 +7992,6 @@ export interface operations {
       };
     };
   };
-  getEsscQrJwks: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            keys: {
-              /** @example OKP */
-              kty: string;
-              /** @example Ed25519 */
-              crv?: string;
-              x?: string;
-              kid?: string;
-              /** @example sig */
-              use?: string;
-              /** @example EdDSA */
-              alg?: string;
-              /** @description A retired key stops verifying at this unix time */
-              exp?: number;
-            }[];
-          };
-        };
-      };
-      /** @description Malformed request or failed validation */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  rotateEsscQrKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            added: string;
-            retired: string[];
-          };
-        };
-      };
-      /** @description Malformed request or failed validation */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The caller may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   getMyEsscQrCode: {
     parameters: {
       query?: never;
@@ -10037,6 +10037,8 @@ export interface operations {
                 accountMasked: string;
                 /** @description fen */
                 amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
                 status: 'instructed' | 'cancelled';
               } | null;
               person: {
@@ -10249,6 +10251,8 @@ export interface operations {
               accountMasked: string;
               /** @description fen */
               amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
               status: 'instructed' | 'cancelled';
             } | null;
             person: {
@@ -10376,6 +10380,8 @@ export interface operations {
               accountMasked: string;
               /** @description fen */
               amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
               status: 'instructed' | 'cancelled';
             } | null;
             person: {
@@ -10570,6 +10576,8 @@ export interface operations {
               accountMasked: string;
               /** @description fen */
               amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
               status: 'instructed' | 'cancelled';
             } | null;
             person: {
@@ -11268,6 +11276,8 @@ export interface operations {
                 accountMasked: string;
                 /** @description fen */
                 amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
                 status: 'instructed' | 'cancelled';
               } | null;
               person: {
@@ -11443,6 +11453,8 @@ export interface operations {
                 accountMasked: string;
                 /** @description fen */
                 amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
                 status: 'instructed' | 'cancelled';
               } | null;
               person: {
