@@ -156,7 +156,7 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
   await e2e().screenshot(till, 'essc-till');
 
   // The physical card is reported lost on the phone: the e-SSC is suspended at once.
-  await goTo(phone, /^社保卡$/);
+  await goTo(phone, '社保卡');
   await phone.getByRole('button', { name: '挂失' }).click();
   await phone.getByRole('button', { name: '确认' }).click();
   await phone.getByText('已挂失冻结').first().waitFor();
