@@ -110,8 +110,8 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
 
   // Both cards side by side on the home screen.
   await goTo(phone, '首页');
-  assert.equal(await phone.getByTestId('home-essc').innerText(), '正常');
-  assert.equal(await phone.getByTestId('home-ecard').innerText(), '尚未申领');
+  await phone.getByTestId('home-essc').getByText('正常', { exact: true }).waitFor();
+  await phone.getByTestId('home-ecard').getByText('尚未申领', { exact: true }).waitFor();
 
   // The e-SSC's QR code, read at the till from the phone's screen.
   await goTo(phone, '电子社保卡');
@@ -154,6 +154,13 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
   assert.match(await receipt.innerText(), /电子社保卡 e-SSC/);
   assert.match(await receipt.innerText(), /社保卡银行账户 Bank a\/c +31\.60/);
   await e2e().screenshot(till, 'essc-till');
+
+  // The person's records say which card paid and how the cash share was paid.
+  await goTo(phone, '记录');
+  const records = phone.getByRole('region', { name: '结算记录' });
+  await records.locator('summary').first().click();
+  await records.getByText('支付凭证：电子社保卡').waitFor();
+  await records.getByText('现金部分由社保卡银行账户支付（中国工商银行 6222 **** 0128）').waitFor();
 
   // The physical card is reported lost on the phone: the e-SSC is suspended at once.
   await goTo(phone, '社保卡');

@@ -317,6 +317,9 @@ const zh = {
     onBehalf: { self: '本人', relative: '为亲属支付（家庭共济）' },
     settlements: '结算记录',
     noSettlements: '暂无结算记录。',
+    paidWith: '支付凭证：{{credential}}',
+    credential: { ecard: '医保电子凭证', essc: '电子社保卡', card: '实体社保卡' },
+    bankPaid: '现金部分由社保卡银行账户支付（{{bank}} {{account}}）',
     settlementStatus: {
       estimate: '预结算',
       settled: '已结算',
@@ -727,6 +730,13 @@ const en: typeof zh = {
     onBehalf: { self: 'Myself', relative: 'For a relative (family mutual aid)' },
     settlements: 'Settlements',
     noSettlements: 'No settlements yet.',
+    paidWith: 'Paid with: {{credential}}',
+    credential: {
+      ecard: 'medical insurance e-card',
+      essc: 'electronic social security card',
+      card: 'physical card',
+    },
+    bankPaid: 'cash share paid by social security card bank account ({{bank}} {{account}})',
     settlementStatus: {
       estimate: 'Estimate',
       settled: 'Settled',
