@@ -35,6 +35,9 @@ import { qrRoutes } from './qr/routes.ts';
 import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
+import { esscRoutes } from './essc/routes.ts';
+import { mirrorPhysicalCard } from './essc/mirror.ts';
+import { onPhysicalCardChange } from './cards/events.ts';
 import { webRoutes } from './web/static.ts';
 
 export interface AppOptions {
@@ -87,7 +90,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     mode: config.mode,
     dataDir: config.dataDir,
   });
-  app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
+  const qrKeySets = {
+    ecard: new KeyRingCache(opts.db, secretKey, 'ecard'),
+    essc: new KeyRingCache(opts.db, secretKey, 'essc'),
+  };
+  app.decorate('qrKeys', qrKeySets.ecard);
+  app.decorate('qrKeySets', qrKeySets);
+  // The e-SSC follows its physical card: loss, replacement and cancellation call it in their transaction.
+  onPhysicalCardChange(mirrorPhysicalCard);
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
   app.decorateRequest('caller', null);
   installLocale(app);
@@ -161,6 +171,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'ecard',
           description: 'The electronic medical insurance card (e-voucher): apply, authorise, activate, pay',
         },
+        {
+          name: 'essc',
+          description:
+            'The electronic social security card (national social security card platform): issuance in a channel, linked to the physical card, second-level issuance',
+        },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -191,6 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(policyRoutes);
   await app.register(ledgerRoutes);
   await app.register(cardRoutes);
+  await app.register(esscRoutes);
   await app.register(institutionRoutes);
   await app.register(familyRoutes);
   await app.register(settlementRoutes);

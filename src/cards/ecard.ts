@@ -150,7 +150,13 @@ async function view(q: Queryable, id: string): Promise<EcardView> {
   return toView(q, rows[0]!);
 }
 
-function assertAuthorised(flag: boolean | undefined, field: string, code: ErrorCode, what: string): void {
+/** 422 `code` unless the person explicitly authorised or consented (`field: true`). */
+export function assertAuthorised(
+  flag: boolean | undefined,
+  field: string,
+  code: ErrorCode,
+  what: string,
+): void {
   if (flag !== true) throw unprocessable(code, `Give explicit ${what} (${field}: true)`, { field });
 }
 
@@ -433,10 +439,24 @@ export async function loadEcardForPayment(tx: Queryable, ecardId: string): Promi
   };
 }
 
-/** The e-card columns a payment PIN check reads. */
+/**
+ * The table of a card that has a payment PIN: the e-voucher (`ecards`) or the electronic social security card
+ * (`esscs`, src/essc), which keeps the same PIN columns so that both follow one lockout rule, here.
+ */
+export type PinHolder = 'ecards' | 'esscs';
+
+/** What a payment PIN check refuses with, per holder: suspended, not active (ended), payment not open. */
+const PIN_REFUSALS = {
+  ecards: { suspended: 'ecard_suspended', inactive: 'ecard_not_active', closed: 'payment_not_open' },
+  esscs: { suspended: 'essc_suspended', inactive: 'essc_ended', closed: 'second_level_required' },
+} as const;
+
+/** The card columns a payment PIN check reads (the e-SSC's `second_level` reads as `payment_open`). */
 export interface PaymentPinState {
   id: string;
-  status: EcardStatus;
+  holder: PinHolder;
+  /** The e-voucher's status, or the e-SSC's (`active`, `suspended`, `ended`). */
+  status: EcardStatus | 'ended';
   payment_open: boolean;
   payment_pin_hash: string | null;
   payment_pin_failures: number;
@@ -446,7 +466,8 @@ export interface PaymentPinState {
 /** A wrong payment PIN: the refused transaction rolls back, so the caller counts it afterwards. */
 export class WrongPaymentPin extends AppError {
   constructor(
-    readonly ecardId: string,
+    readonly holder: PinHolder,
+    readonly cardId: string,
     attemptsLeft: number,
   ) {
     super(422, 'wrong_pin', 'Wrong payment PIN', { attemptsLeft });
@@ -475,20 +496,22 @@ export async function checkPaymentPinOf(
   pin: string,
   now: Date,
 ): Promise<void> {
-  if (e.status === 'suspended') throw unprocessable('ecard_suspended', 'The e-card is suspended');
-  if (e.status !== 'active') throw unprocessable('ecard_not_active', `The e-card is ${e.status}`);
+  const refuse = PIN_REFUSALS[e.holder];
+  if (e.status === 'suspended') throw unprocessable(refuse.suspended, 'The card is suspended');
+  if (e.status !== 'active') throw unprocessable(refuse.inactive, `The card is ${e.status}`);
   if (!e.payment_open || !e.payment_pin_hash)
-    throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+    throw unprocessable(refuse.closed, 'The card’s payment function is not open');
   if (e.payment_pin_locked_until && e.payment_pin_locked_until > now) {
     throw unprocessable('payment_pin_locked', 'Too many wrong payment PINs; try again later', {
       lockedUntil: e.payment_pin_locked_until.toISOString(),
     });
   }
   const check = await checkPaymentPin(key, pin, e.payment_pin_hash);
-  if (!check.ok) throw new WrongPaymentPin(e.id, MAX_PAYMENT_PIN_FAILURES - e.payment_pin_failures - 1);
+  if (!check.ok)
+    throw new WrongPaymentPin(e.holder, e.id, MAX_PAYMENT_PIN_FAILURES - e.payment_pin_failures - 1);
   if (check.rehash || e.payment_pin_failures > 0 || e.payment_pin_locked_until) {
     await tx.query(
-      `update ecards set payment_pin_hash = $2, payment_pin_failures = 0, payment_pin_locked_until = null where id = $1`,
+      `update ${e.holder} set payment_pin_hash = $2, payment_pin_failures = 0, payment_pin_locked_until = null where id = $1`,
       [e.id, check.rehash ? hashPaymentPin(key, pin) : e.payment_pin_hash],
     );
   }
@@ -501,20 +524,21 @@ export async function checkPaymentPinOf(
  */
 export async function recordPaymentPinFailure(
   q: Queryable,
-  ecardId: string,
+  holder: PinHolder,
+  cardId: string,
   now: Date,
 ): Promise<WrongPaymentPin> {
   const { rows } = await q.query<{ payment_pin_failures: number; locked: boolean }>(
-    `update ecards set
+    `update ${holder} set
        payment_pin_failures = case when payment_pin_failures + 1 >= $2 then 0 else payment_pin_failures + 1 end,
        payment_pin_locked_until = case when payment_pin_failures + 1 >= $2 then $3::timestamptz else payment_pin_locked_until end
      where id = $1
      returning payment_pin_failures, payment_pin_locked_until = $3::timestamptz as locked`,
-    [ecardId, MAX_PAYMENT_PIN_FAILURES, new Date(now.getTime() + PAYMENT_PIN_LOCK_HOURS * 3600_000)],
+    [cardId, MAX_PAYMENT_PIN_FAILURES, new Date(now.getTime() + PAYMENT_PIN_LOCK_HOURS * 3600_000)],
   );
   const r = rows[0];
   const left = !r || r.locked ? 0 : MAX_PAYMENT_PIN_FAILURES - r.payment_pin_failures;
-  return new WrongPaymentPin(ecardId, left);
+  return new WrongPaymentPin(holder, cardId, left);
 }
 
 /**
@@ -529,20 +553,35 @@ export async function verifyPaymentPin(
   pin: string,
   now: Date,
 ): Promise<void> {
-  const read = paymentPinStateRead(ecardId);
+  if (!(await checkHeldPaymentPin(q, key, paymentPinStateRead(ecardId), pin, now)))
+    throw notFound('ecard_not_found', 'No such e-card');
+}
+
+/**
+ * Checks the payment PIN of the card `read` finds (a `PaymentPinState` statement of its holder), counting a
+ * wrong one towards the lockout; false when there is no such card.
+ */
+export async function checkHeldPaymentPin(
+  q: Queryable,
+  key: Buffer,
+  read: Statement,
+  pin: string,
+  now: Date,
+): Promise<boolean> {
   const { rows } = await q.query<PaymentPinState>(read.sql, read.params);
-  if (!rows[0]) throw notFound('ecard_not_found', 'No such e-card');
+  if (!rows[0]) return false;
   try {
     await checkPaymentPinOf(q, key, rows[0], pin, now);
   } catch (err) {
-    if (err instanceof WrongPaymentPin) throw await recordPaymentPinFailure(q, ecardId, now);
+    if (err instanceof WrongPaymentPin) throw await recordPaymentPinFailure(q, err.holder, err.cardId, now);
     throw err;
   }
+  return true;
 }
 
 /** The columns of `PaymentPinState`. */
 const PIN_COLUMNS =
-  'id, status, payment_open, payment_pin_hash, payment_pin_failures, payment_pin_locked_until';
+  "id, 'ecards'::text as holder, status, payment_open, payment_pin_hash, payment_pin_failures, payment_pin_locked_until";
 
 /**
  * The e-card's `PaymentPinState` as a statement, for the settlement's combined read after the person's lock

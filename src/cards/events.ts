@@ -24,7 +24,7 @@ export function actorOf(caller: Caller, channel: string | null = null): Actor {
 }
 
 export interface CardEvent {
-  subject: 'application' | 'card' | 'ecard';
+  subject: 'application' | 'card' | 'ecard' | 'essc';
   subjectId: string;
   event: string;
   fromStatus: string | null;
@@ -119,4 +119,33 @@ export async function listEvents(
     detail: r.detail_code ? text(r.detail_code, r.detail_params ?? undefined) : r.detail,
     at: r.at.toISOString(),
   }));
+}
+
+/** A physical card's change that the cards built on it follow (the e-SSC: src/essc/mirror.ts). */
+export type PhysicalCardChange =
+  | { kind: 'loss_reported'; cardId: string }
+  | { kind: 'replaced'; cardId: string; newCardId: string }
+  | { kind: 'cancelled'; cardId: string };
+
+type CardMirror = (tx: Queryable, change: PhysicalCardChange, actor: Actor, now: Date) => Promise<unknown>;
+let mirror: CardMirror | undefined;
+
+/**
+ * Sets the one function every physical card change calls in its own transaction, after the person's lock
+ * (src/app.ts sets the e-SSC's `mirrorPhysicalCard`). It is set, not imported, so that src/essc may build on
+ * src/cards without a cycle.
+ */
+export function onPhysicalCardChange(fn: CardMirror): void {
+  mirror = fn;
+}
+
+/** Tells the mirror about a physical card change, in `tx`. */
+export async function physicalCardChanged(
+  tx: Queryable,
+  change: PhysicalCardChange,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  if (!mirror) throw new Error('no physical card mirror set (src/app.ts sets it)');
+  await mirror(tx, change, actor, now);
 }

@@ -4,7 +4,7 @@ import type { Queryable } from '../platform/db.ts';
 import { conflict } from '../platform/errors.ts';
 import { notify } from '../notifications/store.ts';
 import { text } from '../i18n/index.ts';
-import { actorOf, recordEvent, type Actor } from './events.ts';
+import { actorOf, physicalCardChanged, recordEvent, type Actor } from './events.ts';
 import { maskCardNumber } from './number.ts';
 import {
   LIVE,
@@ -53,14 +53,9 @@ export async function reportLoss(ctx: Ctx, caller: Caller, cardId: string): Prom
     );
     if (card.status === 'frozen') throw conflict('already_frozen', 'The card is already frozen');
     if (!LIVE.includes(card.status)) throw conflict('card_not_live', `The card is ${card.status}`);
-    await setCardStatus(
-      tx,
-      ctx,
-      actorOf(caller, caller.role === 'person' ? 'app' : 'counter'),
-      card,
-      'frozen',
-      'loss_reported',
-    );
+    const actor = actorOf(caller, caller.role === 'person' ? 'app' : 'counter');
+    await setCardStatus(tx, ctx, actor, card, 'frozen', 'loss_reported');
+    await physicalCardChanged(tx, { kind: 'loss_reported', cardId: card.id }, actor, ctx.now);
     await notify(
       tx,
       card.person_id,
@@ -95,6 +90,7 @@ export async function replaceCard(
       replacesCardId: card.id,
     });
     await tx.query('update cards set replaced_by_card_id = $2 where id = $1', [card.id, fresh.id]);
+    await physicalCardChanged(tx, { kind: 'replaced', cardId: card.id, newCardId: fresh.id }, actor, ctx.now);
     await notify(
       tx,
       card.person_id,
@@ -114,7 +110,9 @@ export async function cancelCard(ctx: Ctx, staff: Caller, cardId: string, reason
     const office = await staffOffice(tx, staff);
     const card = await lockCard(tx, cardId, (c) => c.region_code === office.region_code);
     if (!LIVE.includes(card.status)) throw conflict('card_not_live', `The card is ${card.status}`);
-    await setCardStatus(tx, ctx, actorOf(staff, 'counter'), card, 'cancelled', 'cancelled', reason);
+    const actor = actorOf(staff, 'counter');
+    await setCardStatus(tx, ctx, actor, card, 'cancelled', 'cancelled', reason);
+    await physicalCardChanged(tx, { kind: 'cancelled', cardId: card.id }, actor, ctx.now);
     await tx.query(`update ecards set physical_card_id = null, updated_at = $2 where physical_card_id = $1`, [
       card.id,
       ctx.now,

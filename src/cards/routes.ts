@@ -111,9 +111,14 @@ const Card = Type.Object(
   { title: 'Card' },
 );
 
-const CardEvent = Type.Object(
+export const CardEvent = Type.Object(
   {
-    subject: Type.Union([Type.Literal('application'), Type.Literal('card'), Type.Literal('ecard')]),
+    subject: Type.Union([
+      Type.Literal('application'),
+      Type.Literal('card'),
+      Type.Literal('ecard'),
+      Type.Literal('essc'),
+    ]),
     subjectId: Uuid,
     event: Type.String(),
     fromStatus: Nullable(Type.String()),

@@ -39,6 +39,18 @@ export const en: typeof zh = {
     ecard_suspended: { title: 'E-card suspended', body: 'Staff suspended your e-card; ask at a counter.' },
     ecard_resumed: { title: 'E-card resumed', body: 'Your e-card works again.' },
     ecard_revoked: { title: 'E-card revoked', body: 'Reason: {{reason}}' },
+    essc_suspended: {
+      title: 'E-SSC suspended',
+      body: 'Your electronic social security card is suspended: its physical card {{card}} was reported lost.',
+    },
+    essc_moved: {
+      title: 'E-SSC moved to your new card',
+      body: 'Your electronic social security card now belongs to the replacement card {{card}}.',
+    },
+    essc_ended: {
+      title: 'E-SSC ended',
+      body: 'Your electronic social security card ended with the cancellation of its physical card {{card}}.',
+    },
     family_bound: {
       title: 'Bound as a relative',
       body: '{{name}} bound you as a family member ({{kinship}}).',
@@ -80,6 +92,19 @@ export const en: typeof zh = {
     wrong_pins: '{{count}} wrong PINs',
     pin_new: 'new PIN set',
     pin_unlocked: 'unlocked',
+    essc_card_lost: 'physical card {{card}} reported lost',
+    essc_moved: 'moved from physical card {{from}} to replacement card {{to}}',
+    essc_card_cancelled: 'physical card {{card}} cancelled',
+    essc_bank_linked: 'bank account {{account}} ({{bank}}) linked',
+  },
+  bank: {
+    icbc: 'ICBC',
+    abc: 'Agricultural Bank of China',
+    boc: 'Bank of China',
+    ccb: 'China Construction Bank',
+    bocom: 'Bank of Communications',
+    psbc: 'Postal Savings Bank of China',
+    cmb: 'China Merchants Bank',
   },
   identity: {
     not_in_registry: 'The population registry has no entry for this ID number; staff will review your photo',
@@ -185,6 +210,9 @@ export const en: typeof zh = {
     type: 'Insurance',
     policy: 'Policy',
     insurance: { employee: 'Employee', resident: 'Resident', flexible: 'Flexible worker' },
+    credential: 'Paid with',
+    credentials: { ecard: 'e-voucher', essc: 'e-SSC', card: 'card' },
+    bank_account: 'Card bank a/c',
     line_refunded: 'REFUNDED',
     line_fund: 'Fund',
     total: 'Total',

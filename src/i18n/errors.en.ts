@@ -1,6 +1,20 @@
 import type { zhErrors } from './errors.zh-CN.ts';
 
 export const enErrors: typeof zhErrors = {
+  authorisation_required: 'Read and accept the authorisation first',
+  consent_required: 'Give your explicit consent first',
+  no_physical_card: 'Apply for a physical social security card first',
+  card_lost: 'Your physical card is reported lost and frozen; get a replacement first',
+  card_cancelled: 'Your physical card is cancelled; apply for a new card first',
+  card_other_region: 'Your physical card belongs to another city; choose the city of your card',
+  essc_exists: 'You already have an electronic social security card',
+  essc_not_found: 'No electronic social security card',
+  essc_suspended: 'The electronic social security card is suspended (its physical card is reported lost)',
+  essc_ended: 'The electronic social security card has ended',
+  second_level_done: 'The e-SSC’s payment function is already open',
+  second_level_required: 'Open the e-SSC’s payment function first (second-level issuance)',
+  bank_account_required: 'Link the social security card’s bank account in the e-SSC first',
+  invalid_bank_account: 'The bank account number is not valid',
   agent_is_person: 'The agent must be someone other than the insured person',
   agent_required: 'An agent application needs the agent’s ID number and name',
   already_active: 'The e-card is already active',

@@ -47,7 +47,7 @@ export async function lockPersonByIdNumber<T>(
  */
 export async function lockPersonOf<T>(
   q: Queryable,
-  of: 'cards' | 'ecards',
+  of: 'cards' | 'ecards' | 'esscs',
   id: string,
   columns = 'id',
 ): Promise<T | undefined> {

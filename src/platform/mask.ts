@@ -25,3 +25,9 @@ const ID_LIKE = /\b(\d{6})(\d{8})(\d{3}[\dXx])\b/g;
 export function maskIdNumbersIn(text: string): string {
   return text.replace(ID_LIKE, (m) => maskIdNumber(m));
 }
+
+/** `6222021234567890123` → `6222 **** 0123`: the bank and the last four digits, as banks print them. */
+export function maskBankAccount(account: string): string {
+  if (account.length <= 8) return '*'.repeat(account.length);
+  return `${account.slice(0, 4)} **** ${account.slice(-4)}`;
+}

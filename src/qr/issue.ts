@@ -5,15 +5,40 @@ import { renderQr } from './render.ts';
 import { issueToken } from './token.ts';
 import type { KeyRingCache } from './store.ts';
 
-export interface IssuedQr {
+/** A fresh signed code and its pictures. */
+export interface SignedQr {
   token: string;
   issuedAt: string;
   expiresAt: string;
   ttlSeconds: number;
   svg: string;
   pngDataUrl: string;
+}
+
+export interface IssuedQr extends SignedQr {
   /** Whose card the code pays with: the viewer's own, or a relative's (masked name). */
   holder: { self: boolean; maskedName: string };
+}
+
+/**
+ * Signs a one-time, short-lived code for an electronic card with its key set's current key (the cache's set:
+ * the e-voucher's, or the e-SSC's) and renders it. The caller checks that the card may pay.
+ */
+export async function signedQr(ctx: Ctx, keys: KeyRingCache, cardId: string): Promise<SignedQr> {
+  const ring = await keys.get(ctx.now);
+  const issued = issueToken(ring, {
+    ecardId: cardId,
+    now: ctx.now,
+    ttlSeconds: ctx.config.qrTtlSeconds,
+    keySet: keys.keySet,
+  });
+  return {
+    token: issued.token,
+    issuedAt: issued.issuedAt.toISOString(),
+    expiresAt: issued.expiresAt.toISOString(),
+    ttlSeconds: ctx.config.qrTtlSeconds,
+    ...(await renderQr(issued.token)),
+  };
 }
 
 /**
@@ -49,15 +74,5 @@ export async function issueQr(
       'Open the e-card’s payment function first (POST /v1/me/ecard/payment)',
     );
   }
-  const ring = await keys.get(ctx.now);
-  const issued = issueToken(ring, { ecardId: ecard.id, now: ctx.now, ttlSeconds: ctx.config.qrTtlSeconds });
-  const image = await renderQr(issued.token);
-  return {
-    token: issued.token,
-    issuedAt: issued.issuedAt.toISOString(),
-    expiresAt: issued.expiresAt.toISOString(),
-    ttlSeconds: ctx.config.qrTtlSeconds,
-    ...image,
-    holder: { self, maskedName: maskName(ecard.name) },
-  };
+  return { ...(await signedQr(ctx, keys, ecard.id)), holder: { self, maskedName: maskName(ecard.name) } };
 }

@@ -1,20 +1,26 @@
 import type { Ctx } from '../platform/context.ts';
 import { unprocessable } from '../platform/errors.ts';
-import type { TokenClaims } from './token.ts';
-import type { KeyRingCache } from './store.ts';
+import { keySetOf, type TokenClaims, type KeySet } from './token.ts';
+import type { QrKeySets } from './store.ts';
 import { createKeyRingVerifier } from './verifier.ts';
 
+/** A scanned code's verified claims and the key set that signed it (which credential was shown). */
+export interface ScannedCode {
+  keySet: KeySet;
+  claims: TokenClaims;
+}
+
 /**
- * Checks a scanned code at an institution: the institution must take the e-card, and the token's signature
- * and time must hold (offline-capable checks); returns its claims. The settlement reads the e-card itself,
- * after locking its person.
+ * Checks a scanned code at an institution: the institution must take electronic cards, and the token's
+ * signature and time must hold against its own key set (the e-voucher's or the e-SSC's, by the prefix;
+ * offline-capable checks). The settlement reads the card itself, after locking its person.
  */
 export async function verifyScannedCode(
   ctx: Ctx,
-  keys: KeyRingCache,
+  keys: QrKeySets,
   institutionId: string,
   text: string,
-): Promise<TokenClaims> {
+): Promise<ScannedCode> {
   const { rows } = await ctx.db.query<{ accepts_ecard: boolean }>(
     'select accepts_ecard from institutions where id = $1',
     [institutionId],
@@ -25,9 +31,11 @@ export async function verifyScannedCode(
       'This institution does not accept the e-card; read the physical card instead',
     );
   }
-  const ring = await keys.get(ctx.now);
-  return createKeyRingVerifier(ring, { clockSkewSeconds: ctx.config.qrClockSkewSeconds }).verify(
-    text,
-    ctx.now,
-  );
+  const keySet = keySetOf(text);
+  const ring = await keys[keySet].get(ctx.now);
+  const claims = createKeyRingVerifier(ring, {
+    clockSkewSeconds: ctx.config.qrClockSkewSeconds,
+    keySet,
+  }).verify(text, ctx.now);
+  return { keySet, claims };
 }

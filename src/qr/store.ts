@@ -2,7 +2,7 @@ import { deleteInBatches, type Db, type Queryable, type Statement } from '../pla
 import { seal, unseal } from '../platform/secrets.ts';
 import { QrTokenReplayed } from './errors.ts';
 import { KeyRing, type SigningKeyRecord } from './keyring.ts';
-import type { TokenClaims } from './token.ts';
+import type { KeySet, TokenClaims } from './token.ts';
 
 interface KeyRow {
   kid: string;
@@ -13,11 +13,11 @@ interface KeyRow {
   grace_seconds: number;
 }
 
-async function saveKey(q: Queryable, secretKey: Buffer, r: SigningKeyRecord): Promise<void> {
+async function saveKey(q: Queryable, secretKey: Buffer, keySet: KeySet, r: SigningKeyRecord): Promise<void> {
   await q.query(
-    `insert into qr_signing_keys (kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (kid) do update set retired_at = excluded.retired_at, grace_seconds = excluded.grace_seconds`,
+    `insert into qr_signing_keys (key_set, kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds)
+     values ($7, $1, $2, $3, $4, $5, $6)
+     on conflict (key_set, kid) do update set retired_at = excluded.retired_at, grace_seconds = excluded.grace_seconds`,
     [
       r.kid,
       r.privateKeyPem === null ? null : seal(secretKey, r.privateKeyPem),
@@ -25,14 +25,20 @@ async function saveKey(q: Queryable, secretKey: Buffer, r: SigningKeyRecord): Pr
       r.createdAt,
       r.retiredAt ?? null,
       r.graceSeconds,
+      keySet,
     ],
   );
 }
 
-/** Reads every stored key into a ring, opening the sealed private keys. */
-export async function loadKeyRing(q: Queryable, secretKey: Buffer): Promise<KeyRing> {
+/** Reads every stored key of a key set into a ring, opening the sealed private keys. */
+export async function loadKeyRing(
+  q: Queryable,
+  secretKey: Buffer,
+  keySet: KeySet = 'ecard',
+): Promise<KeyRing> {
   const { rows } = await q.query<KeyRow>(
-    'select kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds from qr_signing_keys order by created_at, kid',
+    'select kid, private_key_sealed, public_key_pem, created_at, retired_at, grace_seconds from qr_signing_keys where key_set = $1 order by created_at, kid',
+    [keySet],
   );
   return new KeyRing(
     rows.map((r) => ({
@@ -46,31 +52,39 @@ export async function loadKeyRing(q: Queryable, secretKey: Buffer): Promise<KeyR
   );
 }
 
-/** Rotates the signing keys: a new key signs from now on, the old ones verify until their grace ends. */
+/**
+ * Rotates a key set's signing keys: a new key signs from now on, the old ones verify until their grace ends.
+ */
 export async function rotateKeys(
   db: Db,
   secretKey: Buffer,
   now: Date,
+  keySet: KeySet = 'ecard',
 ): Promise<{ added: string; retired: string[] }> {
   return db.transaction(async (tx) => {
     await tx.query('lock table qr_signing_keys in exclusive mode');
-    const ring = await loadKeyRing(tx, secretKey);
+    const ring = await loadKeyRing(tx, secretKey, keySet);
     const { added, retired } = ring.rotate(now);
-    await saveKey(tx, secretKey, added);
-    for (const r of retired) await saveKey(tx, secretKey, r);
+    await saveKey(tx, secretKey, keySet, added);
+    for (const r of retired) await saveKey(tx, secretKey, keySet, r);
     return { added: added.kid, retired: retired.map((r) => r.kid) };
   });
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The QR signing keys, cached (decorated in src/app.ts). */
+    /** The e-voucher's QR signing keys, cached (decorated in src/app.ts); the same as `qrKeySets.ecard`. */
     qrKeys: KeyRingCache;
+    /** Every key set's signing keys: the e-voucher's and the e-SSC's (src/essc). */
+    qrKeySets: QrKeySets;
   }
 }
 
+/** The cached keys of every key set, for the till, which takes a code of either. */
+export type QrKeySets = Record<KeySet, KeyRingCache>;
+
 /**
- * The server's view of the keys, reloaded from the store at most every `maxAgeMs` (so every process of a
+ * The server's view of one key set's keys, reloaded from the store at most every `maxAgeMs` (so every process of a
  * cluster picks up a rotation quickly) and at once after a local rotation. The first use creates a key
  * when the store has none.
  */
@@ -82,6 +96,7 @@ export class KeyRingCache {
   constructor(
     private readonly db: Db,
     private readonly secretKey: Buffer,
+    readonly keySet: KeySet = 'ecard',
     private readonly maxAgeMs = 10_000,
   ) {}
 
@@ -93,18 +108,18 @@ export class KeyRingCache {
 
   /** Rotates the stored keys and drops the cached ring so the new key signs at once. */
   async rotate(now: Date): Promise<{ added: string; retired: string[] }> {
-    const result = await rotateKeys(this.db, this.secretKey, now);
+    const result = await rotateKeys(this.db, this.secretKey, now, this.keySet);
     this.#ring = undefined;
     return result;
   }
 
   async #load(now: Date): Promise<KeyRing> {
-    let ring = await loadKeyRing(this.db, this.secretKey);
+    let ring = await loadKeyRing(this.db, this.secretKey, this.keySet);
     try {
       ring.signingKey(now);
     } catch {
-      await rotateKeys(this.db, this.secretKey, now);
-      ring = await loadKeyRing(this.db, this.secretKey);
+      await rotateKeys(this.db, this.secretKey, now, this.keySet);
+      ring = await loadKeyRing(this.db, this.secretKey, this.keySet);
     }
     this.#ring = ring;
     this.#loadedAt = Date.now();

@@ -15,7 +15,9 @@ import {
   TOKEN_PREFIX,
   decodeToken,
   issueToken,
+  keySetOf,
 } from './token.ts';
+import { createVerifier } from './verifier.ts';
 
 const NOW = new Date('2026-03-01T08:00:00.750Z');
 const key = generateSigningKey(undefined, new Date('2026-01-01T00:00:00Z'));
@@ -204,5 +206,36 @@ void describe('token issue/decode', () => {
       malformedReason(() => decodeToken(textOf(r))),
       'version',
     );
+  });
+});
+
+void describe('key sets: the e-voucher (YB1:) and the e-SSC (SS1:)', () => {
+  const esscRing = new KeyRing([generateSigningKey(undefined, new Date('2026-01-01T00:00:00Z'))]);
+  const cardId = randomUUID();
+  const essc = issueToken(esscRing, { ecardId: cardId, now: NOW, keySet: 'essc' }).token;
+
+  void test('an e-SSC token carries its own prefix, same length, and decodes only as its set', () => {
+    assert.ok(essc.startsWith('SS1:'));
+    assert.equal(essc.length, TOKEN_LENGTH);
+    assert.equal(keySetOf(essc), 'essc');
+    assert.equal(keySetOf(issueToken(ring, { ecardId: cardId, now: NOW }).token), 'ecard');
+    assert.equal(decodeToken(essc, 'essc').ecardId, cardId);
+    assert.equal(
+      malformedReason(() => decodeToken(essc)),
+      'prefix',
+    );
+    assert.equal(
+      malformedReason(() => keySetOf('XX1:' + essc.slice(4))),
+      'prefix',
+    );
+  });
+
+  void test('each set verifies only its own tokens, also when the prefix is swapped', () => {
+    const esscVerifier = createVerifier(esscRing.toJwks(NOW), { keySet: 'essc' });
+    const ecardVerifier = createVerifier(ring.toJwks(NOW));
+    assert.equal(esscVerifier.verify(essc, NOW).ecardId, cardId);
+    assert.throws(() => ecardVerifier.verify('YB1:' + essc.slice(4), NOW), { code: 'qr_unknown_key' });
+    const ecard = issueToken(ring, { ecardId: cardId, now: NOW }).token;
+    assert.throws(() => esscVerifier.verify('SS1:' + ecard.slice(4), NOW), { code: 'qr_unknown_key' });
   });
 });

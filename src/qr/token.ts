@@ -7,8 +7,16 @@ import { Base45Error, base45Decode, base45Encode, base45Length } from './base45.
 import { QrTokenMalformed } from './errors.ts';
 import type { KeyRing } from './keyring.ts';
 
-/** Text prefix: tells a scanner (and a human) what this is, and which format version follows. */
-export const TOKEN_PREFIX = 'YB1:';
+/**
+ * The key sets that sign QR tokens, each with the text prefix its tokens carry: the e-voucher's (the medical
+ * insurance platform's keys) and the electronic social security card's (the national social security card
+ * platform's keys). The prefix tells a scanner (and a human) what this is and which format version follows; it
+ * is not signed, so it only routes: a token checked against another set's keys fails (unknown key).
+ */
+const KEY_SETS = { ecard: 'YB1:', essc: 'SS1:' } as const;
+export type KeySet = keyof typeof KEY_SETS;
+/** The e-voucher's prefix, the default. */
+export const TOKEN_PREFIX = KEY_SETS.ecard;
 /** Format version, byte 0 of the binary token (covered by the signature, unlike the prefix). */
 const TOKEN_VERSION = 1;
 
@@ -41,7 +49,7 @@ export interface TokenClaims {
   version: number;
   /** 8 lower-case hex characters. */
   kid: string;
-  /** The e-card's UUID, lower case. */
+  /** The electronic card's UUID, lower case: the e-voucher's, or the e-SSC's for the `essc` key set. */
   ecardId: string;
   issuedAt: Date;
   expiresAt: Date;
@@ -59,6 +67,8 @@ export interface DecodedToken extends TokenClaims {
 
 export interface IssueOptions {
   ecardId: string;
+  /** Which set signs it (the ring passed must be that set's): the prefix of the text. Default `ecard`. */
+  keySet?: KeySet;
   now?: Date;
   ttlSeconds?: number;
 }
@@ -108,7 +118,7 @@ export function issueToken(keyring: KeyRing, options: IssueOptions): IssuedToken
   sign(null, buf.subarray(0, SIGNED_LENGTH), privateKey).copy(buf, L.signature.offset);
 
   return {
-    token: TOKEN_PREFIX + base45Encode(buf),
+    token: KEY_SETS[options.keySet ?? 'ecard'] + base45Encode(buf),
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date((iat + ttl) * 1000),
     nonce: nonce.toString('hex'),
@@ -117,18 +127,30 @@ export function issueToken(keyring: KeyRing, options: IssueOptions): IssuedToken
 }
 
 /**
- * Parses token text without checking the signature or the time. Throws QrTokenMalformed
- * (details.reason: type | length | prefix | base45 | version | ttl) on anything but a v1 token.
+ * The key set a token text names by its prefix (`YB1:` e-voucher, `SS1:` e-SSC). Throws QrTokenMalformed
+ * (reason `type` or `prefix`) for any other text.
  */
-export function decodeToken(text: string): DecodedToken {
+export function keySetOf(text: string): KeySet {
+  if (typeof text !== 'string') throw new QrTokenMalformed('QR token must be text', { reason: 'type' });
+  for (const [set, prefix] of Object.entries(KEY_SETS)) if (text.startsWith(prefix)) return set as KeySet;
+  throw new QrTokenMalformed('QR token has an unknown prefix', { reason: 'prefix' });
+}
+
+/**
+ * Parses token text of one key set (by default the e-voucher's) without checking the signature or the time.
+ * Throws QrTokenMalformed (details.reason: type | length | prefix | base45 | version | ttl) on anything but a
+ * v1 token of that set.
+ */
+export function decodeToken(text: string, keySet: KeySet = 'ecard'): DecodedToken {
+  const prefix = KEY_SETS[keySet];
   if (typeof text !== 'string') throw new QrTokenMalformed('QR token must be text', { reason: 'type' });
   if (text.length !== TOKEN_LENGTH)
     throw new QrTokenMalformed('QR token has the wrong length', { reason: 'length', length: text.length });
-  if (!text.startsWith(TOKEN_PREFIX))
+  if (!text.startsWith(prefix))
     throw new QrTokenMalformed('QR token has an unknown prefix', { reason: 'prefix' });
   let bytes: Uint8Array;
   try {
-    bytes = base45Decode(text.slice(TOKEN_PREFIX.length));
+    bytes = base45Decode(text.slice(prefix.length));
   } catch (err) {
     if (err instanceof Base45Error)
       throw new QrTokenMalformed('QR token is not valid Base45', { reason: 'base45' });

@@ -6,7 +6,7 @@
 import { createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
 import { QrTokenBadSignature, QrTokenExpired, QrTokenNotYetValid, QrTokenUnknownKey } from './errors.ts';
 import type { KeyRing } from './keyring.ts';
-import { decodeToken, type TokenClaims } from './token.ts';
+import { decodeToken, type KeySet, type TokenClaims } from './token.ts';
 
 /** One public key as JSON (RFC 8037 OKP). `exp`: unix seconds after which it no longer verifies. */
 export interface Jwk {
@@ -24,6 +24,8 @@ export interface Jwks {
 }
 
 export interface VerifierOptions {
+  /** The key set whose tokens this verifier takes (the JWKS or ring must be that set's). Default `ecard`. */
+  keySet?: KeySet;
   /** Tolerated difference between the issuer's and the terminal's clocks. Default 30 s. */
   clockSkewSeconds?: number;
 }
@@ -56,8 +58,9 @@ function verifyToken(
   resolveKey: KeyResolver,
   now: Date,
   clockSkewSeconds: number,
+  keySet: KeySet,
 ): TokenClaims {
-  const { signedBytes, signature, ...claims } = decodeToken(text);
+  const { signedBytes, signature, ...claims } = decodeToken(text, keySet);
   const key = resolveKey(claims.kid, now);
   if (!key) throw new QrTokenUnknownKey(undefined, { kid: claims.kid });
   if (!edVerify(null, signedBytes, key, signature))
@@ -118,7 +121,7 @@ export function createVerifier(jwks: Jwks | string, options: VerifierOptions = {
     return k && now.getTime() < k.expMs ? k.key : null;
   };
   return {
-    verify: (text, now = new Date()) => verifyToken(text, resolve, now, skew),
+    verify: (text, now = new Date()) => verifyToken(text, resolve, now, skew, options.keySet ?? 'ecard'),
     kids: [...keys.keys()],
   };
 }
@@ -128,7 +131,7 @@ export function createKeyRingVerifier(ring: KeyRing, options: VerifierOptions = 
   const skew = skewOf(options);
   return {
     verify: (text, now = new Date()) =>
-      verifyToken(text, (kid, at) => ring.verificationKey(kid, at), now, skew),
+      verifyToken(text, (kid, at) => ring.verificationKey(kid, at), now, skew, options.keySet ?? 'ecard'),
     get kids() {
       return ring.records().map((r) => r.kid);
     },

@@ -15,19 +15,46 @@ import { recordScan } from '../institutions/store.ts';
 import { balanceOf, findAccount } from '../ledger/ledger.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
-import { isConsumed, type KeyRingCache } from '../qr/store.ts';
-import type { TokenClaims } from '../qr/token.ts';
+import { isConsumed, type QrKeySets } from '../qr/store.ts';
+import type { KeySet, TokenClaims } from '../qr/token.ts';
+import { loadEsscForPayment } from '../essc/essc.ts';
+import type { Credential } from './settle.ts';
 import { policyInForce } from './policy-store.ts';
 
-/** `verifyScannedCode`, then the e-card the token names, if any (for the scan). */
+/** Which credential identified the payer, as the API shows it. */
+export const CredentialSchema = Type.Union(
+  [Type.Literal('ecard'), Type.Literal('essc'), Type.Literal('card')],
+  {
+    description: 'ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card',
+  },
+);
+
+/** The electronic card a scanned code names, in the scan's terms (an e-SSC's second level opens payment). */
+interface ScannedCard {
+  id: string;
+  personId: string;
+  status: string;
+  paymentOpen: boolean;
+}
+
+/** `verifyScannedCode`, then the card the token names (the e-voucher or the e-SSC), if any. */
 async function readScannedCode(
   ctx: Ctx,
-  keys: KeyRingCache,
+  keys: QrKeySets,
   institutionId: string,
   text: string,
-): Promise<{ claims: TokenClaims; ecard: EcardForPayment | null }> {
-  const claims = await verifyScannedCode(ctx, keys, institutionId, text);
-  return { claims, ecard: await loadEcardForPayment(ctx.db, claims.ecardId) };
+): Promise<{ claims: TokenClaims; credential: KeySet; card: ScannedCard | null }> {
+  const { keySet, claims } = await verifyScannedCode(ctx, keys, institutionId, text);
+  if (keySet === 'essc') {
+    const e = await loadEsscForPayment(ctx.db, claims.ecardId);
+    return {
+      claims,
+      credential: keySet,
+      card: e && { id: e.id, personId: e.personId, status: e.status, paymentOpen: e.secondLevel },
+    };
+  }
+  const ecard: EcardForPayment | null = await loadEcardForPayment(ctx.db, claims.ecardId);
+  return { claims, credential: keySet, card: ecard };
 }
 
 interface ScanRequest {
@@ -37,6 +64,8 @@ interface ScanRequest {
 
 interface Eligibility {
   method: 'qr' | 'card';
+  /** The credential read: the e-voucher's QR code, the e-SSC's QR code, or the physical card. */
+  credential: Credential;
   person: {
     maskedName: string;
     maskedIdNumber: string;
@@ -44,6 +73,7 @@ interface Eligibility {
     retired: boolean;
     status: string;
   };
+  /** The e-voucher read, or the e-SSC (`paymentOpen`: its second-level issuance), by `credential`. */
   ecard: { status: string; paymentOpen: boolean } | null;
   card: { status: string } | null;
   /** Whether the individual account can pay now (open payment for a QR code, a positive balance). */
@@ -59,7 +89,7 @@ interface Eligibility {
  * know before billing. Nothing is consumed: the settlement does that. Every scan, accepted or refused, is
  * written to the audit trail with the reason.
  */
-async function scan(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: ScanRequest): Promise<Eligibility> {
+async function scan(ctx: Ctx, keys: QrKeySets, terminal: Caller, req: ScanRequest): Promise<Eligibility> {
   const method = req.card ? 'card' : 'qr';
   const audit = {
     institutionId: terminal.institutionId!,
@@ -82,24 +112,26 @@ async function scan(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: ScanReq
 
 async function check(
   ctx: Ctx,
-  keys: KeyRingCache,
+  keys: QrKeySets,
   terminal: Caller,
   req: ScanRequest,
   found: (ids: { ecardId?: string | null; personId?: string | null }) => void,
 ): Promise<Eligibility> {
   if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
   let personId: string;
-  let ecard: Awaited<ReturnType<typeof loadEcardForPayment>> = null;
+  let credential: Credential = 'card';
+  let ecard: ScannedCard | null = null;
   let card: { status: string } | null = null;
   let expiresAt: string | null = null;
   if (req.qr) {
     const read = await readScannedCode(ctx, keys, terminal.institutionId!, req.qr);
     const claims = read.claims;
+    credential = read.credential;
     found({ ecardId: claims.ecardId });
-    ecard = read.ecard;
-    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
+    ecard = read.card;
+    if (!ecard || ecard.status === 'revoked' || ecard.status === 'ended') throw new QrCardRevoked();
     found({ ecardId: ecard.id, personId: ecard.personId });
-    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
+    if (ecard.status !== 'active') throw new QrCardFrozen(`The card is ${ecard.status}`);
     if (await isConsumed(ctx.db, claims)) throw new QrTokenReplayed();
     personId = ecard.personId;
     expiresAt = claims.expiresAt.toISOString();
@@ -127,6 +159,7 @@ async function check(
   const accountBalance = account ? await balanceOf(ctx.db, account) : 0;
   return {
     method: req.qr ? 'qr' : 'card',
+    credential,
     person: {
       maskedName: maskName(p.name),
       maskedIdNumber: maskIdNumber(p.id_number),
@@ -151,7 +184,7 @@ export async function eligibilityRoutes(app: App): Promise<void> {
       schema: {
         operationId: 'scan',
         summary:
-          'Check a scanned QR code (or a physical card with its chip PIN): who, insured status, what can pay',
+          'Check a scanned QR code of the e-voucher or the e-SSC (or a physical card with its chip PIN): who, insured status, what can pay',
         description:
           'Nothing is consumed; the settlement consumes the code. Every scan, accepted or refused, is written to the audit trail. Refusals: `qr_expired`, `qr_bad_signature`, `qr_unknown_key`, `qr_replayed`, `qr_card_frozen`, `qr_card_revoked`, `ecard_not_accepted`, and the card PIN codes.',
         tags: ['terminal'],
@@ -168,6 +201,7 @@ export async function eligibilityRoutes(app: App): Promise<void> {
         response: {
           200: Type.Object({
             method: Type.Union([Type.Literal('qr'), Type.Literal('card')]),
+            credential: CredentialSchema,
             person: Type.Object({
               maskedName: Type.String(),
               maskedIdNumber: Type.String(),
@@ -189,6 +223,6 @@ export async function eligibilityRoutes(app: App): Promise<void> {
         },
       },
     },
-    async (req) => scan(ctxOf(req), app.qrKeys, requireRole(req, 'terminal'), req.body),
+    async (req) => scan(ctxOf(req), app.qrKeySets, requireRole(req, 'terminal'), req.body),
   );
 }

@@ -13,6 +13,13 @@ interface Row {
   institution_id: string;
   terminal_id: string | null;
   method: 'qr' | 'card';
+  credential: SettlementView['credential'];
+  cash_method: SettlementView['cashMethod'];
+  bank: string | null;
+  account_masked: string | null;
+  bank_amount: number | null;
+  bank_refunded: number | null;
+  bank_status: 'instructed' | 'cancelled' | null;
   id_number: string;
   name: string;
   insurance_type: string;
@@ -24,9 +31,11 @@ interface Row {
   result: SettlementResult;
 }
 
-const SELECT = `select s.id, s.status, s.created_at, s.institution_id, s.terminal_id, s.method, p.id_number, p.name, p.insurance_type,
+const SELECT = `select s.id, s.status, s.created_at, s.institution_id, s.terminal_id, s.method, s.credential, s.cash_method,
+    b.bank, b.account_masked, b.amount as bank_amount, b.refunded as bank_refunded, b.status as bank_status, p.id_number, p.name, p.insurance_type,
     p.retired, s.relative_account_paid, v.version, s.business_date, s.card_activated, s.result
-  from settlements s join persons p on p.id = s.person_id join policy_versions v on v.id = s.policy_version_id`;
+  from settlements s join persons p on p.id = s.person_id join policy_versions v on v.id = s.policy_version_id
+  left join bank_instructions b on b.settlement_id = s.id`;
 
 function toView(r: Row): SettlementView {
   return {
@@ -37,6 +46,17 @@ function toView(r: Row): SettlementView {
     institutionId: r.institution_id,
     terminalId: r.terminal_id,
     method: r.method,
+    credential: r.credential,
+    cashMethod: r.cash_method,
+    bankInstruction: r.bank
+      ? {
+          bank: r.bank,
+          accountMasked: r.account_masked!,
+          amount: r.bank_amount!,
+          refunded: r.bank_refunded!,
+          status: r.bank_status!,
+        }
+      : null,
     person: {
       maskedName: maskName(r.name),
       maskedIdNumber: maskIdNumber(r.id_number),
@@ -162,6 +182,8 @@ export async function receiptFor(
     items: lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price })),
     refundedLines: lines.filter((l) => l.refund_id).map((l) => l.line_index),
     status: view.status,
+    credential: view.credential,
+    bankInstruction: view.bankInstruction,
   };
   return format === 'html' ? receiptHtml(data, lang) : receiptText(data, lang);
 }

@@ -38,6 +38,8 @@ function data(items: BillItem[], balance = 50_000, extra: Partial<ReceiptData> =
     items: items.map((i) => ({ quantity: i.quantity, unitPrice: i.unitPrice })),
     refundedLines: [],
     status: 'settled',
+    credential: 'ecard',
+    bankInstruction: null,
     ...extra,
   };
 }
@@ -144,4 +146,17 @@ test('the receipt is in the reader’s language: no English label on a Chinese o
   assert.match(en, /\*\* PARTLY REFUNDED \*\*/);
   assert.match(receiptHtml(r, 'en'), /<html lang="en">/);
   for (const line of receiptLines(r, 'en')) assert.ok(naiveWidth(line) <= RECEIPT_COLUMNS, line);
+});
+
+test('a cash share paid by social security card bank account: the credential, the bank and the masked account', () => {
+  const d = data([drug('阿莫西林胶囊', 80_000)], 0, {
+    credential: 'essc',
+    bankInstruction: { bank: 'icbc', accountMasked: '6222 **** 0123', amount: 80_000, status: 'instructed' },
+  });
+  const text = receiptText(d);
+  assert.match(text, /凭证 +电子社保卡$/m);
+  assert.match(receiptText(d, 'en'), /Paid with +e-SSC$/m);
+  assert.match(text, /社保卡银行账户 +800\.00/);
+  assert.match(text, /ICBC +6222 \*\*\*\* 0123/);
+  for (const line of receiptLines(d)) assert.ok(naiveWidth(line) <= RECEIPT_COLUMNS, line);
 });

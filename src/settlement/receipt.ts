@@ -26,6 +26,9 @@ export interface ReceiptData {
   /** Line indexes refunded so far. */
   refundedLines: number[];
   status: string;
+  /** The credential that paid, and the bank instruction when the cash share went to the card's bank account. */
+  credential: 'ecard' | 'essc' | 'card';
+  bankInstruction: { bank: string; accountMasked: string; amount: number; status: string } | null;
 }
 
 /** Display columns of a string (East Asian Wide and Fullwidth characters count as 2). */
@@ -87,6 +90,7 @@ export function receiptLines(r: ReceiptData, lang: Lang = DEFAULT_LANG): string[
     ...pair(label('id'), r.maskedIdNumber),
     ...pair(label('type'), hasText(insurance) ? t(lang, insurance) : r.insuranceType),
     ...pair(label('policy'), r.policyVersion),
+    ...pair(label('credential'), label(`credentials.${r.credential}`)),
     rule(),
   ];
   for (const line of r.result.lines) {
@@ -113,6 +117,12 @@ export function receiptLines(r: ReceiptData, lang: Lang = DEFAULT_LANG): string[
     ...pair(label('account'), formatYuan(t0.accountPaid)),
     ...pair(label('family'), formatYuan(t0.relativeAccountPaid)),
     ...pair(label('cash'), formatYuan(t0.cashPaid)),
+    ...(r.bankInstruction
+      ? [
+          ...pair(`  ${label('bank_account')}`, formatYuan(r.bankInstruction.amount)),
+          ...pair(`  ${printable(r.bankInstruction.bank).toUpperCase()}`, r.bankInstruction.accountMasked),
+        ]
+      : []),
     ...pair(label('balance'), formatYuan(t0.accountBalanceAfter)),
     ...pair(label('fund_left'), formatYuan(t0.fundLimitRemaining)),
     rule(),

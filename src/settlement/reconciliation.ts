@@ -12,6 +12,10 @@ interface DayFigures {
   accountPaid: number;
   relativeAccountPaid: number;
   cashPaid: number;
+  /** The cash share by payment method: at the till, or by social security card bank account. */
+  byMethod: { cash: number; bankAccount: number };
+  /** How many were paid with each credential. */
+  byCredential: { ecard: number; essc: number; card: number };
 }
 
 export interface Reconciliation {
@@ -30,14 +34,37 @@ async function figures(
   institutionId: string,
   date: string,
 ): Promise<DayFigures> {
-  const { rows } = await q.query<DayFigures>(
-    `select count(*)::int8 as count, coalesce(sum(total), 0)::int8 as total, coalesce(sum(fund), 0)::int8 as fund,
-            coalesce(sum(account_paid), 0)::int8 as "accountPaid", coalesce(sum(relative_account_paid), 0)::int8 as "relativeAccountPaid",
-            coalesce(sum(cash_paid), 0)::int8 as "cashPaid"
-       from ${table} where institution_id = $1 and business_date = $2`,
+  // A refund takes its method and credential from its settlement.
+  const from =
+    table === 'settlements'
+      ? 'settlements x'
+      : 'refunds x join settlements s on s.id = x.settlement_id and s.person_id = x.person_id';
+  const s = table === 'settlements' ? 'x' : 's';
+  const { rows } = await q.query<
+    Omit<DayFigures, 'byMethod' | 'byCredential'> & {
+      bank: number;
+      ecard: number;
+      essc: number;
+      card: number;
+    }
+  >(
+    `select count(*)::int8 as count, coalesce(sum(x.total), 0)::int8 as total, coalesce(sum(x.fund), 0)::int8 as fund,
+            coalesce(sum(x.account_paid), 0)::int8 as "accountPaid",
+            coalesce(sum(x.relative_account_paid), 0)::int8 as "relativeAccountPaid",
+            coalesce(sum(x.cash_paid), 0)::int8 as "cashPaid",
+            coalesce(sum(x.cash_paid) filter (where ${s}.cash_method = 'bank_account'), 0)::int8 as bank,
+            count(*) filter (where ${s}.credential = 'ecard')::int8 as ecard,
+            count(*) filter (where ${s}.credential = 'essc')::int8 as essc,
+            count(*) filter (where ${s}.credential = 'card')::int8 as card
+       from ${from} where x.institution_id = $1 and x.business_date = $2`,
     [institutionId, date],
   );
-  return rows[0]!;
+  const { bank, ecard, essc, card, ...f } = rows[0]!;
+  return {
+    ...f,
+    byMethod: { cash: f.cashPaid - bank, bankAccount: bank },
+    byCredential: { ecard, essc, card },
+  };
 }
 
 /** The institution's daily reconciliation (national interface 3201): settlements, refunds, what is owed, whether paid. */

@@ -1,3 +1,4 @@
+import { refundBankShare } from './bank-instructions.ts';
 import { randomUUID } from 'node:crypto';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { Queryable } from '../platform/db.ts';
@@ -203,6 +204,7 @@ async function refundIn(
   const left = all.length - all.filter((l) => l.refund_id).length - lines.length;
   const settlementStatus = left === 0 ? 'refunded' : 'partially_refunded';
   await tx.query('update settlements set status = $2 where id = $1', [settlementId, settlementStatus]);
+  await refundBankShare(tx, settlementId, t.cashPaid, ctx.now);
   await notify(
     tx,
     s.person_id,

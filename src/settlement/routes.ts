@@ -9,6 +9,7 @@ import { businessDate } from '../platform/business-date.ts';
 import { personForStaff } from '../people/store.ts';
 import { SERVICE_TYPES } from '../institutions/service-types.ts';
 import { settle } from './settle.ts';
+import { CredentialSchema } from './eligibility.ts';
 import { refund } from './refund.ts';
 import { payInstitutionDay, reconcile } from './reconciliation.ts';
 import {
@@ -128,6 +129,25 @@ const SettlementSchema = Type.Object({
   institutionId: Type.String({ format: 'uuid' }),
   terminalId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   method: Type.Union([Type.Literal('qr'), Type.Literal('card')]),
+  credential: CredentialSchema,
+  cashMethod: Type.Union([Type.Literal('cash'), Type.Literal('bank_account')], {
+    description: 'How the cash share was paid: at the till, or by the social security card’s bank account',
+  }),
+  bankInstruction: Type.Union([
+    Type.Object(
+      {
+        bank: Type.String(),
+        accountMasked: Type.String(),
+        amount: Type.Integer({ description: 'fen' }),
+        refunded: Type.Integer({
+          description: 'What refunds took back of it before the bank answered (fen)',
+        }),
+        status: Type.Union([Type.Literal('instructed'), Type.Literal('cancelled')]),
+      },
+      { description: 'The instruction to the bank for the cash share (no transfer is pretended here)' },
+    ),
+    Type.Null(),
+  ]),
   person: Type.Object({
     maskedName: Type.String(),
     maskedIdNumber: Type.String(),
@@ -178,6 +198,19 @@ const Figures = Type.Object({
   accountPaid: Type.Integer(),
   relativeAccountPaid: Type.Integer(),
   cashPaid: Type.Integer(),
+  byMethod: Type.Object(
+    {
+      cash: Type.Integer({ description: 'Cash share paid at the till (fen)' }),
+      bankAccount: Type.Integer({
+        description: 'Cash share paid by social security card bank account (fen)',
+      }),
+    },
+    { description: 'The cash share by payment method' },
+  ),
+  byCredential: Type.Object(
+    { ecard: Type.Integer(), essc: Type.Integer(), card: Type.Integer() },
+    { description: 'How many were paid with each credential' },
+  ),
 });
 const ReconciliationSchema = Type.Object({
   institutionId: Type.String({ format: 'uuid' }),
@@ -235,6 +268,12 @@ export async function settlementRoutes(app: App): Promise<void> {
           familyAccount: Type.Optional(
             Type.Boolean({ description: 'Let a bound relative’s account pay (default true)' }),
           ),
+          cashBy: Type.Optional(
+            Type.Union([Type.Literal('cash'), Type.Literal('bank_account')], {
+              description:
+                'Pay the cash share at the till (default) or by the social security card bank account linked in the person’s e-SSC (422 `bank_account_required` when none is)',
+            }),
+          ),
         }),
         response: {
           200: SettlementSchema,
@@ -246,7 +285,7 @@ export async function settlementRoutes(app: App): Promise<void> {
     async (req, reply) => {
       const out = await settle(
         ctxOf(req),
-        app.qrKeys,
+        app.qrKeySets,
         terminalOf(req),
         req.body,
         req.headers['idempotency-key'],

@@ -3,7 +3,7 @@ import type { Ctx, Caller } from '../platform/context.ts';
 import { combineStatements, type QueryResult, type Queryable, type Statement } from '../platform/db.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../platform/errors.ts';
 import { idempotent, requestHash, storedAnswer, type AnswerWrite } from '../platform/idempotency.ts';
-import { maskIdNumber, maskName } from '../platform/mask.ts';
+import { maskBankAccount, maskIdNumber, maskName } from '../platform/mask.ts';
 import { lockPerson, lockPersonOf } from '../platform/locks.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
@@ -49,7 +49,9 @@ import {
 import type { PolicyRules } from './policy.ts';
 import { markPolicyUsed, policyInForceRead } from './policy-store.ts';
 import { mutualAidPayerRead } from '../family/family.ts';
-import { consumeTokenWrite, type KeyRingCache } from '../qr/store.ts';
+import { consumeTokenWrite, type QrKeySets } from '../qr/store.ts';
+import { esscBankAccountRead, esscPaymentPinStateRead } from '../essc/essc.ts';
+import { bankInstructionWrite } from './bank-instructions.ts';
 
 export interface SettleRequest {
   /** The scanned QR text, or… */
@@ -63,6 +65,24 @@ export interface SettleRequest {
   paymentPin?: string;
   /** Let a bound relative's account (family mutual aid) pay what the person's own account cannot. Default true. */
   familyAccount?: boolean;
+  /**
+   * How the cash share is paid: at the till (default), or by the social security card's bank account linked
+   * in the person's e-SSC (a recorded bank instruction).
+   */
+  cashBy?: 'cash' | 'bank_account';
+}
+
+/** Which credential identified the payer: the e-voucher's QR code, the e-SSC's QR code, the physical card. */
+export type Credential = 'ecard' | 'essc' | 'card';
+
+/** The instruction to the bank for a cash share paid by the social security card's bank account. */
+interface BankInstructionView {
+  bank: string;
+  accountMasked: string;
+  amount: number;
+  /** What refunds took back of it before the bank answered. */
+  refunded: number;
+  status: 'instructed' | 'cancelled';
 }
 
 export interface SettlementView {
@@ -73,6 +93,9 @@ export interface SettlementView {
   institutionId: string;
   terminalId: string | null;
   method: 'qr' | 'card';
+  credential: Credential;
+  cashMethod: 'cash' | 'bank_account';
+  bankInstruction: BankInstructionView | null;
   person: { maskedName: string; maskedIdNumber: string; insuranceType: string; retired: boolean };
   relativePaid: boolean;
   policyVersion: string;
@@ -96,7 +119,8 @@ const PERSON_COLUMNS = 'id, id_number, name, region_code, insurance_type, retire
 
 async function lockPayer(tx: Queryable, payer: Payer): Promise<PersonRow> {
   if (payer.method === 'qr') {
-    const person = await lockPersonOf<PersonRow>(tx, 'ecards', payer.ecardId, PERSON_COLUMNS);
+    const of = payer.credential === 'essc' ? 'esscs' : 'ecards';
+    const person = await lockPersonOf<PersonRow>(tx, of, payer.cardId, PERSON_COLUMNS);
     if (!person) throw new QrCardRevoked('The e-card of this code no longer exists');
     return person;
   }
@@ -121,6 +145,9 @@ interface LockedRead {
   ecard: PaymentPinState | null;
   /** The physical card's status read after the lock (a loss report may have committed since its PIN check). */
   card_status: CardStatus | null;
+  /** The bank account linked in the person's live e-SSC, when the cash share is to be paid from it. */
+  bank: string | null;
+  bank_account_number: string | null;
 }
 
 /**
@@ -137,9 +164,10 @@ async function readLocked(
   person: PersonRow,
   payer: Payer,
   institutionId: string,
-  o: { year: number; businessDate: string; consume: boolean; familyAccount: boolean },
+  o: { year: number; businessDate: string; consume: boolean; familyAccount: boolean; bank: boolean },
 ): Promise<LockedRead> {
   const claims = payer.method === 'qr' ? payer.claims : null;
+  const cardId = payer.method === 'qr' ? payer.cardId : null;
   const one = combineStatements(
     [
       {
@@ -153,24 +181,36 @@ async function readLocked(
       { ...policyInForceRead(person.region_code, o.businessDate), as: 'pv' },
       { ...individualAccountRead(person.id), as: 'a' },
       { ...mutualAidPayerRead(person.id), as: 'aid' },
-      { ...paymentPinStateRead(claims?.ecardId ?? null), as: 'e' },
+      {
+        ...(payer.method === 'qr' && payer.credential === 'essc'
+          ? esscPaymentPinStateRead(cardId)
+          : paymentPinStateRead(cardId)),
+        as: 'e',
+      },
       { ...cardStatusRead(payer.method === 'card' ? payer.cardId : null), as: 'c' },
+      { ...esscBankAccountRead(o.bank ? person.id : null), as: 'b' },
     ],
     `select acc.inpatient_deductible_paid as d, acc.outpatient_eligible_spent as o, acc.fund_paid as f,
             (select count(*) from nonce)::int as consumed,
             pv.id as policy_id, pv.version as policy_version, pv.rules as policy_rules,
             pv.first_used_at is not null as policy_used,
             a.id as account_id, a.balance as account_balance, aid.binder_person_id as aid_payer,
-            e.id as e_id, e.status as e_status, e.payment_open, e.payment_pin_hash, e.payment_pin_failures,
-            e.payment_pin_locked_until, c.status as card_status
+            e.id as e_id, e.holder as e_holder, e.status as e_status, e.payment_open, e.payment_pin_hash,
+            e.payment_pin_failures, e.payment_pin_locked_until, c.status as card_status,
+            b.bank, b.account_number as bank_account_number
        from acc left join pv on true left join a on true left join aid on true left join e on true
-            left join c on true`,
+            left join c on true left join b on true`,
   );
   type Row = Omit<LockedRead, 'ecard'> &
-    Omit<PaymentPinState, 'id' | 'status'> & { e_id: string | null; e_status: PaymentPinState['status'] };
+    Omit<PaymentPinState, 'id' | 'status' | 'holder'> & {
+      e_id: string | null;
+      e_holder: PaymentPinState['holder'];
+      e_status: PaymentPinState['status'];
+    };
   const { rows } = await tx.query<Row>(one.sql, one.params);
   const {
     e_id,
+    e_holder,
     e_status,
     payment_open,
     payment_pin_hash,
@@ -184,6 +224,7 @@ async function readLocked(
     ecard: e_id
       ? {
           id: e_id,
+          holder: e_holder,
           status: e_status,
           payment_open,
           payment_pin_hash,
@@ -219,18 +260,19 @@ async function cachedAccount(
 }
 
 type Payer =
-  | { method: 'qr'; claims: TokenClaims; ecardId: string }
+  | { method: 'qr'; credential: 'ecard' | 'essc'; claims: TokenClaims; cardId: string }
   | { method: 'card'; personId: string; cardId: string; cardStatus: 'issued' | 'active' };
 
 /**
- * Who pays: the QR token's e-card (institution, signature and time here; the card's state once its person is
- * locked) or the physical card (chip PIN).
+ * Who pays: the QR token's electronic card, the e-voucher or the e-SSC by the key set that signed it
+ * (institution, signature and time here; the card's state once its person is locked), or the physical card
+ * (chip PIN).
  */
-async function identify(ctx: Ctx, keys: KeyRingCache, terminal: Caller, req: SettleRequest): Promise<Payer> {
+async function identify(ctx: Ctx, keys: QrKeySets, terminal: Caller, req: SettleRequest): Promise<Payer> {
   if (!!req.qr === !!req.card) throw badRequest('payer_required', 'Send exactly one of `qr` or `card`');
   if (req.qr) {
-    const claims = await verifyScannedCode(ctx, keys, terminal.institutionId!, req.qr);
-    return { method: 'qr', claims, ecardId: claims.ecardId };
+    const { keySet, claims } = await verifyScannedCode(ctx, keys, terminal.institutionId!, req.qr);
+    return { method: 'qr', credential: keySet, claims, cardId: claims.ecardId };
   }
   const card = req.card!;
   // The failure count of a wrong PIN must be kept even though the settlement is refused: its own transaction.
@@ -256,7 +298,7 @@ async function institutionKind(q: Queryable, institutionId: string): Promise<'ho
  */
 export async function settle(
   ctx: Ctx,
-  keys: KeyRingCache,
+  keys: QrKeySets,
   terminal: Caller,
   req: SettleRequest,
   idempotencyKey: string | undefined,
@@ -310,7 +352,8 @@ export async function settle(
     );
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
-    if (err instanceof WrongPaymentPin) throw await recordPaymentPinFailure(ctx.db, err.ecardId, ctx.now);
+    if (err instanceof WrongPaymentPin)
+      throw await recordPaymentPinFailure(ctx.db, err.holder, err.cardId, ctx.now);
     throw err;
   }
 }
@@ -338,13 +381,17 @@ async function settleIn(
     businessDate,
     consume: !estimate,
     familyAccount: req.familyAccount !== false,
+    bank: req.cashBy === 'bank_account',
   });
   if (payer.method === 'qr') {
     const ecard = read.ecard;
-    if (!ecard || ecard.status === 'revoked') throw new QrCardRevoked();
-    if (ecard.status !== 'active') throw new QrCardFrozen(`The e-card is ${ecard.status}`);
-    if (!ecard.payment_open)
-      throw unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+    if (!ecard || ecard.status === 'revoked' || ecard.status === 'ended') throw new QrCardRevoked();
+    if (ecard.status !== 'active') throw new QrCardFrozen(`The card is ${ecard.status}`);
+    if (!ecard.payment_open) {
+      throw payer.credential === 'essc'
+        ? unprocessable('second_level_required', 'The e-SSC’s payment function is not open')
+        : unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+    }
     if (!estimate && read.consumed === 0) throw new QrTokenReplayed();
   } else {
     // The PIN was checked before this lock: a loss report or cancellation committed since then wins.
@@ -383,6 +430,22 @@ async function settleIn(
     bill: req.bill,
   });
   const t = result.totals;
+  if (req.cashBy === 'bank_account' && !read.bank_account_number) {
+    throw unprocessable(
+      'bank_account_required',
+      'No bank account is linked in a live e-SSC: pay the cash share at the till, or link the account first',
+    );
+  }
+  const bank =
+    req.cashBy === 'bank_account' && t.cashPaid > 0
+      ? {
+          bank: read.bank!,
+          accountMasked: maskBankAccount(read.bank_account_number!),
+          amount: t.cashPaid,
+          refunded: 0,
+          status: 'instructed' as const,
+        }
+      : null;
 
   // The payment PIN guards the e-card's account payments above a configurable amount.
   if (
@@ -411,6 +474,9 @@ async function settleIn(
     institutionId,
     terminalId: terminal.terminalId,
     method: payer.method,
+    credential: payer.method === 'qr' ? payer.credential : 'card',
+    cashMethod: bank ? 'bank_account' : 'cash',
+    bankInstruction: bank,
     person: {
       maskedName: maskName(person.name),
       maskedIdNumber: maskIdNumber(person.id_number),
@@ -478,8 +544,9 @@ async function settleIn(
       {
         sql: `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
            relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
-           result, posting_id, created_at, card_activated)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+           result, posting_id, created_at, card_activated, credential, essc_id, cash_method)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22,
+           $23, $24, $25)`,
         params: [
           id,
           person.id,
@@ -488,7 +555,7 @@ async function settleIn(
           terminal.terminalId,
           policy.id,
           payer.method,
-          payer.method === 'qr' ? payer.ecardId : null,
+          payer.method === 'qr' && payer.credential === 'ecard' ? payer.cardId : null,
           payer.method === 'card' ? payer.cardId : null,
           t.relativeAccountPaid > 0 ? relative!.personId : null,
           req.bill.setting,
@@ -503,6 +570,9 @@ async function settleIn(
           posting?.postingId ?? null,
           ctx.now,
           cardActivated,
+          payer.method === 'qr' ? payer.credential : 'card',
+          payer.method === 'qr' && payer.credential === 'essc' ? payer.cardId : null,
+          bank ? 'bank_account' : 'cash',
         ],
       },
       {
@@ -540,6 +610,21 @@ async function settleIn(
         ],
       },
     ];
+    if (bank) {
+      writes.push(
+        bankInstructionWrite({
+          settlementId: id,
+          personId: person.id,
+          institutionId,
+          regionCode: person.region_code,
+          businessDate,
+          bank: bank.bank,
+          accountMasked: bank.accountMasked,
+          amount: bank.amount,
+          at: ctx.now,
+        }),
+      );
+    }
     if (!read.policy_used) writes.push(markPolicyUsed(policy.id, ctx.now));
     if (answer) writes.push(answer(201, viewOf(cardActivated)));
     // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored

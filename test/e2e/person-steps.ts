@@ -35,9 +35,12 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.getByRole('button', { name: t('signOut') }).waitFor();
 }
 
-/** Opens a screen of the person's app through its navigation. */
+/** Opens a screen of the person's app through its navigation (a string names the link exactly: 社保卡 ≠ 电子社保卡). */
 export async function goTo(page: Page, navLabel: string | RegExp): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: navLabel }).click();
+  await page
+    .getByRole('navigation')
+    .getByRole('link', { name: navLabel, exact: typeof navLabel === 'string' })
+    .click();
 }
 
 /** Opens the registration form from the login screen, fills it for `citizen` and submits it. */

@@ -5,11 +5,15 @@ import { ErrorBanner, Notice, useSubmit } from '../shared/ui.tsx';
 import { ActivateForm, CancelForm, PinResetForm, ReplaceForm } from './CardForms.tsx';
 import { Badge, ConfirmButton, IdNumberSearch, Section } from './components.tsx';
 import { formatInstant } from './format.ts';
+import { EsscPanel } from './EsscPanel.tsx';
 import type { Card, CardEvent, PersonCards as PersonCardsView } from './types.ts';
 
 const LIVE: Card['status'][] = ['issued', 'active', 'frozen'];
 
-/** A person's physical cards by ID number: loss, replacement, cancellation, activation, PIN reset; the history. */
+/**
+ * A person's physical cards by ID number: loss, replacement, cancellation, activation, PIN reset; the e-SSC
+ * that follows them; the history of both.
+ */
 export function PersonCards() {
   const { t } = useTranslation('console');
   const [idNumber, setIdNumber] = useState<string | null>(null);
@@ -23,9 +27,12 @@ export function PersonCards() {
   /** A status of the history, in the words of its subject's own list. */
   const statusText = (subject: CardEvent['subject'], status: string | null) => {
     if (!status) return '—';
-    const list = { application: 'apps.statuses', card: 'cards.statuses', ecard: 'persons.ecardStatuses' }[
-      subject
-    ];
+    const list = {
+      application: 'apps.statuses',
+      card: 'cards.statuses',
+      ecard: 'persons.ecardStatuses',
+      essc: 'persons.esscStatuses',
+    }[subject];
     return t(`${list}.${status}`, { defaultValue: status });
   };
   const changed = (text: string) => {
@@ -67,6 +74,7 @@ export function PersonCards() {
               </table>
             )}
           </Section>
+          <EsscPanel key={`${idNumber}-${notice ?? ''}`} idNumber={idNumber!} />
           <Section title={t('cards.applications')}>
             {view.applications.length === 0 ? (
               <p className="muted">{t('apps.empty')}</p>

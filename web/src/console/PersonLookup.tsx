@@ -4,11 +4,15 @@ import { api } from '../shared/api.ts';
 import { Notice } from '../shared/ui.tsx';
 import { Badge, IdNumberSearch, Section } from './components.tsx';
 import { EcardPanel } from './EcardPanel.tsx';
+import { EsscPanel } from './EsscPanel.tsx';
 import { PersonStatus } from './PersonStatus.tsx';
 import { AccountPanel, ContributionsPanel, SettlementsPanel } from './PersonRecords.tsx';
 import type { Me, Person } from './types.ts';
 
-/** A person by ID number: their record, e-card (suspend, resume, revoke), account, contributions, settlements. */
+/**
+ * A person by ID number: their record, both electronic cards (the e-voucher: suspend, resume, revoke; the e-SSC),
+ * account, contributions, settlements.
+ */
 export function PersonLookup({ me }: { me: Me }) {
   const { t } = useTranslation('console');
   const [person, setPerson] = useState<Person | null>(null);
@@ -60,6 +64,7 @@ export function PersonLookup({ me }: { me: Me }) {
             />
           </Section>
           {me.role === 'staff' && <EcardPanel key={person.id} idNumber={person.idNumber} />}
+          {me.role === 'staff' && <EsscPanel key={`e-${person.id}`} idNumber={person.idNumber} />}
           <AccountPanel key={`a-${person.id}`} personId={person.id} />
           <ContributionsPanel key={`c-${person.id}`} personId={person.id} />
           <SettlementsPanel key={`s-${person.id}`} personId={person.id} />

@@ -7,6 +7,7 @@ import { Register } from './Register.tsx';
 import { Home } from './Home.tsx';
 import { Identity } from './Identity.tsx';
 import { EcardScreen } from './EcardScreen.tsx';
+import { EsscScreen } from './EsscScreen.tsx';
 import { QrScreen } from './QrScreen.tsx';
 import { Family } from './Family.tsx';
 import { Cards } from './Cards.tsx';
@@ -69,6 +70,7 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
     { to: '/app', label: t('nav.home') },
     { to: '/app/qr', label: t('nav.qr') },
     { to: '/app/ecard', label: t('nav.ecard') },
+    { to: '/app/essc', label: t('nav.essc') },
     { to: '/app/family', label: t('nav.family') },
     { to: '/app/cards', label: t('nav.cards') },
     { to: '/app/records', label: t('nav.records') },
@@ -80,6 +82,7 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
         <Route index element={<Home me={me} />} />
         <Route path="identity" element={<Identity me={me} />} />
         <Route path="ecard" element={<EcardScreen />} />
+        <Route path="essc" element={<EsscScreen me={me} />} />
         <Route path="qr" element={<QrScreen />} />
         <Route path="family" element={<Family />} />
         <Route path="cards" element={<Cards me={me} />} />

@@ -7,7 +7,12 @@ import { CardApplyForm } from './CardApplyForm.tsx';
 import type { CardApplication, Me, MyCards, PhysicalCard } from './types.ts';
 
 /** Where the status words of each history subject are translated. */
-const STATUS_KEYS = { application: 'applicationStatus', card: 'cardStatus', ecard: 'ecardStatus' } as const;
+const STATUS_KEYS = {
+  application: 'applicationStatus',
+  card: 'cardStatus',
+  ecard: 'ecardStatus',
+  essc: 'esscStatus',
+} as const;
 /** A person holding one of these applies for no new card (a lost card is replaced at the counter). */
 const LIVE_CARD: readonly PhysicalCard['status'][] = ['issued', 'active', 'frozen'];
 

@@ -9,7 +9,7 @@ import { ECARD_CHANNELS, type Ecard, type EcardChannel } from '../shared/types.t
  * A consent checkbox (the API names `authorise` / `consent`) with its refusal beneath it, tied to it the way
  * `Field` ties an error to an input.
  */
-function Consent({
+export function Consent({
   label,
   name,
   checked,
@@ -123,9 +123,32 @@ export function ActivateForm({ channel, onDone }: { channel: EcardChannel; onDon
   );
 }
 
-/** Second-level issuance: a 6-digit payment PIN entered twice, and consent. */
-export function PaymentForm({ onDone }: { onDone: () => void }) {
+/** The texts of the payment-PIN form for each card: the e-voucher's payment function, the e-SSC's second level. */
+const PAYMENT_TEXTS = {
+  ecard: {
+    url: '/v1/me/ecard/payment',
+    title: 'ecard.paymentTitle',
+    intro: 'ecard.paymentIntro',
+    pin: 'ecard.pin',
+    pinConfirm: 'ecard.pinConfirm',
+    consent: 'ecard.consentPayment',
+    submit: 'ecard.openPayment',
+  },
+  essc: {
+    url: '/v1/me/essc/second-level',
+    title: 'essc.secondLevelTitle',
+    intro: 'essc.secondLevelIntro',
+    pin: 'essc.pin',
+    pinConfirm: 'essc.pinConfirm',
+    consent: 'essc.consent',
+    submit: 'essc.open',
+  },
+} as const;
+
+/** Second-level issuance: a 6-digit payment PIN entered twice, and consent (the e-voucher's or the e-SSC's). */
+export function PaymentForm({ onDone, card = 'ecard' }: { onDone: () => void; card?: 'ecard' | 'essc' }) {
   const { t } = useTranslation('person');
+  const x = PAYMENT_TEXTS[card];
   const [pin, setPin] = useState('');
   const [pinConfirm, setPinConfirm] = useState('');
   const [consent, setConsent] = useState(false);
@@ -133,16 +156,16 @@ export function PaymentForm({ onDone }: { onDone: () => void }) {
     if (!/^\d{6}$/.test(pin)) throw new ApiError(400, 'pin_format', t('errors.pin_format'), { field: 'pin' });
     if (pin !== pinConfirm)
       throw new ApiError(400, 'pin_mismatch', t('errors.pin_mismatch'), { field: 'pinConfirm' });
-    await call('/v1/me/ecard/payment', { body: { pin, consent } });
+    await call(x.url, { body: { pin, consent } });
     onDone();
   }, ['pin', 'pinConfirm', 'consent']);
   return (
     <>
-      <h3>{t('ecard.paymentTitle')}</h3>
-      <p>{t('ecard.paymentIntro')}</p>
+      <h3>{t(x.title)}</h3>
+      <p>{t(x.intro)}</p>
       <Form submission={submission}>
         <Field
-          label={t('ecard.pin')}
+          label={t(x.pin)}
           name="pin"
           type="password"
           inputMode="numeric"
@@ -154,7 +177,7 @@ export function PaymentForm({ onDone }: { onDone: () => void }) {
           required
         />
         <Field
-          label={t('ecard.pinConfirm')}
+          label={t(x.pinConfirm)}
           name="pinConfirm"
           type="password"
           inputMode="numeric"
@@ -166,13 +189,13 @@ export function PaymentForm({ onDone }: { onDone: () => void }) {
           required
         />
         <Consent
-          label={t('ecard.consentPayment')}
+          label={t(x.consent)}
           name="consent"
           checked={consent}
           onChange={setConsent}
           error={submission.fieldError('consent')}
         />
-        <SubmitButton busy={submission.busy}>{t('ecard.openPayment')}</SubmitButton>
+        <SubmitButton busy={submission.busy}>{t(x.submit)}</SubmitButton>
       </Form>
     </>
   );

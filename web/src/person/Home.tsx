@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { LoadState, useLoad, type Loaded } from '../shared/ui.tsx';
 import { loadEcard, nextStep } from './ecard-state.ts';
+import { loadEssc } from './essc-state.ts';
 import type { Me } from './types.ts';
 
 const NEXT = {
@@ -15,6 +16,7 @@ const NEXT = {
 export function Home({ me }: { me: Loaded<Me> }) {
   const { t } = useTranslation('person');
   const ecard = useLoad(loadEcard);
+  const essc = useLoad(loadEssc);
   return (
     <LoadState loaded={me}>
       {(m) => (
@@ -36,6 +38,32 @@ export function Home({ me }: { me: Loaded<Me> }) {
               )}
             </dd>
           </dl>
+          <h3>{t('home.bothCards')}</h3>
+          <div className="two-cards">
+            <Link className="mini-card" to="/app/ecard" aria-label={t('home.openEcard')}>
+              <strong>{t('home.ecard')}</strong>
+              <span className="badge" data-testid="home-ecard">
+                {ecard.data === undefined
+                  ? '…'
+                  : ecard.data
+                    ? t(`ecardStatus.${ecard.data.status}`)
+                    : t('home.noEcard')}
+              </span>
+            </Link>
+            <Link className="mini-card" to="/app/essc" aria-label={t('home.openEssc')}>
+              <strong>{t('home.essc')}</strong>
+              <span
+                className={`badge${essc.data && essc.data.status !== 'active' ? ' warn' : ''}`}
+                data-testid="home-essc"
+              >
+                {essc.data === undefined
+                  ? '…'
+                  : essc.data
+                    ? t(`esscStatus.${essc.data.status}`)
+                    : t('home.noEssc')}
+              </span>
+            </Link>
+          </div>
           <LoadState loaded={ecard}>
             {(e) => {
               const step = nextStep(m.person?.identityStatus === 'verified', e);

@@ -4,7 +4,7 @@ import { call, formatTime } from './client.ts';
 import { SETTLEMENT_FIGURES } from '../shared/settlement.tsx';
 import type { Settlement } from './types.ts';
 
-/** My settlements, newest first, each with its full breakdown. */
+/** My settlements, newest first, each with its full breakdown and the card and way it was paid. */
 export function SettlementRecords() {
   const { t } = useTranslation('person');
   const settlements = useLoad(() =>
@@ -32,6 +32,16 @@ export function SettlementRecords() {
                       </span>
                     </summary>
                     {st.relativePaid && <p className="badge warn">{t('records.relativePaid')}</p>}
+                    <p className="muted">
+                      {t('records.paidWith', { credential: t(`records.credential.${st.credential}`) })}
+                      {st.bankInstruction &&
+                        ` · ${t('records.bankPaid', {
+                          bank: t(`bank.${st.bankInstruction.bank}`, {
+                            defaultValue: st.bankInstruction.bank,
+                          }),
+                          account: st.bankInstruction.accountMasked,
+                        })}`}
+                    </p>
                     <h4>{t('records.breakdown')}</h4>
                     <dl className="facts breakdown">
                       {SETTLEMENT_FIGURES.map((k) => (

@@ -19,3 +19,8 @@ export type PhysicalCard = MyCards['cards'][number];
 export type Settlement = Answer<'listMySettlements'>['settlements'][number];
 export type Statement = Answer<'listMyStatements'>['statements'][number];
 export type Notification = Answer<'listMyNotifications'>['notifications'][number];
+
+export type Essc = Answer<'getMyEssc'>;
+export type EsscChannel = Essc['channel'];
+export type Bank = NonNullable<Essc['bankAccount']>['bank'];
+export type EsscQrCode = Answer<'getMyEsscQrCode'>;

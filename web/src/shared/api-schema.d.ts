@@ -406,6 +406,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/essc-jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public keys of the social security card platform that verify e-SSC QR codes (`SS1:`), beside the e-voucher’s, for terminals to check codes offline */
+    get: operations['getEsscQrJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/essc-qr-keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the e-SSC QR signing key; the old key keeps verifying for its grace period */
+    post: operations['rotateEsscQrKeys'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/ecard/qr': {
     parameters: {
       query?: never;
@@ -436,7 +470,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Check a scanned QR code (or a physical card with its chip PIN): who, insured status, what can pay
+     * Check a scanned QR code of the e-voucher or the e-SSC (or a physical card with its chip PIN): who, insured status, what can pay
      * @description Nothing is consumed; the settlement consumes the code. Every scan, accepted or refused, is written to the audit trail. Refusals: `qr_expired`, `qr_bad_signature`, `qr_unknown_key`, `qr_replayed`, `qr_card_frozen`, `qr_card_revoked`, `ecard_not_accepted`, and the card PIN codes.
      */
     post: operations['scan'];
@@ -1038,6 +1072,104 @@ export interface paths {
     put?: never;
     /** Revoke an e-card (final) */
     post: operations['revokeEcard'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/essc': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My e-SSC: number, status, linked physical card (masked), channels, history */
+    get: operations['getMyEssc'];
+    put?: never;
+    /**
+     * Get the electronic social security card in a channel
+     * @description Choose the city (region) of your physical card and authorise the channel. The first application issues the e-SSC (201), linked to your live physical card; one in another channel authorises that channel for the same e-SSC (200). Refusals (422): `authorisation_required`, `identity_not_verified`, `no_physical_card`, `card_lost`, `card_cancelled`, `card_other_region`; 409 `channel_already_authorised`.
+     */
+    post: operations['applyForEssc'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/essc/second-level': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Second-level issuance: open my e-SSC’s payment function with its own payment PIN
+     * @description 422 `consent_required`, `essc_suspended`; 404 `essc_not_found`; 409 `second_level_done`.
+     */
+    post: operations['openEsscSecondLevel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/esscs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Find a person’s e-SSC in my region by ID number */
+    get: operations['staffFindEssc'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/essc/qr': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A fresh QR code of my e-SSC to pay with, signed by the social security card platform’s keys
+     * @description One-time and short-lived (60 s by default), verifiable offline with `/.well-known/essc-jwks.json`. 404 `essc_not_found`; 422 `essc_suspended`, `second_level_required`.
+     */
+    get: operations['getMyEsscQrCode'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/essc/bank-account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Link the bank account behind my social security card’s financial function
+     * @description A new link replaces the old one. The till can then take the cash share “by social security card bank account”. 422 `invalid_bank_account`, `essc_suspended`; 404 `essc_not_found`.
+     */
+    post: operations['linkEsscBankAccount'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1963,12 +2095,16 @@ export interface components {
           | 'approval_revoked'
           | 'authorisation_required'
           | 'bad_request'
+          | 'bank_account_required'
           | 'binding_not_found'
           | 'cannot_bind_self'
+          | 'card_cancelled'
           | 'card_exists'
           | 'card_frozen'
+          | 'card_lost'
           | 'card_not_found'
           | 'card_not_live'
+          | 'card_other_region'
           | 'catalogue_code_other_kind'
           | 'catalogue_code_unknown'
           | 'catalogue_effective_date_invalid'
@@ -1991,6 +2127,10 @@ export interface components {
           | 'effective_date_in_past'
           | 'employer_exists'
           | 'empty_catalogue'
+          | 'essc_ended'
+          | 'essc_exists'
+          | 'essc_not_found'
+          | 'essc_suspended'
           | 'hire_date_in_future'
           | 'id_not_checked'
           | 'idempotency_key_in_use'
@@ -2004,6 +2144,7 @@ export interface components {
           | 'internal_error'
           | 'invalid_amount'
           | 'invalid_approval'
+          | 'invalid_bank_account'
           | 'invalid_bill'
           | 'invalid_catalogue_file'
           | 'invalid_catalogue_row'
@@ -2034,6 +2175,7 @@ export interface components {
           | 'no_institution'
           | 'no_office'
           | 'no_pending_request'
+          | 'no_physical_card'
           | 'no_policy'
           | 'no_premium_rules'
           | 'no_valid_rows'
@@ -2088,6 +2230,8 @@ export interface components {
           | 'route_not_found'
           | 'run_exists'
           | 'run_not_found'
+          | 'second_level_done'
+          | 'second_level_required'
           | 'settlement_not_found'
           | 'statement_not_found'
           | 'suspended_by_staff'
@@ -3742,6 +3886,100 @@ export interface operations {
       };
     };
   };
+  getEsscQrJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keys: {
+              /** @example OKP */
+              kty: string;
+              /** @example Ed25519 */
+              crv?: string;
+              x?: string;
+              kid?: string;
+              /** @example sig */
+              use?: string;
+              /** @example EdDSA */
+              alg?: string;
+              /** @description A retired key stops verifying at this unix time */
+              exp?: number;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateEsscQrKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            added: string;
+            retired: string[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getMyQrCode: {
     parameters: {
       query?: {
@@ -3851,6 +4089,8 @@ export interface operations {
         content: {
           'application/json': {
             method: 'qr' | 'card';
+            /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+            credential: 'ecard' | 'essc' | 'card';
             person: {
               maskedName: string;
               maskedIdNumber: string;
@@ -4551,7 +4791,7 @@ export interface operations {
               replacedByCardId: string | null;
             }[];
             history: {
-              subject: 'application' | 'card' | 'ecard';
+              subject: 'application' | 'card' | 'ecard' | 'essc';
               /** Format: uuid */
               subjectId: string;
               event: string;
@@ -5119,7 +5359,7 @@ export interface operations {
               replacedByCardId: string | null;
             }[];
             history: {
-              subject: 'application' | 'card' | 'ecard';
+              subject: 'application' | 'card' | 'ecard' | 'essc';
               /** Format: uuid */
               subjectId: string;
               event: string;
@@ -7447,6 +7687,783 @@ export interface operations {
       };
     };
   };
+  getMyEssc: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  applyForEssc: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+          channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+          /** @description The city (region) of the physical card */
+          regionCode: string;
+          authorise: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  openEsscSecondLevel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          pin: string;
+          consent: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  staffFindEssc: {
+    parameters: {
+      query: {
+        /**
+         * @description Citizen ID number (GB 11643), which is also the social security number
+         * @example 11010519491231002X
+         */
+        idNumber: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMyEsscQrCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The text inside the QR code */
+            token: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            ttlSeconds: number;
+            svg: string;
+            pngDataUrl: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  linkEsscBankAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description The bank of the social security card’s financial function
+           * @enum {unknown}
+           */
+          bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+          /** @description 12-19 digits (spaces allowed) */
+          accountNumber: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description The e-SSC’s own number */
+            esscNumber: string;
+            /** Format: uuid */
+            personId: string;
+            regionCode: string;
+            status: 'active' | 'suspended' | 'ended';
+            physicalCard: {
+              /** Format: uuid */
+              id: string;
+              /** @description masked but the last 4 */
+              cardNumber: string;
+              status: string;
+            };
+            /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+            channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+            authorisations: {
+              /** @description WeChat (me → wallet → city services), the e-SSC official account, the official app, Alipay, a bank app */
+              channel: 'wechat' | 'official_account' | 'app' | 'alipay' | 'bank_app';
+              regionCode: string;
+              /** Format: date-time */
+              authorisedAt: string;
+            }[];
+            /** @description Second-level issuance done: the e-SSC can pay */
+            secondLevel: boolean;
+            /** Format: date-time */
+            issuedAt: string;
+            secondLevelAt: string | null;
+            endedAt: string | null;
+            bankAccount: {
+              /**
+               * @description The bank of the social security card’s financial function
+               * @enum {unknown}
+               */
+              bank: 'icbc' | 'abc' | 'boc' | 'ccb' | 'bocom' | 'psbc' | 'cmb';
+              /** @description The first and last four digits */
+              accountMasked: string;
+              /** Format: date-time */
+              linkedAt: string;
+            } | null;
+            history: {
+              subject: 'application' | 'card' | 'ecard' | 'essc';
+              /** Format: uuid */
+              subjectId: string;
+              event: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actorRole: string;
+              officeId: string | null;
+              channel: string | null;
+              institutionId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listInstitutionPriceList: {
     parameters: {
       query?: never;
@@ -9274,6 +10291,19 @@ export interface operations {
               institutionId: string;
               terminalId: string | null;
               method: 'qr' | 'card';
+              /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+              credential: 'ecard' | 'essc' | 'card';
+              /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+              cashMethod: 'cash' | 'bank_account';
+              bankInstruction: {
+                bank: string;
+                accountMasked: string;
+                /** @description fen */
+                amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
+                status: 'instructed' | 'cancelled';
+              } | null;
               person: {
                 maskedName: string;
                 maskedIdNumber: string;
@@ -9457,6 +10487,8 @@ export interface operations {
           paymentPin?: string;
           /** @description Let a bound relative’s account pay (default true) */
           familyAccount?: boolean;
+          /** @description Pay the cash share at the till (default) or by the social security card bank account linked in the person’s e-SSC (422 `bank_account_required` when none is) */
+          cashBy?: 'cash' | 'bank_account';
         };
       };
     };
@@ -9478,6 +10510,19 @@ export interface operations {
             institutionId: string;
             terminalId: string | null;
             method: 'qr' | 'card';
+            /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+            credential: 'ecard' | 'essc' | 'card';
+            /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+            cashMethod: 'cash' | 'bank_account';
+            bankInstruction: {
+              bank: string;
+              accountMasked: string;
+              /** @description fen */
+              amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
+              status: 'instructed' | 'cancelled';
+            } | null;
             person: {
               maskedName: string;
               maskedIdNumber: string;
@@ -9599,6 +10644,19 @@ export interface operations {
             institutionId: string;
             terminalId: string | null;
             method: 'qr' | 'card';
+            /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+            credential: 'ecard' | 'essc' | 'card';
+            /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+            cashMethod: 'cash' | 'bank_account';
+            bankInstruction: {
+              bank: string;
+              accountMasked: string;
+              /** @description fen */
+              amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
+              status: 'instructed' | 'cancelled';
+            } | null;
             person: {
               maskedName: string;
               maskedIdNumber: string;
@@ -9787,6 +10845,19 @@ export interface operations {
             institutionId: string;
             terminalId: string | null;
             method: 'qr' | 'card';
+            /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+            credential: 'ecard' | 'essc' | 'card';
+            /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+            cashMethod: 'cash' | 'bank_account';
+            bankInstruction: {
+              bank: string;
+              accountMasked: string;
+              /** @description fen */
+              amount: number;
+              /** @description What refunds took back of it before the bank answered (fen) */
+              refunded: number;
+              status: 'instructed' | 'cancelled';
+            } | null;
             person: {
               maskedName: string;
               maskedIdNumber: string;
@@ -10125,6 +11196,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             refunds: {
               count: number;
@@ -10133,6 +11217,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -10204,6 +11301,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             refunds: {
               count: number;
@@ -10212,6 +11322,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -10297,6 +11420,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             refunds: {
               count: number;
@@ -10305,6 +11441,19 @@ export interface operations {
               accountPaid: number;
               relativeAccountPaid: number;
               cashPaid: number;
+              /** @description The cash share by payment method */
+              byMethod: {
+                /** @description Cash share paid at the till (fen) */
+                cash: number;
+                /** @description Cash share paid by social security card bank account (fen) */
+                bankAccount: number;
+              };
+              /** @description How many were paid with each credential */
+              byCredential: {
+                ecard: number;
+                essc: number;
+                card: number;
+              };
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -10401,6 +11550,19 @@ export interface operations {
               institutionId: string;
               terminalId: string | null;
               method: 'qr' | 'card';
+              /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+              credential: 'ecard' | 'essc' | 'card';
+              /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+              cashMethod: 'cash' | 'bank_account';
+              bankInstruction: {
+                bank: string;
+                accountMasked: string;
+                /** @description fen */
+                amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
+                status: 'instructed' | 'cancelled';
+              } | null;
               person: {
                 maskedName: string;
                 maskedIdNumber: string;
@@ -10570,6 +11732,19 @@ export interface operations {
               institutionId: string;
               terminalId: string | null;
               method: 'qr' | 'card';
+              /** @description ecard: the e-voucher’s QR code; essc: the e-SSC’s QR code; card: the physical card */
+              credential: 'ecard' | 'essc' | 'card';
+              /** @description How the cash share was paid: at the till, or by the social security card’s bank account */
+              cashMethod: 'cash' | 'bank_account';
+              bankInstruction: {
+                bank: string;
+                accountMasked: string;
+                /** @description fen */
+                amount: number;
+                /** @description What refunds took back of it before the bank answered (fen) */
+                refunded: number;
+                status: 'instructed' | 'cancelled';
+              } | null;
               person: {
                 maskedName: string;
                 maskedIdNumber: string;

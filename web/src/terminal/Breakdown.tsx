@@ -20,6 +20,19 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
             </dd>
           </div>
         ))}
+        <div className="figure figure-credential" data-figure="credential">
+          <dt>{t('breakdown.credential')}</dt>
+          <dd>{t(`labels.credential.${s.credential}`)}</dd>
+        </div>
+        {s.bankInstruction && (
+          <div className="figure figure-bank" data-figure="bank">
+            <dt>{t('breakdown.bankPaid')}</dt>
+            <dd>
+              <Money fen={s.bankInstruction.amount} /> · {s.bankInstruction.bank.toUpperCase()}{' '}
+              {s.bankInstruction.accountMasked} · {t(`labels.bankStatus.${s.bankInstruction.status}`)}
+            </dd>
+          </div>
+        )}
       </dl>
       <table className="lines-table">
         <caption className="sr-only">{t('breakdown.lines')}</caption>

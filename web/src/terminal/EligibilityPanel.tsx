@@ -46,13 +46,17 @@ export function EligibilityPanel({
         <dt>{t('elig.personStatus')}</dt>
         <dd>{t(`labels.personStatus.${e.person.status}`, { defaultValue: e.person.status })}</dd>
         <dt>{t('elig.method')}</dt>
-        <dd>{t(`labels.method.${e.method}`)}</dd>
+        <dd data-testid="credential">
+          <strong>{t(`labels.credential.${e.credential}`)}</strong>
+        </dd>
         {e.ecard && (
           <>
-            <dt>{t('elig.ecard')}</dt>
+            <dt>{e.credential === 'essc' ? t('elig.essc') : t('elig.ecard')}</dt>
             <dd>
-              {t(`labels.ecardStatus.${e.ecard.status}`, { defaultValue: e.ecard.status })} ·{' '}
-              {t('elig.paymentOpen')}: {yesNo(e.ecard.paymentOpen)}
+              {t(`labels.${e.credential === 'essc' ? 'esscStatus' : 'ecardStatus'}.${e.ecard.status}`, {
+                defaultValue: e.ecard.status,
+              })}{' '}
+              · {t('elig.paymentOpen')}: {yesNo(e.ecard.paymentOpen)}
             </dd>
           </>
         )}

@@ -52,6 +52,18 @@ export function ReconciliationPage() {
               </tbody>
             </table>
             <dl className="facts">
+              <dt>{t('recon.byMethod')}</dt>
+              <dd data-figure="byMethod">
+                {t('settle.cashAtTill')} <Money fen={r.settlements.byMethod.cash - r.refunds.byMethod.cash} />{' '}
+                · {t('settle.cashByBank')}{' '}
+                <Money fen={r.settlements.byMethod.bankAccount - r.refunds.byMethod.bankAccount} />
+              </dd>
+              <dt>{t('recon.byCredential')}</dt>
+              <dd data-figure="byCredential">
+                {(['ecard', 'essc', 'card'] as const)
+                  .map((c) => `${t(`labels.credential.${c}`)} ${r.settlements.byCredential[c]}`)
+                  .join(' · ')}
+              </dd>
               <dt>{t('recon.owed')}</dt>
               <dd data-figure="owedByAgency">
                 <Money fen={r.owedByAgency} />

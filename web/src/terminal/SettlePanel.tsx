@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../shared/api.ts';
-import { Checkbox, ErrorBanner, Field, useSubmit } from '../shared/ui.tsx';
+import { Checkbox, ErrorBanner, Field, Select, useSubmit } from '../shared/ui.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { attemptKeys } from './attempt.ts';
 import { billOf, type BillLine } from './bill.ts';
@@ -25,15 +25,22 @@ export function SettlePanel({
 }) {
   const { t } = useTranslation('terminal');
   const [familyAccount, setFamilyAccount] = useState(true);
+  const [cashBy, setCashBy] = useState<'cash' | 'bank_account'>('cash');
   const [paymentPin, setPaymentPin] = useState('');
   // An estimate is shown only while the bill, payer and choices are still the ones it was made for.
   const [estimate, setEstimate] = useState<{ fingerprint: string; result: Settlement } | null>(null);
-  const fingerprint = JSON.stringify({ payer, setting, lines: billOf(setting, lines).items, familyAccount });
+  const fingerprint = JSON.stringify({
+    payer,
+    setting,
+    lines: billOf(setting, lines).items,
+    familyAccount,
+    cashBy,
+  });
   const keys = useMemo(() => attemptKeys(), []);
   const request = () => {
     if (!payer) throw new ApiError(400, 'scan_first', t('settle.needScan'));
     if (!lines.length) throw new ApiError(400, 'bill_empty', t('settle.needItems'));
-    return { ...payer, bill: billOf(setting, lines), familyAccount };
+    return { ...payer, bill: billOf(setting, lines), familyAccount, cashBy };
   };
   const estimation = useSubmit(async () => {
     setEstimate(null);
@@ -80,6 +87,16 @@ export function SettlePanel({
           label={t('settle.family')}
           checked={familyAccount}
           onChange={(e) => setFamilyAccount(e.target.checked)}
+        />
+        <Select
+          label={t('settle.cashBy')}
+          name="cashBy"
+          value={cashBy}
+          onChange={(e) => setCashBy(e.target.value as 'cash' | 'bank_account')}
+          options={[
+            { value: 'cash', label: t('settle.cashAtTill') },
+            { value: 'bank_account', label: t('settle.cashByBank') },
+          ]}
         />
         <Field
           label={t('settle.pin')}
