@@ -31,6 +31,7 @@ import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
 import { webRoutes } from './web/static.ts';
+import { nationalAdminRoutes, nationalRoutes } from './national/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -83,6 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
+  app.decorate('secretKey', secretKey);
   app.decorateRequest('caller', null);
   app.addSchema(ErrorBody);
   app.addSchema({ ...PolicyRulesSchema, $id: 'PolicyRules', title: 'PolicyRules' });
@@ -136,6 +138,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'contributions',
           description: 'Premium rules, monthly contribution runs, arrears and the records people are owed',
         },
+        {
+          name: 'national',
+          description:
+            'The national terminal interface (infno transactions) that existing HIS and POS software speaks',
+        },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -180,6 +187,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(settlementRoutes);
   await app.register(contributionRoutes);
   await app.register(statementRoutes);
+  await app.register(nationalAdminRoutes);
+  await app.register(nationalRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }

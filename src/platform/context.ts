@@ -42,6 +42,8 @@ declare module 'fastify' {
     qrKeys: import('../qr/store.ts').KeyRingCache;
     /** See `Ctx.paymentPinKey`. */
     paymentPinKey: Buffer;
+    /** The installation's secret key (src/platform/secrets.ts), for sealing secrets at rest. */
+    secretKey: Buffer;
   }
 }
 
