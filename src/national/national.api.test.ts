@@ -441,6 +441,14 @@ forEachStore('the national terminal interface', (env) => {
     const { cainfo: _c, ...unsigned } = good;
     void _c;
     await his.refused(unsigned, 'envelope_invalid');
+    const broken = await call(env().app, 'POST', '/fsi/api/callService', {
+      token: till.terminal,
+      payload: '{"infno":',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(broken.status, 400);
+    assert.equal(broken.body.infcode, -1);
+    assert.match(broken.body.err_msg, /^malformed_request: /);
     // Cancel of another institution's settlement.
     other.his.signNo = (
       await other.his.send('9001', { signIn: { opter_no: 'X', mac: '', ip: '' } })
@@ -488,7 +496,6 @@ forEachStore('the national terminal interface', (env) => {
       his.message('2206', { data: { ...ok.settleData, mdtrt_id: v2.data.mdtrt_id, medfee_sumamt: '24.67' } }),
       'medfee_sumamt_mismatch',
     );
-    void till;
     assert.deepEqual((await counts()).slice(4), before.slice(4), 'no settlement or refund moved');
   });
 

@@ -4,7 +4,8 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requireRole } from '../platform/context.ts';
 import { handleMessage, refusalOf } from './gateway.ts';
-import { answer } from './envelope.ts';
+import { NationalRefusal, answer } from './envelope.ts';
+import { AppError } from '../platform/errors.ts';
 import { registerNationalKey } from './keys.ts';
 
 const Str = (description: string) => Type.String({ description });
@@ -61,8 +62,11 @@ export async function nationalRoutes(app: App): Promise<void> {
   // On this interface every failure, even a malformed body or a bad credential, is answered in the envelope.
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode;
-    const a = answer(req.server.clock(), '000000', null, refusalOf(err, req.log));
-    return reply.status(status && status >= 400 && status < 500 ? status : 200).send(a);
+    const client = !(err instanceof AppError) && status !== undefined && status >= 400 && status < 500;
+    const refusal = client
+      ? new NationalRefusal('malformed_request', (err as Error).message)
+      : refusalOf(err, req.log);
+    return reply.status(client ? status : 200).send(answer(req.server.clock(), '000000', null, refusal));
   });
 
   const schema = (operationId: string, summary: string, params?: ReturnType<typeof Type.Object>) => ({
