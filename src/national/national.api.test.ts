@@ -352,12 +352,20 @@ forEachStore('the national terminal interface', (env) => {
     assert.equal(off.stmt_sum.medfee_sumamt, s.medfee_sumamt);
 
     // Cancel the settlement: the core refunds it and the account gets its money back.
-    const cancel = await his.send('2208', {
-      data: { setl_id: s.setl_id, mdtrt_id: v.mdtrtId, psn_no: v.psnNo },
-    });
+    const m2208 = his.message('2208', { data: { setl_id: s.setl_id, mdtrt_id: v.mdtrtId, psn_no: v.psnNo } });
+    const cancelled = await his.post(m2208);
+    assert.equal(cancelled.infcode, 0, cancelled.err_msg);
+    const cancel = cancelled.output;
     assert.equal(fen(cancel.setlinfo.medfee_sumamt), -4968);
     assert.equal(fen(cancel.setlinfo.acct_pay), -3000);
     assert.equal(cancel.setlinfo.balc, '30.00');
+    // Its answer lost after the core's commit, with our record of it: the resend gets the same refund.
+    const refunds = await countRows(env(), 'refunds');
+    await env().db.query('delete from national_messages where msgid = $1', [m2208.msgid]);
+    const resent = await his.post(m2208);
+    assert.equal(resent.infcode, 0, resent.err_msg);
+    assert.equal(resent.output.setlinfo.setl_id, cancel.setlinfo.setl_id);
+    assert.equal(await countRows(env(), 'refunds'), refunds);
     const after = await call(env().app, 'GET', `/v1/terminal/settlements/${s.setl_id}`, {
       token: till.terminal,
     });

@@ -659,10 +659,15 @@ const TRANSACTIONS: Record<string, Transaction> = {
       const d = dataOf(c.input, '2208');
       const setlId = field(d, 'setl_id');
       const visit = await visitOf(c, q, d);
-      if (visit.setl_id !== setlId)
-        refuse('settlement_not_found', `The visit has no settlement ${setlId} in force at this institution`);
       const person = await personById(q, visit.person_id);
       checkInsuredRegion(c, person);
+      // Refunded by this msgid before, the answer lost after the core's commit: the same refund again.
+      const { rows: done } = await q.query<{ id: string }>(
+        `select response_body->>'settlementId' as id from idempotency_keys where scope = $1 and key = $2`,
+        [`refund:${c.institution.id}`, `national:${c.env.msgid}`],
+      );
+      if (visit.setl_id !== setlId && done[0]?.id !== setlId)
+        refuse('settlement_not_found', `The visit has no settlement ${setlId} in force at this institution`);
       return cancelSettlement(c, q, visit, setlId, person, `2208 ${c.env.msgid}`);
     },
   },
