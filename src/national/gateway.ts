@@ -86,12 +86,13 @@ export async function handleMessage(
   let sm4Key: string | null = null;
   try {
     if (o.validationError) refuse('envelope_invalid', o.validationError);
-    const env = body as Envelope;
-    if (o.pathInfno && env.infno && env.infno !== o.pathInfno)
-      refuse('infno_mismatch', `The path names ${o.pathInfno} but the message is ${env.infno}`);
-    const infno = env.infno ?? o.pathInfno;
+    const sent = body as Envelope;
+    if (o.pathInfno && sent.infno && sent.infno !== o.pathInfno)
+      refuse('infno_mismatch', `The path names ${o.pathInfno} but the message is ${sent.infno}`);
+    const infno = sent.infno ?? o.pathInfno;
     if (!infno) refuse('field_missing', 'infno is required');
-    env.infno = infno;
+    // The signature covers the message as sent; the path form may leave infno out of it.
+    const env: Envelope = { ...sent, infno: infno! };
     if (caller?.role !== 'terminal' || !caller.institutionId)
       refuse('terminal_credential_required', 'Send the terminal credential: Authorization: Bearer ybt_…');
     const { rows } = await ctx.db.query<Institution & { status: string }>(
@@ -107,10 +108,10 @@ export async function handleMessage(
       transactionOf(infno) ??
       refuse('infno_unsupported', `infno ${infno} is not supported (${SUPPORTED_INFNOS.join(', ')})`);
     checkMsgid(env.msgid, institution.code);
-    const sent =
+    const sentAt =
       parseTime(env.inf_time) ??
       refuse('inf_time_invalid', 'inf_time must be yyyy-MM-dd HH:mm:ss (Beijing time)');
-    if (Math.abs(sent.getTime() - ctx.now.getTime()) > INF_TIME_TOLERANCE_SECONDS * 1000)
+    if (Math.abs(sentAt.getTime() - ctx.now.getTime()) > INF_TIME_TOLERANCE_SECONDS * 1000)
       refuse(
         'inf_time_stale',
         `inf_time is more than ${INF_TIME_TOLERANCE_SECONDS} s from the server’s time`,
@@ -120,7 +121,7 @@ export async function handleMessage(
       (await nationalKeyOf(ctx.db, deps.secretKey, institution.id)) ??
       refuse('sm2_key_unregistered', 'The institution has no registered SM2 public key');
     if (env.signtype !== 'SM2') refuse('signtype_unsupported', 'signtype must be SM2 (SM3withSM2)');
-    if (!sm2Verify(signingString(env), env.cainfo, keys.sm2PublicKey))
+    if (!sm2Verify(signingString(sent), env.cainfo, keys.sm2PublicKey))
       refuse(
         'signature_invalid',
         'cainfo is not a valid SM3withSM2 signature of this message by the registered key',

@@ -389,6 +389,14 @@ forEachStore('the national terminal interface', (env) => {
     his.signNo = a.output.signinoutb.sign_no;
     await his.refused(his.message('1101', { data: {} }), 'infno_mismatch', { path: '/fsi/api/9001' });
     await his.refused(his.message('1101', { data: {} }), 'field_missing', { path: '/fsi/api/1101' });
+    // The path form with no infno in the body: the signature covers the body as sent.
+    const { infno: _i, ...noInfno } = his.message('1101', {
+      data: { mdtrt_cert_type: '02', mdtrt_cert_no: person.idNumber },
+    });
+    void _i;
+    const byPath = await his.post(his.sign(noInfno), { path: '/fsi/api/1101' });
+    assert.equal(byPath.infcode, 0, byPath.err_msg);
+    assert.equal(byPath.output.baseinfo.psn_no, person.personId);
     const enc = await his.send(
       '1101',
       { data: { mdtrt_cert_type: '02', mdtrt_cert_no: person.idNumber } },
