@@ -34,6 +34,7 @@ import { policyRoutes } from './settlement/policy-routes.ts';
 import { PolicyRulesSchema } from './settlement/policy.ts';
 import { cardRoutes } from './cards/routes.ts';
 import { webRoutes } from './web/static.ts';
+import { nationalAdminRoutes, nationalRoutes } from './national/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   app.decorate('qrKeys', new KeyRingCache(opts.db, secretKey));
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
+  app.decorate('secretKey', secretKey);
   app.decorateRequest('caller', null);
   installLocale(app);
   app.addSchema(ErrorBody);
@@ -141,6 +143,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'contributions',
           description: 'Premium rules, monthly contribution runs, arrears and the records people are owed',
         },
+        {
+          name: 'national',
+          description:
+            'The national terminal interface (infno transactions) that existing HIS and POS software speaks',
+        },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
@@ -186,6 +193,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(settlementRoutes);
   await app.register(contributionRoutes);
   await app.register(statementRoutes);
+  await app.register(nationalAdminRoutes);
+  await app.register(nationalRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }
