@@ -23,11 +23,12 @@ export async function registerNationalKey(
 ): Promise<NationalKeyView> {
   if (!SM2_PUBLIC_KEY.test(o.sm2PublicKey))
     throw badRequest(
-      'invalid_sm2_public_key',
+      'validation_failed',
       'The SM2 public key is 130 hex characters: 04 then x and y (32 bytes each)',
+      { field: 'sm2PublicKey' },
     );
   if (o.sm4Key !== undefined && !isSm4Key(o.sm4Key))
-    throw badRequest('invalid_sm4_key', 'An SM4 key is 32 hex characters (16 bytes)');
+    throw badRequest('validation_failed', 'An SM4 key is 32 hex characters (16 bytes)', { field: 'sm4Key' });
   const { rows } = await q.query<{ code: string }>('select code from institutions where id = $1', [
     o.institutionId,
   ]);

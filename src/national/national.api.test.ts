@@ -20,7 +20,7 @@ function beijing(at: Date, compact = false): string {
   return compact ? (date + time).replace(/[-:]/g, '') : `${date} ${time}`;
 }
 
-/** Keys sorted at every level, no whitespace: the signed text (docs/NATIONAL.md). */
+/** Keys sorted at every level, no whitespace: the signed text (docs/NATIONAL-INTERFACE.md). */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object')

@@ -10,7 +10,7 @@ import { registerNationalKey } from './keys.ts';
 
 const Str = (description: string) => Type.String({ description });
 
-/** The request envelope (docs/NATIONAL.md); fields beyond these are accepted and covered by the signature. */
+/** The request envelope (docs/NATIONAL-INTERFACE.md); fields beyond these are accepted and covered by the signature. */
 const EnvelopeSchema = Type.Object(
   {
     infno: Type.Optional(Str('Transaction code, e.g. 9001, 1101, 2207 (the path form may carry it instead)')),
@@ -73,7 +73,7 @@ export async function nationalRoutes(app: App): Promise<void> {
     operationId,
     summary,
     description:
-      'The national terminal interface for designated institutions (docs/NATIONAL.md). Refusals are answered with HTTP 200 and `infcode: -1`; only a body that is not JSON gets a 4xx, in the same envelope.',
+      'The national terminal interface for designated institutions (docs/NATIONAL-INTERFACE.md). Refusals are answered with HTTP 200 and `infcode: -1`; only a body that is not JSON gets a 4xx, in the same envelope.',
     tags: ['national'],
     security: bearer,
     ...(params ? { params } : {}),

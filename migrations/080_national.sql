@@ -1,4 +1,4 @@
--- The national terminal interface (src/national, docs/NATIONAL.md): a gateway over the core.
+-- The national terminal interface (src/national, docs/NATIONAL-INTERFACE.md): a gateway over the core.
 
 -- Each institution's registered SM2 public key (its HIS signs every message with the private key) and the
 -- SM4 key of `enc_type: SM4` messages, sealed with the server's secret key (src/platform/secrets.ts).
