@@ -22,7 +22,8 @@ create table national_sign_ins (
 create index national_sign_ins_institution_idx on national_sign_ins (institution_id, signed_in_at desc);
 
 -- One row per answered msgid: the same msgid again returns this answer; with another body it is refused.
--- reversed_by: the 2601 message that reversed this one.
+-- response null: claimed but not answered (a reversible message records its claim before it runs, so that
+-- a 2601 finds it whether or not it committed). reversed_by: the 2601 message that reversed this one.
 create table national_messages (
   msgid text primary key check (msgid ~ '^[HP][0-9]{11}[0-9]{14}[0-9]{4}$'),
   institution_id uuid not null references institutions (id),
@@ -45,15 +46,21 @@ create table national_ec_tokens (
   created_at timestamptz not null
 );
 
--- 2201 outpatient registrations (mdtrt_id); setl_id: the settlement in force (cleared by 2208 / 2601);
--- pending_msgid: the 2207 under way, so that a second 2207 with another msgid cannot pay the visit twice.
+-- Visits (mdtrt_id): 2201 outpatient registrations, 2401 inpatient admissions, and the pharmacy sale a 2102
+-- settles. setl_id: the settlement in force (cleared by 2208 / 2305 / 2601); pending_msgid: the settling
+-- message under way, so that a second one with another msgid cannot pay the visit twice.
 create table national_visits (
   mdtrt_id uuid primary key,
   institution_id uuid not null references institutions (id),
   person_id uuid not null references persons (id),
+  kind text not null check (kind in ('outpatient', 'inpatient', 'pharmacy')),
   med_type text not null,
   ipt_otp_no text not null,
   begntime text not null,
+  -- 2402 discharge time (inpatient), as sent.
+  endtime text,
+  -- The diagnoses of 2203 / 2401 / 2402 (diseinfo), as sent.
+  diagnoses jsonb not null default '[]',
   status text not null check (status in ('registered', 'cancelled')),
   setl_id uuid references settlements (id),
   pending_msgid text,
@@ -61,6 +68,8 @@ create table national_visits (
   created_at timestamptz not null
 );
 create index national_visits_institution_idx on national_visits (institution_id, created_at);
+create index national_visits_created_msgid_idx on national_visits (created_msgid);
+create index national_visits_setl_idx on national_visits (setl_id);
 
 -- 2204 fee details of a visit (2205 cancels them), priced and classified from the institution's price list.
 create table national_fee_details (

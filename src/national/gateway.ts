@@ -23,7 +23,10 @@ import {
   type Envelope,
 } from './envelope.ts';
 import { nationalKeyOf } from './keys.ts';
-import { SUPPORTED_INFNOS, transactionOf, type Institution } from './transactions.ts';
+import { SUPPORTED_INFNOS, transactionOf } from './transactions.ts';
+import type { Call, Institution } from './call.ts';
+import type { Lang } from '../i18n/index.ts';
+import { errorMessage } from '../platform/http.ts';
 
 /** How far inf_time may be from the server's clock. */
 export const INF_TIME_TOLERANCE_SECONDS = 300;
@@ -33,6 +36,8 @@ export interface GatewayDeps {
   keys: KeyRingCache;
   secretKey: Buffer;
   log: FastifyBaseLogger;
+  /** The reader's language: the core's refusals and explanations are given in it. */
+  lang: Lang;
 }
 
 interface StoredMessage {
@@ -62,18 +67,8 @@ function replayOf(stored: StoredMessage | null, hash: string): Answer | null {
   return stored.response;
 }
 
-const insertMessage = (
-  msgid: string,
-  institutionId: string,
-  infno: string,
-  hash: string,
-  response: Answer,
-  at: Date,
-) => ({
-  sql: `insert into national_messages (msgid, institution_id, infno, request_hash, response, created_at)
-        values ($1, $2, $3, $4, $5, $6)`,
-  params: [msgid, institutionId, infno, hash, JSON.stringify(response), at],
-});
+const INSERT_MESSAGE = `insert into national_messages (msgid, institution_id, infno, request_hash, response, created_at)
+  values ($1, $2, $3, $4, $5, $6)`;
 
 export async function handleMessage(
   deps: GatewayDeps,
@@ -140,7 +135,8 @@ export async function handleMessage(
     } else if (env.enc_type) refuse('enc_type_unsupported', 'enc_type must be SM4 or absent');
 
     const hash = requestHash({ infno, input });
-    const replay = replayOf(await storedMessage(ctx.db, env.msgid), hash);
+    const stored = await storedMessage(ctx.db, env.msgid);
+    const replay = replayOf(stored, hash);
     if (replay) return encrypt(replay, sm4Key);
 
     if (infno !== '9001') {
@@ -153,23 +149,47 @@ export async function handleMessage(
         refuse('sign_in_required', 'sign_no is not an open sign-in of this institution: sign in with 9001');
     }
 
-    const call = { ctx, keys: deps.keys, terminal: caller!, institution, env, input };
+    const call: Call = { ctx, keys: deps.keys, terminal: caller!, institution, env, input, lang: deps.lang };
+    // A reversible message is recorded before it runs, so that a 2601 finds it whether or not it commits.
+    let claimedNow = false;
+    if (transaction.reversible && !stored) {
+      const { rows: claim } = await ctx.db.query(
+        `insert into national_messages (msgid, institution_id, infno, request_hash, response, created_at)
+         values ($1, $2, $3, $4, null, $5) on conflict (msgid) do nothing returning msgid`,
+        [env.msgid, institution.id, infno, hash, ctx.now],
+      );
+      if (!claim[0])
+        return encrypt(
+          replayOf(await storedMessage(ctx.db, env.msgid), hash) ?? refuse('msgid_in_use', 'Retry shortly'),
+          sm4Key,
+        );
+      claimedNow = true;
+    }
+    const claimed = transaction.reversible === true;
+    const save = async (q: Queryable, a: Answer) => {
+      if (claimed)
+        await q.query('update national_messages set response = $2 where msgid = $1 and response is null', [
+          env.msgid,
+          JSON.stringify(a),
+        ]);
+      else
+        await q.query(INSERT_MESSAGE, [env.msgid, institution.id, infno, hash, JSON.stringify(a), ctx.now]);
+      return a;
+    };
     let result: Answer;
     try {
-      if (transaction.local) {
-        result = await ctx.db.transaction(async (tx) => {
-          const a = answer(ctx.now, region, await transaction.run(call, tx));
-          const w = insertMessage(env.msgid, institution.id, infno, hash, a, ctx.now);
-          await tx.query(w.sql, w.params);
-          return a;
-        });
-      } else {
-        const a = answer(ctx.now, region, await transaction.run(call, ctx.db));
-        const w = insertMessage(env.msgid, institution.id, infno, hash, a, ctx.now);
-        await ctx.db.query(w.sql, w.params);
-        result = a;
-      }
+      result = transaction.local
+        ? await ctx.db.transaction(async (tx) =>
+            save(tx, answer(ctx.now, region, await transaction.run(call, tx))),
+          )
+        : await save(ctx.db, answer(ctx.now, region, await transaction.run(call, ctx.db)));
     } catch (err) {
+      // Refused: the claim goes too, so a refusal leaves the database as it was.
+      if (claimedNow && (err instanceof NationalRefusal || err instanceof AppError))
+        await ctx.db.query(
+          'delete from national_messages where msgid = $1 and response is null and reversed_by is null',
+          [env.msgid],
+        );
       // The same msgid answered meanwhile by a concurrent request: that answer stands.
       if (!isUniqueViolation(err)) throw err;
       result =
@@ -177,7 +197,7 @@ export async function handleMessage(
     }
     return encrypt(result, sm4Key);
   } catch (err) {
-    return answer(ctx.now, region, null, refusalOf(err, deps.log));
+    return answer(ctx.now, region, null, refusalOf(err, deps.log, deps.lang));
   }
 }
 
@@ -187,9 +207,10 @@ function encrypt(a: Answer, sm4Key: string | null): Answer {
 }
 
 /** Any error as a refusal: the core's AppError keeps its stable code as the prefix. */
-export function refusalOf(err: unknown, log: FastifyBaseLogger): NationalRefusal {
+export function refusalOf(err: unknown, log: FastifyBaseLogger, lang: Lang): NationalRefusal {
   if (err instanceof NationalRefusal) return err;
-  if (err instanceof AppError) return new NationalRefusal(err.code, err.message);
+  if (err instanceof AppError)
+    return new NationalRefusal(err.code, errorMessage(lang, err.code, err.message, err.details, ''));
   const e = err as Error;
   log.error(
     { err: { message: maskIdNumbersIn(e.message ?? ''), stack: maskIdNumbersIn(e.stack ?? '') } },

@@ -65,7 +65,7 @@ export async function nationalRoutes(app: App): Promise<void> {
     const client = !(err instanceof AppError) && status !== undefined && status >= 400 && status < 500;
     const refusal = client
       ? new NationalRefusal('malformed_request', (err as Error).message)
-      : refusalOf(err, req.log);
+      : refusalOf(err, req.log, req.lang);
     return reply.status(client ? status : 200).send(answer(req.server.clock(), '000000', null, refusal));
   });
 
@@ -87,7 +87,7 @@ export async function nationalRoutes(app: App): Promise<void> {
 
   const handle = (req: FastifyRequest, pathInfno?: string) =>
     handleMessage(
-      { ctx: ctxOf(req), keys: app.qrKeys, secretKey: app.secretKey, log: req.log },
+      { ctx: ctxOf(req), keys: app.qrKeys, secretKey: app.secretKey, log: req.log, lang: req.lang },
       req.caller,
       req.body,
       { pathInfno, validationError: req.validationError?.message },
