@@ -15,6 +15,7 @@ import { sm2Verify, sm4DecryptHex, sm4EncryptHex } from './crypto.ts';
 import {
   NationalRefusal,
   answer,
+  canonicalJson,
   checkMsgid,
   parseTime,
   refuse,
@@ -203,7 +204,8 @@ export async function handleMessage(
 
 function encrypt(a: Answer, sm4Key: string | null): Answer {
   if (!sm4Key || a.output === null) return a;
-  return { ...a, output: sm4EncryptHex(sm4Key, JSON.stringify(a.output)) };
+  // Keys sorted: the stored answer (jsonb) keeps no key order, and a resend must get the same ciphertext.
+  return { ...a, output: sm4EncryptHex(sm4Key, canonicalJson(a.output)) };
 }
 
 /** Any error as a refusal: the core's AppError keeps its stable code as the prefix. */

@@ -6,203 +6,46 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import smCrypto from 'sm-crypto';
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { call, forEachStore, type TestEnv } from '../../test/support/env.ts';
-import { activeEcard, countRows, createTill, depositTo, qrOf } from '../../test/support/factories.ts';
+import { countRows, qrOf } from '../../test/support/factories.ts';
+import { His, beijing, fen, feeLine, nationalSetUp } from '../../test/support/national-his.ts';
 
-const { sm2 } = smCrypto;
-
-/** The Beijing wall clock, as the HIS formats it. */
-function beijing(at: Date, compact = false): string {
-  const s = new Date(at.getTime() + 8 * 3600_000).toISOString();
-  const [date, time] = [s.slice(0, 10), s.slice(11, 19)];
-  return compact ? (date + time).replace(/[-:]/g, '') : `${date} ${time}`;
-}
-
-/** Keys sorted at every level, no whitespace: the signed text (docs/NATIONAL-INTERFACE.md). */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
-/** Yuan text → fen, by the digits. */
-const fen = (yuan: string) => {
-  const m = /^(-?)(\d+)\.(\d{2})$/.exec(yuan);
-  assert.ok(m, `two-decimal yuan, got ${yuan}`);
-  return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number(m[3]));
-};
-
-class His {
-  private seq = 0;
-  signNo = '';
-  readonly keys = sm2.generateKeyPairHex();
-  sm4Key = '';
-  constructor(
-    private readonly env: TestEnv,
-    readonly code: string,
-    private readonly terminal: string,
-    readonly insuplc = 'demo',
-  ) {}
-
-  newMsgid(): string {
-    return this.code + beijing(this.env.clock.now(), true) + String(++this.seq % 10_000).padStart(4, '0');
-  }
-
-  message(infno: string, input: unknown, extra: Record<string, unknown> = {}) {
-    const m: Record<string, unknown> = {
-      infno,
-      msgid: this.newMsgid(),
-      mdtrtarea_admvs: this.insuplc,
-      insuplc_admdvs: this.insuplc,
-      recer_sys_code: 'YBXT',
-      dev_no: '',
-      dev_safe_info: '',
-      signtype: 'SM2',
-      infver: 'V1.0',
-      opter_type: '1',
-      opter: 'D001',
-      opter_name: '张医生',
-      inf_time: beijing(this.env.clock.now()),
-      fixmedins_code: this.code,
-      fixmedins_name: '测试医院',
-      sign_no: this.signNo,
-      input,
-      ...extra,
-    };
-    if (m.enc_type === 'SM4') {
-      const c = createCipheriv('sm4-ecb', Buffer.from(this.sm4Key, 'hex'), null);
-      m.input = Buffer.concat([c.update(JSON.stringify(input), 'utf8'), c.final()]).toString('hex');
-    }
-    return this.sign(m);
-  }
-
-  sign(m: Record<string, unknown>): Record<string, unknown> & { msgid: string; cainfo: string } {
-    const rest = { ...m };
-    delete rest.cainfo;
-    const cainfo = sm2.doSignature(canonical(rest), this.keys.privateKey, { hash: true });
-    return { ...m, msgid: String(m.msgid), cainfo };
-  }
-
-  async post(m: Record<string, unknown>, opts: { path?: string; token?: string | null } = {}) {
-    const r = await call(this.env.app, 'POST', opts.path ?? '/fsi/api/callService', {
-      token: opts.token === null ? undefined : (opts.token ?? this.terminal),
-      body: m,
-    });
-    assert.equal(r.status, 200, r.raw);
-    return r.body;
-  }
-
-  async send(infno: string, input: unknown, extra: Record<string, unknown> = {}) {
-    const a = await this.post(this.message(infno, input, extra));
-    assert.equal(a.infcode, 0, `${infno}: ${a.err_msg}`);
-    assert.match(a.inf_refmsgid, /^\d{30}$/);
-    assert.match(a.respond_time, /^\d{17}$/);
-    if (extra.enc_type === 'SM4') {
-      const d = createDecipheriv('sm4-ecb', Buffer.from(this.sm4Key, 'hex'), null);
-      return JSON.parse(Buffer.concat([d.update(Buffer.from(a.output, 'hex')), d.final()]).toString('utf8'));
-    }
-    return a.output;
-  }
-
-  async refused(
-    m: Record<string, unknown>,
-    prefix: string,
-    opts: { path?: string; token?: string | null } = {},
-  ) {
-    const a = await this.post(m, opts);
-    assert.equal(a.infcode, -1, JSON.stringify(a));
-    assert.ok(String(a.err_msg).startsWith(`${prefix}:`), `expected ${prefix}, got ${a.err_msg}`);
-    assert.equal(a.output, null);
-    return a;
-  }
-}
-
-async function setUp(env: TestEnv) {
-  const till = await createTill(env, { kind: 'hospital' });
-  const his = new His(env, till.code, till.terminal);
-  const reg = await call(env.app, 'PUT', `/v1/admin/institutions/${till.institutionId}/national-key`, {
-    token: env.adminToken,
-    body: { sm2PublicKey: his.keys.publicKey },
-  });
-  assert.equal(reg.status, 200, reg.raw);
-  assert.match(reg.body.sm4Key, /^[0-9a-f]{32}$/);
-  his.sm4Key = reg.body.sm4Key;
-  const items = [
-    {
-      code: 'XJ0001',
-      name: '阿莫西林胶囊',
-      unitPrice: 1234,
-      catalogue: 'in',
-      category: 'A',
-      serviceType: 'outpatient',
-    },
-    {
-      code: 'XJ0002',
-      name: '布洛芬缓释胶囊',
-      unitPrice: 2000,
-      catalogue: 'in',
-      category: 'B',
-      serviceType: 'outpatient',
-    },
-    { code: 'ZF0001', name: '保健品', unitPrice: 500, catalogue: 'out', serviceType: 'outpatient' },
-  ];
-  for (const body of items) {
-    const r = await call(env.app, 'POST', '/v1/institution/price-list', { token: till.staffToken, body });
-    assert.equal(r.status, 201, r.raw);
-  }
-  const person = await activeEcard(env);
-  await depositTo(env, person.personId, 3000);
-  return { till, his, person };
-}
+const ITEMS = [
+  {
+    code: 'XJ0001',
+    name: '阿莫西林胶囊',
+    unitPrice: 1234,
+    catalogue: 'in',
+    category: 'A',
+    serviceType: 'outpatient',
+  },
+  {
+    code: 'XJ0002',
+    name: '布洛芬缓释胶囊',
+    unitPrice: 2000,
+    catalogue: 'in',
+    category: 'B',
+    serviceType: 'outpatient',
+  },
+  { code: 'ZF0001', name: '保健品', unitPrice: 500, catalogue: 'out', serviceType: 'outpatient' },
+] as const;
+const setUp = (env: TestEnv) => nationalSetUp(env, 'hospital', [...ITEMS]);
 
 const fees = (mdtrtId: string, psnNo: string) =>
-  [
-    ['1', 'XJ0001', '12.34', 2, '24.68'],
-    ['2', 'XJ0002', '20.00', 1, '20.00'],
-    ['3', 'ZF0001', 5, 1, 5],
-  ].map(([sn, codg, pric, cnt, sum]) => ({
-    feedetl_sn: sn,
-    mdtrt_id: mdtrtId,
-    psn_no: psnNo,
-    chrg_bchno: 'B001',
-    rxno: '',
-    rx_circ_flag: '0',
-    fee_ocur_time: '2026-06-15 10:00:00',
-    med_list_codg: codg,
-    medins_list_codg: codg,
-    det_item_fee_sumamt: sum,
-    cnt,
-    pric,
-    bilg_dept_codg: 'NK',
-    bilg_dept_name: '内科',
-    bilg_dr_codg: 'D001',
-    bilg_dr_name: '张医生',
-  }));
+  (
+    [
+      ['1', 'XJ0001', '12.34', 2, '24.68'],
+      ['2', 'XJ0002', '20.00', 1, '20.00'],
+      ['3', 'ZF0001', 5, 1, 5],
+    ] as const
+  ).map(([sn, codg, pric, cnt, sum]) =>
+    feeLine(sn, codg, pric, cnt, sum, { mdtrt_id: mdtrtId, psn_no: psnNo }),
+  );
 
 /** Sign-in, decode, 1101, 2201, 2204: a visit with fees, and the e-voucher token to settle it with. */
 async function visitWithFees(env: TestEnv, his: His, person: { token: string }) {
-  if (!his.signNo)
-    his.signNo = (
-      await his.send('9001', { signIn: { opter_no: 'D001', mac: '', ip: '' } })
-    ).signinoutb.sign_no;
-  const ec = await his.send('ec.query', { data: { qrcode: await qrOf(env, person), businessType: '01101' } });
-  const token = ec.data.ecToken as string;
-  const info = await his.send('1101', {
-    data: {
-      mdtrt_cert_type: '01',
-      mdtrt_cert_no: token,
-      card_sn: '',
-      psn_cert_type: '',
-      certno: '',
-      psn_name: '',
-    },
-  });
+  if (!his.signNo) await his.signIn();
+  const { token, info } = await his.decode(person);
   const psnNo = info.baseinfo.psn_no as string;
   const reg = await his.send('2201', {
     data: {
