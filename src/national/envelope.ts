@@ -39,6 +39,70 @@ export interface Answer {
 }
 
 /**
+ * Every stable `err_msg` prefix of this gateway's own refusals (docs/NATIONAL-INTERFACE.md lists them). A
+ * refusal of the core keeps the core's code as its prefix (src/platform/error-codes.ts).
+ */
+export const REFUSALS = [
+  'acct_used_flag_unsupported',
+  'already_reversed',
+  'amount_invalid',
+  'amount_mismatch',
+  'cancel_irreversible',
+  'cnt_invalid',
+  'decrypt_failed',
+  'ec_token_expired',
+  'ec_token_mismatch',
+  'ec_token_unknown',
+  'enc_type_unsupported',
+  'envelope_invalid',
+  'fee_detail_not_found',
+  'feedetl_sn_duplicate',
+  'field_invalid',
+  'field_missing',
+  'fixmedins_code_mismatch',
+  'fixmedins_code_unknown',
+  'inf_time_invalid',
+  'inf_time_stale',
+  'infno_mismatch',
+  'infno_unsupported',
+  'input_invalid',
+  'institution_kind_mismatch',
+  'insuplc_admdvs_mismatch',
+  'insutype_mismatch',
+  'internal_error',
+  'item_not_in_price_list',
+  'malformed_request',
+  'mdtrt_cert_mismatch',
+  'mdtrt_cert_type_unsupported',
+  'med_type_unsupported',
+  'medfee_sumamt_mismatch',
+  'message_not_found',
+  'message_reversed',
+  'mid_setl_flag_unsupported',
+  'msgid_in_use',
+  'msgid_invalid',
+  'msgid_reused',
+  'no_fee_details',
+  'oinfno_unsupported',
+  'person_not_active',
+  'person_not_found',
+  'price_mismatch',
+  'psn_setlway_unsupported',
+  'settlement_not_found',
+  'settlement_unresolved',
+  'sign_in_required',
+  'sign_no_invalid',
+  'signature_invalid',
+  'signtype_unsupported',
+  'sm2_key_unregistered',
+  'terminal_credential_required',
+  'visit_cancelled',
+  'visit_not_found',
+  'visit_settled',
+] as const;
+export type RefusalPrefix = (typeof REFUSALS)[number];
+
+/**
  * A refusal on this interface. `prefix` is the stable start of `err_msg` (e.g. `signature_invalid`), followed
  * by a colon and the explanation; the answer is `infcode: -1` and nothing was written.
  */
@@ -52,7 +116,7 @@ export class NationalRefusal extends Error {
   }
 }
 
-export const refuse = (prefix: string, explanation: string): never => {
+export const refuse = (prefix: RefusalPrefix, explanation: string): never => {
   throw new NationalRefusal(prefix, explanation);
 };
 

@@ -83,6 +83,8 @@ export async function handleMessage(
   try {
     if (o.validationError) refuse('envelope_invalid', o.validationError);
     const sent = body as Envelope;
+    // The store keeps no NUL in a text: refused here rather than failing in a query.
+    if (hasNul(sent)) refuse('envelope_invalid', 'A field holds a NUL character');
     if (o.pathInfno && sent.infno && sent.infno !== o.pathInfno)
       refuse('infno_mismatch', `The path names ${o.pathInfno} but the message is ${sent.infno}`);
     const infno = sent.infno ?? o.pathInfno;
@@ -134,6 +136,7 @@ export async function handleMessage(
         refuse('decrypt_failed', 'input does not decrypt with the institution’s SM4 key to JSON');
       }
     } else if (env.enc_type) refuse('enc_type_unsupported', 'enc_type must be SM4 or absent');
+    if (hasNul(input)) refuse('input_invalid', 'A field of input holds a NUL character');
 
     const hash = requestHash({ infno, input });
     const stored = await storedMessage(ctx.db, env.msgid);
@@ -201,6 +204,8 @@ export async function handleMessage(
     return answer(ctx.now, region, null, refusalOf(err, deps.log, deps.lang));
   }
 }
+
+const hasNul = (value: unknown) => JSON.stringify(value ?? null).includes('\\u0000');
 
 function encrypt(a: Answer, sm4Key: string | null): Answer {
   if (!sm4Key || a.output === null) return a;
