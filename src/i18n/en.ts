@@ -1,5 +1,6 @@
 import type { zh } from './zh-CN.ts';
 import { enErrors } from './errors.en.ts';
+import { enNational } from './national.en.ts';
 
 /** The server's texts in English, for readers who ask for it. Same keys and parameters as zh-CN.ts. */
 export const en: typeof zh = {
@@ -172,5 +173,6 @@ export const en: typeof zh = {
       'flexible.creditedBpOfBase ({{credited}}) must not exceed flexible.rateBp ({{rate}}): more cannot be credited than the worker paid',
     region_mismatch: 'region does not match regionCode',
   },
+  national: enNational,
   errors: enErrors,
 };

@@ -5,6 +5,7 @@
  * `en.ts` has the same keys (`typeof zh`) and the same parameters (src/i18n/catalogue.test.ts).
  */
 import { zhErrors } from './errors.zh-CN.ts';
+import { zhNational } from './national.zh-CN.ts';
 
 export const zh = {
   notice: {
@@ -145,5 +146,6 @@ export const zh = {
       'flexible.creditedBpOfBase（{{credited}}）不得超过 flexible.rateBp（{{rate}}）：划入金额不能多于个人所缴',
     region_mismatch: '规则中的 region 与 regionCode 不符',
   },
+  national: zhNational,
   errors: zhErrors,
 };

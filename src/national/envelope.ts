@@ -110,14 +110,16 @@ export class NationalRefusal extends Error {
   constructor(
     readonly prefix: string,
     readonly explanation: string,
+    /** The field the refusal is about, named after the text in every language. */
+    readonly field?: string,
   ) {
     super(`${prefix}: ${explanation}`);
     this.name = 'NationalRefusal';
   }
 }
 
-export const refuse = (prefix: RefusalPrefix, explanation: string): never => {
-  throw new NationalRefusal(prefix, explanation);
+export const refuse = (prefix: RefusalPrefix, explanation: string, field?: string): never => {
+  throw new NationalRefusal(prefix, explanation, field);
 };
 
 /** JSON with the keys of every object sorted (UTF-16 code unit order), no whitespace. */
@@ -241,7 +243,7 @@ export function answer(
 export function dataOf(input: unknown, infno: string, key = 'data'): Record<string, unknown> {
   const data = input && typeof input === 'object' ? (input as Record<string, unknown>)[key] : undefined;
   if (!data || typeof data !== 'object' || Array.isArray(data))
-    refuse('input_invalid', `${infno} needs input.${key} as an object`);
+    refuse('input_invalid', `${infno} needs input.${key} as an object`, `input.${key}`);
   return data as Record<string, unknown>;
 }
 
@@ -249,7 +251,8 @@ export function dataOf(input: unknown, infno: string, key = 'data'): Record<stri
 export function field(o: Record<string, unknown>, name: string, where = 'input.data'): string {
   const v = o[name];
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v !== 'string' || v.trim() === '') refuse('field_missing', `${where}.${name} is required`);
+  if (typeof v !== 'string' || v.trim() === '')
+    refuse('field_missing', `${where}.${name} is required`, `${where}.${name}`);
   return (v as string).trim();
 }
 

@@ -26,7 +26,7 @@ import {
 import { nationalKeyOf } from './keys.ts';
 import { SUPPORTED_INFNOS, transactionOf } from './transactions.ts';
 import type { Call, Institution } from './call.ts';
-import type { Lang } from '../i18n/index.ts';
+import { hasText, t, type Lang } from '../i18n/index.ts';
 import { errorMessage } from '../platform/http.ts';
 
 /** How far inf_time may be from the server's clock. */
@@ -215,7 +215,12 @@ function encrypt(a: Answer, sm4Key: string | null): Answer {
 
 /** Any error as a refusal: the core's AppError keeps its stable code as the prefix. */
 export function refusalOf(err: unknown, log: FastifyBaseLogger, lang: Lang): NationalRefusal {
-  if (err instanceof NationalRefusal) return err;
+  if (err instanceof NationalRefusal) {
+    // In English the throw site's own sentence (it may name more); otherwise the catalogue's, naming the field.
+    const code = `national.refusals.${err.prefix}`;
+    if (lang === 'en' || !hasText(code)) return err;
+    return new NationalRefusal(err.prefix, t(lang, code) + (err.field ? `（${err.field}）` : ''));
+  }
   if (err instanceof AppError)
     return new NationalRefusal(err.code, errorMessage(lang, err.code, err.message, err.details, ''));
   const e = err as Error;

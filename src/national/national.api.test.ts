@@ -294,7 +294,17 @@ forEachStore('the national terminal interface', (env) => {
     await his.refused(his.sign({ ...good, msgid: his.code + '20261345250000' + '0001' }), 'msgid_invalid');
     await his.refused(his.sign({ ...good, sign_no: 'NOPE' }), 'sign_in_required');
     await his.refused(his.sign({ ...good, infno: '9999' }), 'infno_unsupported');
-    await his.refused(his.sign({ ...good, input: { data: { mdtrt_cert_type: '02' } } }), 'field_missing');
+    const missing = his.sign({ ...good, input: { data: { mdtrt_cert_type: '02' } } });
+    // In the reader's language: Chinese by default, naming the field; English keeps the full sentence.
+    const zh = await his.refused(missing, 'field_missing');
+    assert.equal(zh.err_msg, 'field_missing: 缺少必填字段（input.data.mdtrt_cert_no）');
+    const en = await his.refused(missing, 'field_missing', { lang: 'en' });
+    assert.equal(en.err_msg, 'field_missing: input.data.mdtrt_cert_no is required');
+    // A refusal of the core reads in the language too.
+    assert.match(
+      (await his.refused(his.sign({ ...good, infno: '9999' }), 'infno_unsupported')).err_msg,
+      /不支持/,
+    );
     await his.refused(good, 'terminal_credential_required', { token: null });
     await his.refused(good, 'invalid_token', { token: 'ybt_nonsense' });
     const { cainfo: _c, ...unsigned } = good;

@@ -63,9 +63,11 @@ export async function nationalRoutes(app: App): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode;
     const client = !(err instanceof AppError) && status !== undefined && status >= 400 && status < 500;
-    const refusal = client
-      ? new NationalRefusal('malformed_request', (err as Error).message)
-      : refusalOf(err, req.log, req.lang);
+    const refusal = refusalOf(
+      client ? new NationalRefusal('malformed_request', (err as Error).message) : err,
+      req.log,
+      req.lang,
+    );
     return reply.status(client ? status : 200).send(answer(req.server.clock(), '000000', null, refusal));
   });
 

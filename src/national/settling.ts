@@ -120,7 +120,7 @@ function billOf(fees: FeeLine[], kind: VisitKind, d: Record<string, unknown>): B
   const total = fees.reduce((a, f) => a + f.amount, 0);
   const claimed = yuanToFen(d.medfee_sumamt);
   if (claimed === null)
-    return refuse('amount_invalid', 'medfee_sumamt must be yuan with at most two decimals');
+    return refuse('amount_invalid', 'medfee_sumamt must be yuan with at most two decimals', 'medfee_sumamt');
   if (claimed !== total)
     refuse('medfee_sumamt_mismatch', `medfee_sumamt ${yuan(claimed)} ≠ the fee details’ ${yuan(total)}`);
   if (optional(d, 'acct_used_flag') === '0')

@@ -36,7 +36,10 @@ function daysOf(d: Record<string, unknown>): string[] {
 /** Yuan of a required amount field, or a refusal. */
 function amount(o: Record<string, unknown>, name: string, where: string): number {
   const fen = yuanToFen(o[name]);
-  return fen ?? refuse('amount_invalid', `${where}.${name} must be yuan with at most two decimals`);
+  return (
+    fen ??
+    refuse('amount_invalid', `${where}.${name} must be yuan with at most two decimals`, `${where}.${name}`)
+  );
 }
 
 const FIGURES = ['medfee_sumamt', 'fund_pay_sumamt', 'acct_pay', 'psn_cash_pay'] as const;

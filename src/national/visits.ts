@@ -96,15 +96,22 @@ export async function priceFees(c: Call, q: Queryable, list: unknown, name: stri
     const codes = [optional(o, 'med_list_codg'), optional(o, 'medins_list_codg')].filter(
       (x): x is string => !!x,
     );
-    if (!codes.length) refuse('field_missing', `${where}.med_list_codg (or medins_list_codg) is required`);
+    if (!codes.length)
+      refuse(
+        'field_missing',
+        `${where}.med_list_codg (or medins_list_codg) is required`,
+        `${where}.med_list_codg`,
+      );
     const cnt = wholeCount(o.cnt);
-    if (cnt === null) return refuse('cnt_invalid', `${where}.cnt must be a whole number of at least 1`);
+    if (cnt === null)
+      return refuse('cnt_invalid', `${where}.cnt must be a whole number of at least 1`, `${where}.cnt`);
     const pric = yuanToFen(o.pric);
     const sumamt = yuanToFen(o.det_item_fee_sumamt);
     if (pric === null || sumamt === null || pric < 0)
       return refuse(
         'amount_invalid',
         `${where}.pric and det_item_fee_sumamt must be yuan with at most two decimals`,
+        `${where}.pric / det_item_fee_sumamt`,
       );
     if (sumamt !== pric * cnt)
       refuse('amount_mismatch', `${where}.det_item_fee_sumamt ${fenToYuan(sumamt)} ≠ cnt × pric`);

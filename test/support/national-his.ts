@@ -106,10 +106,11 @@ export class His {
     return { ...m, msgid: String(m.msgid), cainfo };
   }
 
-  async post(m: Record<string, unknown>, opts: { path?: string; token?: string | null } = {}) {
+  async post(m: Record<string, unknown>, opts: { path?: string; token?: string | null; lang?: string } = {}) {
     const r = await call(this.env.app, 'POST', opts.path ?? '/fsi/api/callService', {
       token: opts.token === null ? undefined : (opts.token ?? this.terminal),
       body: m,
+      headers: opts.lang ? { 'accept-language': opts.lang } : {},
     });
     assert.equal(r.status, 200, r.raw);
     return r.body;
@@ -137,7 +138,7 @@ export class His {
   async refused(
     m: Record<string, unknown>,
     prefix: string,
-    opts: { path?: string; token?: string | null } = {},
+    opts: { path?: string; token?: string | null; lang?: string } = {},
   ) {
     const a = await this.post(m, opts);
     assert.equal(a.infcode, -1, JSON.stringify(a));
