@@ -67,6 +67,8 @@ const oddString = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
   fc.string({ minLength: 300, maxLength: 400 }),
   fc.constant("'; drop table national_messages; --"),
+  fc.constant('-'.repeat(36)),
+  fc.constant('ffffffff-ffff-ffff-ffff-fffffffffffg'),
 );
 /** Amounts the wire may not carry: more than two decimals, exponents, beyond the safe range, not numbers. */
 const badYuan = fc.oneof(

@@ -256,6 +256,10 @@ export function field(o: Record<string, unknown>, name: string, where = 'input.d
   return (v as string).trim();
 }
 
+/** An id the store keeps as a uuid (psn_no, mdtrt_id, setl_id): anything else names nothing. */
+export const isUuid = (text: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+
 /** An optional string field: undefined when absent or empty. */
 export function optional(o: Record<string, unknown>, name: string): string | undefined {
   const v = o[name];

@@ -10,7 +10,7 @@ import { verifyScannedCode } from '../qr/scan.ts';
 import { scan } from '../settlement/eligibility.ts';
 import { balanceOf, findAccount } from '../ledger/ledger.ts';
 import type { Call, Transaction } from './call.ts';
-import { dataOf, field, formatTime, refuse } from './envelope.ts';
+import { dataOf, field, isUuid, formatTime, refuse } from './envelope.ts';
 import { fenToYuan } from './money.ts';
 
 export interface PersonRow {
@@ -67,7 +67,7 @@ export async function personByCert(c: Call, q: Queryable, d: Record<string, unkn
 }
 
 export async function personById(q: Queryable, psnNo: string): Promise<PersonRow> {
-  if (!/^[0-9a-f-]{36}$/i.test(psnNo)) return refuse('person_not_found', `No insured person ${psnNo}`);
+  if (!isUuid(psnNo)) return refuse('person_not_found', `No insured person ${psnNo}`);
   const { rows } = await q.query<PersonRow>(`select ${PERSON} from persons p where p.id = $1`, [psnNo]);
   return rows[0] ?? refuse('person_not_found', `No insured person ${psnNo}`);
 }

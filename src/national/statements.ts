@@ -12,17 +12,17 @@ import { fenToYuan as yuan, wholeCount, yuanToFen } from './money.ts';
 function daysOf(d: Record<string, unknown>): string[] {
   const from = field(d, 'stmt_begndate').slice(0, 10);
   const to = field(d, 'stmt_enddate').slice(0, 10);
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  if (
-    !day.test(from) ||
-    !day.test(to) ||
-    from > to ||
-    Number.isNaN(Date.parse(from)) ||
-    Number.isNaN(Date.parse(to))
-  )
+  // A calendar date that exists: it reads back as itself (2026-02-30 does not).
+  // eslint-disable-next-line no-restricted-syntax -- checks a date given as a date, not a business date
+  const isDate = (x: string) => {
+    const t = Date.parse(`${x}T00:00:00Z`);
+    return /^\d{4}-\d{2}-\d{2}$/.test(x) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(x);
+  };
+  if (!isDate(from) || !isDate(to) || from > to)
     refuse(
       'field_invalid',
       'stmt_begndate and stmt_enddate must be yyyy-MM-dd, the first not after the second',
+      'stmt_begndate / stmt_enddate',
     );
   const days: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {

@@ -512,6 +512,24 @@ forEachStore('the national terminal interface: pharmacy and inpatient', (env) =>
       }),
       'field_invalid',
     );
+    for (const [from, to] of [
+      ['2026-02-30', '2026-03-01'],
+      ['2026-13-01', '2026-13-01'],
+      ['2026-06-01', '2026-08-01'],
+    ])
+      await hs.his.refused(
+        hs.his.message('3201', {
+          data: {
+            stmt_begndate: from,
+            stmt_enddate: to,
+            medfee_sumamt: 0,
+            fund_pay_sumamt: 0,
+            acct_pay: 0,
+            fixmedins_setl_cnt: 0,
+          },
+        }),
+        'field_invalid',
+      );
     await hs.his.refused(
       hs.his.message('3202', {
         data: { stmt_begndate: '2026-06-01', stmt_enddate: '2026-06-01' },

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import type { BillItem } from '../settlement/calculator.ts';
 import type { Call, Transaction } from './call.ts';
-import { dataOf, field, optional, parseTime, refuse } from './envelope.ts';
+import { dataOf, field, isUuid, optional, parseTime, refuse } from './envelope.ts';
 import { fenToYuan, wholeCount, yuanToFen } from './money.ts';
 import { checkInsuredRegion, insutypeOf, personByCert, personById } from './people.ts';
 
@@ -38,7 +38,7 @@ export async function visitOf(
 ): Promise<VisitRow> {
   const id = field(d, 'mdtrt_id');
   const psnNo = field(d, 'psn_no');
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return refuse('visit_not_found', `No visit ${id} at this institution`);
+  if (!isUuid(id)) return refuse('visit_not_found', `No visit ${id} at this institution`);
   const { rows } = await q.query<VisitRow>(
     `select ${VISIT} where mdtrt_id = $1 and institution_id = $2${lock ? ' for update' : ''}`,
     [id, c.institution.id],
