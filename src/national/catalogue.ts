@@ -6,20 +6,10 @@
  * Answered as the query transactions page them (`page_num`, `page_size`); nothing is written.
  */
 import type { Queryable } from '../platform/db.ts';
+import { listPriceItems, type PriceItem } from '../institutions/price-list.ts';
 import type { Call, Transaction } from './call.ts';
 import { formatTime, refuse } from './envelope.ts';
 import { fenToYuan } from './money.ts';
-
-interface ItemRow {
-  code: string;
-  name: string;
-  unit: string;
-  unit_price: number;
-  catalogue: 'in' | 'out';
-  category: 'A' | 'B' | null;
-  service_type: string;
-  updated_at: Date;
-}
 
 /** The page asked for: page_num from 1, page_size 1 to 1000 (default 100). */
 function pageOf(input: unknown): { num: number; size: number; code: string | null } {
@@ -28,29 +18,31 @@ function pageOf(input: unknown): { num: number; size: number; code: string | nul
   const num = Number(o.page_num ?? 1);
   const size = Number(o.page_size ?? 100);
   if (!Number.isSafeInteger(num) || num < 1 || !Number.isSafeInteger(size) || size < 1 || size > 1000)
-    refuse('field_invalid', 'page_num must be a whole number from 1, page_size from 1 to 1000');
+    refuse(
+      'field_invalid',
+      'page_num must be a whole number from 1, page_size from 1 to 1000',
+      'page_num / page_size',
+    );
   const code = typeof o.hilist_code === 'string' && o.hilist_code ? o.hilist_code : null;
   return { num, size, code };
 }
 
-async function page(c: Call, q: Queryable, where: string, map: (r: ItemRow) => Record<string, unknown>) {
+/** One page of the institution's price list (read through src/institutions), the items `keep` keeps. */
+async function page(
+  c: Call,
+  q: Queryable,
+  keep: (i: PriceItem) => boolean,
+  map: (i: PriceItem) => Record<string, unknown>,
+) {
   const p = pageOf(c.input);
-  const params = [c.institution.id, p.code];
-  const { rows: n } = await q.query<{ n: number }>(
-    `select count(*)::int8 as n from price_list_items where institution_id = $1 and ($2::text is null or code = $2) ${where}`,
-    params,
+  const all = (await listPriceItems(q, c.institution.id)).filter(
+    (i) => keep(i) && (!p.code || i.code === p.code),
   );
-  const { rows } = await q.query<ItemRow>(
-    `select code, name, unit, unit_price, catalogue, category, service_type, updated_at from price_list_items
-      where institution_id = $1 and ($2::text is null or code = $2) ${where}
-      order by code limit $3 offset $4`,
-    [...params, p.size, (p.num - 1) * p.size],
-  );
-  const total = n[0]!.n;
-  const pages = Math.ceil(total / p.size);
+  const rows = all.slice((p.num - 1) * p.size, p.num * p.size);
+  const pages = Math.ceil(all.length / p.size);
   return {
     data: rows.map(map),
-    recordCounts: total,
+    recordCounts: all.length,
     pageNum: p.num,
     pageSize: p.size,
     pages,
@@ -61,51 +53,60 @@ async function page(c: Call, q: Queryable, where: string, map: (r: ItemRow) => R
 }
 
 /** 01 class A, 02 class B, 03 out of catalogue (self-paid). */
-const chrgitmLv = (r: ItemRow) => (r.catalogue === 'out' ? '03' : r.category === 'B' ? '02' : '01');
+const chrgitmLv = (i: PriceItem) => (i.catalogue === 'out' ? '03' : i.category === 'B' ? '02' : '01');
+const updated = (i: PriceItem) => formatTime(new Date(i.updatedAt));
 
-const catalogueRow = (c: Call) => (r: ItemRow) => ({
-  hilist_code: r.code,
-  hilist_name: r.name,
+const catalogueRow = (c: Call) => (i: PriceItem) => ({
+  hilist_code: i.code,
+  hilist_name: i.name,
   insu_admdvs: c.institution.regionCode,
-  chrgitm_lv: chrgitmLv(r),
-  list_type: r.service_type,
-  prcunt: r.unit,
-  pric: fenToYuan(r.unit_price),
+  chrgitm_lv: chrgitmLv(i),
+  list_type: i.serviceType,
+  prcunt: i.unit,
+  pric: fenToYuan(i.unitPrice),
   begndate: null,
   enddate: null,
   vali_flag: '1',
-  updt_time: formatTime(r.updated_at),
+  updt_time: updated(i),
 });
 
-const download = (where: string, row: (c: Call) => (r: ItemRow) => Record<string, unknown>): Transaction => ({
+const download = (
+  keep: (i: PriceItem) => boolean,
+  row: (c: Call) => (i: PriceItem) => Record<string, unknown>,
+): Transaction => ({
   local: false,
-  run: (c, q) => page(c, q, where, row(c)),
+  run: (c, q) => page(c, q, keep, row(c)),
 });
+
+const every = () => true;
 
 export const CATALOGUE: Record<string, Transaction> = {
   /** Medical consumables: the price list's special materials. */
-  '1306': download(`and service_type = 'special_material'`, catalogueRow),
+  '1306': download((i) => i.serviceType === 'special_material', catalogueRow),
   /** The insurance catalogue as it applies here: every item of the institution's price list. */
-  '1312': download('', catalogueRow),
+  '1312': download(every, catalogueRow),
   /** The institution's catalogue codes matched to the insurance catalogue (Yibao's list uses one code for both). */
-  '1317': download('', (c) => (r) => ({
+  '1317': download(every, (c) => (i) => ({
     fixmedins_code: c.institution.code,
-    medins_list_codg: r.code,
-    medins_list_name: r.name,
-    med_list_codg: r.code,
-    list_type: r.service_type,
-    chrgitm_lv: chrgitmLv(r),
+    medins_list_codg: i.code,
+    medins_list_name: i.name,
+    med_list_codg: i.code,
+    list_type: i.serviceType,
+    chrgitm_lv: chrgitmLv(i),
     vali_flag: '1',
-    updt_time: formatTime(r.updated_at),
+    updt_time: updated(i),
   })),
   /** Price ceilings: the listed price is the most a line may be priced at (2204 refuses any other price). */
-  '1318': download(`and catalogue = 'in'`, () => (r) => ({
-    hilist_code: r.code,
-    hilist_lmtpric_type: '1',
-    hilist_pric_uplmt_amt: fenToYuan(r.unit_price),
-    begndate: null,
-    enddate: null,
-    vali_flag: '1',
-    updt_time: formatTime(r.updated_at),
-  })),
+  '1318': download(
+    (i) => i.catalogue === 'in',
+    () => (i) => ({
+      hilist_code: i.code,
+      hilist_lmtpric_type: '1',
+      hilist_pric_uplmt_amt: fenToYuan(i.unitPrice),
+      begndate: null,
+      enddate: null,
+      vali_flag: '1',
+      updt_time: updated(i),
+    }),
+  ),
 };

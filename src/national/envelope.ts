@@ -175,7 +175,7 @@ export function compactTime(at: Date): string {
 }
 
 /** `yyyyMMddHHmmssSSS`, Beijing time: the answer's respond_time. */
-export function respondTime(at: Date): string {
+function respondTime(at: Date): string {
   return compactTime(at) + beijing(at).ms;
 }
 
@@ -215,7 +215,7 @@ export function checkMsgid(msgid: string, fixmedinsCode: string): void {
 }
 
 /** inf_refmsgid: region (6) + yyyyMMddHHmmss (14) + sequence (10). */
-export function newRefMsgid(region: string, at: Date): string {
+function newRefMsgid(region: string, at: Date): string {
   const r = /^\d{6}$/.test(region) ? region : '000000';
   return r + compactTime(at) + String(randomInt(0, 10_000_000_000)).padStart(10, '0');
 }

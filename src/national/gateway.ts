@@ -30,7 +30,7 @@ import { hasText, t, type Lang } from '../i18n/index.ts';
 import { errorMessage } from '../platform/http.ts';
 
 /** How far inf_time may be from the server's clock. */
-export const INF_TIME_TOLERANCE_SECONDS = 300;
+const INF_TIME_TOLERANCE_SECONDS = 300;
 
 export interface GatewayDeps {
   ctx: Ctx;

@@ -425,7 +425,7 @@ export const SETTLING: Record<string, Transaction> = {
 /** The settling messages 2601 can reverse, and the cancellations. */
 const SETTLES: Record<string, VisitKind> = { '2207': 'outpatient', '2304': 'inpatient', '2102': 'pharmacy' };
 const CANCELS = ['2208', '2305', '2103'];
-export const REVERSIBLE = [...Object.keys(SETTLES), ...CANCELS, '2401'].sort();
+const REVERSIBLE = [...Object.keys(SETTLES), ...CANCELS, '2401'].sort();
 
 const reversed = (omsgid: string, oinfno: string, memo: string) => ({
   data: { omsgid, oinfno, rever_rslt: '0', memo },

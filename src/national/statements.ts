@@ -13,7 +13,6 @@ function daysOf(d: Record<string, unknown>): string[] {
   const from = field(d, 'stmt_begndate').slice(0, 10);
   const to = field(d, 'stmt_enddate').slice(0, 10);
   // A calendar date that exists: it reads back as itself (2026-02-30 does not).
-  // eslint-disable-next-line no-restricted-syntax -- checks a date given as a date, not a business date
   const isDate = (x: string) => {
     const t = Date.parse(`${x}T00:00:00Z`);
     return /^\d{4}-\d{2}-\d{2}$/.test(x) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(x);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import type { BillItem } from '../settlement/calculator.ts';
+import { priceItemsByCode } from '../institutions/price-list.ts';
 import type { Call, Transaction } from './call.ts';
 import { dataOf, field, isUuid, optional, parseTime, refuse } from './envelope.ts';
 import { fenToYuan, wholeCount, yuanToFen } from './money.ts';
@@ -84,14 +85,15 @@ export async function feesOf(q: Queryable, mdtrtId: string): Promise<FeeLine[]> 
 export async function priceFees(c: Call, q: Queryable, list: unknown, name: string): Promise<FeeLine[]> {
   if (!Array.isArray(list) || list.length === 0 || list.length > 500)
     refuse('input_invalid', `${c.env.infno} needs input.${name} as an array of 1 to 500 items`);
-  const lines: FeeLine[] = [];
+  const sent: { where: string; sn: string; codes: string[]; cnt: number; pric: number; sumamt: number }[] =
+    [];
   for (const [i, f] of (list as unknown[]).entries()) {
     const where = `input.${name}[${i}]`;
     if (!f || typeof f !== 'object' || Array.isArray(f))
       return refuse('input_invalid', `${where} is not an object`);
     const o = f as Record<string, unknown>;
     const sn = field(o, 'feedetl_sn', where);
-    if (lines.some((l) => l.feedetl_sn === sn))
+    if (sent.some((l) => l.sn === sn))
       refuse('feedetl_sn_duplicate', `${where}: feedetl_sn ${sn} is twice in this message`);
     const codes = [optional(o, 'med_list_codg'), optional(o, 'medins_list_codg')].filter(
       (x): x is string => !!x,
@@ -115,22 +117,36 @@ export async function priceFees(c: Call, q: Queryable, list: unknown, name: stri
       );
     if (sumamt !== pric * cnt)
       refuse('amount_mismatch', `${where}.det_item_fee_sumamt ${fenToYuan(sumamt)} ≠ cnt × pric`);
-    const { rows } = await q.query<Omit<FeeLine, 'feedetl_sn' | 'quantity' | 'amount'>>(
-      `select code, name, unit_price, catalogue, category, service_type from price_list_items
-        where institution_id = $1 and code = any($2::text[]) order by code = $3 desc limit 1`,
-      [c.institution.id, codes, codes[0]],
-    );
-    const item =
-      rows[0] ??
-      refuse('item_not_in_price_list', `${where}: ${codes[0]} is not on the institution’s price list`);
-    if (item.unit_price !== pric)
+    sent.push({ where, sn, codes, cnt, pric, sumamt });
+  }
+  // The national code first, then the institution's own.
+  const items = await priceItemsByCode(
+    q,
+    c.institution.id,
+    sent.flatMap((l) => l.codes),
+  );
+  return sent.map((l) => {
+    const code = l.codes.find((x) => items.has(x));
+    const item = code
+      ? items.get(code)!
+      : refuse('item_not_in_price_list', `${l.where}: ${l.codes[0]} is not on the institution’s price list`);
+    if (item.unitPrice !== l.pric)
       refuse(
         'price_mismatch',
-        `${where}: ${item.code} is priced ${fenToYuan(item.unit_price)} on the price list, not ${fenToYuan(pric)}`,
+        `${l.where}: ${item.code} is priced ${fenToYuan(item.unitPrice)} on the price list, not ${fenToYuan(l.pric)}`,
       );
-    lines.push({ ...item, feedetl_sn: sn, quantity: cnt, amount: sumamt });
-  }
-  return lines;
+    return {
+      feedetl_sn: l.sn,
+      code: item.code,
+      name: item.name,
+      quantity: l.cnt,
+      unit_price: item.unitPrice,
+      amount: l.sumamt,
+      catalogue: item.catalogue,
+      category: item.category,
+      service_type: item.serviceType,
+    };
+  });
 }
 
 /** Records priced fee lines on a visit; a feedetl_sn already active on it is refused. */

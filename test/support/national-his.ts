@@ -37,7 +37,7 @@ export const fen = (yuan: string) => {
 };
 
 /** The settlement output fields the core holds a figure for (DOMAIN.md), compared to the fen. */
-export const CORE_FIGURES = [
+const CORE_FIGURES = [
   'medfee_sumamt',
   'fulamt_ownpay_amt',
   'preselfpay_amt',
@@ -251,7 +251,7 @@ export async function assertCoreFigures(env: TestEnv, terminal: string, setlinfo
 }
 
 /** Row counts of the gateway's and the money tables, to show a refusal wrote nothing. */
-export const NATIONAL_TABLES = [
+const NATIONAL_TABLES = [
   'national_messages',
   'national_sign_ins',
   'national_visits',
