@@ -11,7 +11,13 @@ import fc from 'fast-check';
 import { call, forEachStore, type TestEnv } from '../../test/support/env.ts';
 import { ERROR_CODES } from '../platform/error-codes.ts';
 import { REFUSALS } from './envelope.ts';
-import { beijing, feeLine, nationalSetUp, type His } from '../../test/support/national-his.ts';
+import {
+  OUTPATIENT_ITEMS,
+  beijing,
+  feeLine,
+  nationalSetUp,
+  type His,
+} from '../../test/support/national-his.ts';
 
 const SEED = 17_2026;
 const RUNS = 150;
@@ -137,16 +143,7 @@ forEachStore('fuzz: malformed national messages', (env) => {
   let base: () => Msg;
 
   test('set-up: a settled visit, so every message below is refused for its own reason', async () => {
-    const s = await nationalSetUp(env(), 'hospital', [
-      {
-        code: 'XJ0001',
-        name: '阿莫西林胶囊',
-        unitPrice: 1234,
-        catalogue: 'in',
-        category: 'A',
-        serviceType: 'outpatient',
-      },
-    ]);
+    const s = await nationalSetUp(env(), 'hospital', OUTPATIENT_ITEMS);
     his = s.his;
     await his.signIn();
     const v = await his.decode(s.person);

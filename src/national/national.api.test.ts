@@ -14,29 +14,11 @@ import {
   beijing,
   fen,
   feeLine,
+  OUTPATIENT_ITEMS,
   nationalSetUp,
 } from '../../test/support/national-his.ts';
 
-const ITEMS = [
-  {
-    code: 'XJ0001',
-    name: '阿莫西林胶囊',
-    unitPrice: 1234,
-    catalogue: 'in',
-    category: 'A',
-    serviceType: 'outpatient',
-  },
-  {
-    code: 'XJ0002',
-    name: '布洛芬缓释胶囊',
-    unitPrice: 2000,
-    catalogue: 'in',
-    category: 'B',
-    serviceType: 'outpatient',
-  },
-  { code: 'ZF0001', name: '保健品', unitPrice: 500, catalogue: 'out', serviceType: 'outpatient' },
-] as const;
-const setUp = (env: TestEnv) => nationalSetUp(env, 'hospital', [...ITEMS]);
+const setUp = (env: TestEnv) => nationalSetUp(env, 'hospital', OUTPATIENT_ITEMS);
 
 const fees = (mdtrtId: string, psnNo: string) =>
   (

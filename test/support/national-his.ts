@@ -187,6 +187,27 @@ export interface PriceItem {
   serviceType: string;
 }
 
+/** An outpatient price list: class A, class B, out of catalogue. */
+export const OUTPATIENT_ITEMS: PriceItem[] = [
+  {
+    code: 'XJ0001',
+    name: '阿莫西林胶囊',
+    unitPrice: 1234,
+    catalogue: 'in',
+    category: 'A',
+    serviceType: 'outpatient',
+  },
+  {
+    code: 'XJ0002',
+    name: '布洛芬缓释胶囊',
+    unitPrice: 2000,
+    catalogue: 'in',
+    category: 'B',
+    serviceType: 'outpatient',
+  },
+  { code: 'ZF0001', name: '保健品', unitPrice: 500, catalogue: 'out', serviceType: 'outpatient' },
+];
+
 /** A hospital or pharmacy with a terminal, its registered SM2 key and price list, and a person with 30 yuan. */
 export async function nationalSetUp(env: TestEnv, kind: 'hospital' | 'pharmacy', items: PriceItem[]) {
   const till = await createTill(env, { kind });
