@@ -69,8 +69,9 @@ async function visitWithFees(env: TestEnv, his: His, person: { token: string }) 
 }
 
 forEachStore('the national terminal interface', (env) => {
-  test('an HIS runs a whole outpatient visit, signed, and every figure is the core’s to the fen', async () => {
+  test('an HIS runs a whole outpatient visit, signed and SM4-encrypted, every figure the core’s to the fen', async () => {
     const { his, person, till } = await setUp(env());
+    his.sm4 = true;
     const v = await visitWithFees(env(), his, person);
     assert.equal(
       v.info.baseinfo.certno,
@@ -99,7 +100,8 @@ forEachStore('the national terminal interface', (env) => {
     const m2207 = his.message('2207', { data: { ...v.settleData, invoice_no: 'FP001' } });
     const first = await his.post(m2207);
     assert.equal(first.infcode, 0, first.err_msg);
-    const s = first.output.setlinfo;
+    const out = his.outputOf(m2207, first);
+    const s = out.setlinfo;
     assert.equal(await countRows(env(), 'settlements'), settledBefore + 1);
 
     // The core's own record of the same settlement: every figure to the fen.
@@ -109,9 +111,9 @@ forEachStore('the national terminal interface', (env) => {
     assert.equal(fen(s.fulamt_ownpay_amt), 500);
     assert.equal(fen(s.acct_pay), 3000, 'the whole balance pays first');
     assert.equal(fen(s.balc), 0);
-    assert.equal(fen(first.output.setldetail[0].crt_payb_lmt_amt), t.fundLimitRemaining);
+    assert.equal(fen(out.setldetail[0].crt_payb_lmt_amt), t.fundLimitRemaining);
     assert.equal(
-      first.output.setldetail[0].fund_pay_type,
+      out.setldetail[0].fund_pay_type,
       v.info.insuinfo[0].insutype === '390' ? '390100' : '310100',
     );
     assert.equal(s.medins_setl_id, m2207.msgid);
@@ -129,7 +131,10 @@ forEachStore('the national terminal interface', (env) => {
     assert.equal(await countRows(env(), 'settlements'), settledBefore + 1);
     // The same msgid with another body is refused.
     await his.refused(
-      his.sign({ ...m2207, input: { data: { ...v.settleData, invoice_no: 'FP002' } } }),
+      his.sign({
+        ...his.message('2207', { data: { ...v.settleData, invoice_no: 'FP002' } }),
+        msgid: m2207.msgid,
+      }),
       'msgid_reused',
     );
     // A second settlement of the settled visit under a new msgid is refused.
@@ -166,7 +171,7 @@ forEachStore('the national terminal interface', (env) => {
     const m2208 = his.message('2208', { data: { setl_id: s.setl_id, mdtrt_id: v.mdtrtId, psn_no: v.psnNo } });
     const cancelled = await his.post(m2208);
     assert.equal(cancelled.infcode, 0, cancelled.err_msg);
-    const cancel = cancelled.output;
+    const cancel = his.outputOf(m2208, cancelled);
     assert.equal(fen(cancel.setlinfo.medfee_sumamt), -4968);
     assert.equal(fen(cancel.setlinfo.acct_pay), -3000);
     assert.equal(cancel.setlinfo.balc, '30.00');
@@ -175,7 +180,7 @@ forEachStore('the national terminal interface', (env) => {
     await env().db.query('delete from national_messages where msgid = $1', [m2208.msgid]);
     const resent = await his.post(m2208);
     assert.equal(resent.infcode, 0, resent.err_msg);
-    assert.equal(resent.output.setlinfo.setl_id, cancel.setlinfo.setl_id);
+    assert.equal(his.outputOf(m2208, resent).setlinfo.setl_id, cancel.setlinfo.setl_id);
     assert.equal(await countRows(env(), 'refunds'), refunds);
     const after = await call(env().app, 'GET', `/v1/terminal/settlements/${s.setl_id}`, {
       token: till.terminal,
