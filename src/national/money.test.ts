@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenToYuan, wholeCount, yuanToFen } from './money.ts';
+import { fenToYuan, ratio4, wholeCount, yuanToFen } from './money.ts';
 
 test('yuan on the wire converts exactly to fen', () => {
   assert.equal(yuanToFen('12.30'), 1230);
@@ -48,4 +48,14 @@ test('counts are whole', () => {
   assert.equal(wholeCount('3.00'), 3);
   assert.equal(wholeCount(0.5), null);
   assert.equal(wholeCount(0), null);
+});
+
+test('ratio4: part of whole with four decimals, half up, by integers', () => {
+  assert.equal(ratio4(9, 10), '0.9000');
+  assert.equal(ratio4(1, 3), '0.3333');
+  assert.equal(ratio4(2, 3), '0.6667');
+  assert.equal(ratio4(1, 20_000), '0.0001');
+  assert.equal(ratio4(10, 10), '1.0000');
+  assert.equal(ratio4(0, 0), '0.0000');
+  assert.equal(ratio4(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), '1.0000');
 });

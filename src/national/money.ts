@@ -37,3 +37,10 @@ export function wholeCount(value: unknown): number | null {
   const n = Number(m[1]);
   return n >= 1 ? n : null;
 }
+
+/** part / whole as a decimal with four places, half up, by integers: 9, 10 → "0.9000"; "0.0000" of nothing. */
+export function ratio4(part: number, whole: number): string {
+  if (whole <= 0) return '0.0000';
+  const q = (BigInt(part) * 20000n + BigInt(whole)) / (2n * BigInt(whole));
+  return `${q / 10000n}.${String(q % 10000n).padStart(4, '0')}`;
+}

@@ -12,7 +12,7 @@ import { refund } from '../settlement/refund.ts';
 import type { Bill } from '../settlement/calculator.ts';
 import type { Call, Transaction } from './call.ts';
 import { dataOf, field, formatTime, optional, refuse } from './envelope.ts';
-import { fenToYuan as yuan, yuanToFen } from './money.ts';
+import { fenToYuan as yuan, ratio4, yuanToFen } from './money.ts';
 import {
   accountBalance,
   checkInsuredRegion,
@@ -54,13 +54,12 @@ function settlementOutput(
   const sum = (
     k: 'deductibleApplied' | 'belowOutpatientThreshold' | 'ceilingOverflow' | 'policyScope' | 'fund',
   ) => view.result.lines.reduce((a, l) => a + l[k], 0);
-  // The person's part of the in-scope amount left by the pool's ratio (after deductible, threshold and ceiling).
-  const poolPropSelfpay =
-    sum('policyScope') -
-    sum('deductibleApplied') -
-    sum('belowOutpatientThreshold') -
-    sum('ceilingOverflow') -
-    sum('fund');
+  // The pool's payment ratio (a ratio, 4 decimals): what the fund paid, before the ceiling cut, of what it
+  // shared in (the in-scope amount past deductible and threshold), over the whole bill.
+  const poolProp = ratio4(
+    sum('fund') + sum('ceilingOverflow'),
+    sum('policyScope') - sum('deductibleApplied') - sum('belowOutpatientThreshold'),
+  );
   const insutype = insutypeOf(person);
   const fund = FUND_TYPE[insutype]!;
   return {
@@ -77,12 +76,12 @@ function settlementOutput(
       setl_time: formatTime(new Date(view.createdAt)),
       medfee_sumamt: yuan(n.medfee_sumamt),
       fulamt_ownpay_amt: yuan(n.fulamt_ownpay_amt),
-      overlmt_selfpay: yuan(t.ceilingOverflow),
+      overlmt_selfpay: yuan(0),
       preselfpay_amt: yuan(n.preselfpay_amt),
       inscp_scp_amt: yuan(n.inscp_scp_amt),
       act_pay_dedc: yuan(n.act_pay_dedc),
       hifp_pay: yuan(n.hifp_pay),
-      pool_prop_selfpay: yuan(poolPropSelfpay),
+      pool_prop_selfpay: poolProp,
       cvlserv_pay: yuan(0),
       hifes_pay: yuan(0),
       hifmi_pay: yuan(0),

@@ -263,6 +263,8 @@ export async function assertCoreFigures(env: TestEnv, terminal: string, setlinfo
   });
   assert.equal(core.status, 200, core.raw);
   for (const k of CORE_FIGURES) assert.equal(fen(setlinfo[k]!), core.body.national[k], k);
+  assert.match(setlinfo.pool_prop_selfpay!, /^[01]\.\d{4}$/, 'pool_prop_selfpay is a ratio');
+  assert.equal(setlinfo.overlmt_selfpay, '0.00');
   assert.equal(
     fen(setlinfo.psn_part_amt!),
     fen(setlinfo.acct_pay!) + fen(setlinfo.acct_mulaid_pay!) + fen(setlinfo.psn_cash_pay!),
