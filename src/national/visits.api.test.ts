@@ -351,6 +351,23 @@ forEachStore('the national terminal interface: pharmacy and inpatient', (env) =>
       data: { psn_no: pv.psnNo, omsgid: adm.msgid, oinfno: '2401' },
     });
     assert.equal(r2401.data.rever_rslt, '0');
+    assert.equal(r2401.data.memo, 'the admission was cancelled');
+    // A 2401 recorded but never run: nothing to undo, and it never runs later.
+    const unrun = hs.his.message('2401', { mdtrtinfo: { psn_no: pv.psnNo } });
+    await env().db.query(
+      `insert into national_messages (msgid, institution_id, infno, request_hash, created_at)
+       select $1, id, '2401', 'x', now() from institutions where code = $2`,
+      [unrun.msgid, hs.his.code],
+    );
+    const visitsBefore = await tableCounts(env());
+    const r2 = await hs.his.send('2601', { data: { psn_no: pv.psnNo, omsgid: unrun.msgid, oinfno: '2401' } });
+    assert.equal(r2.data.memo, 'the message never committed');
+    await hs.his.refused(unrun, 'message_reversed');
+    assert.deepEqual(
+      (await tableCounts(env())).slice(2),
+      visitsBefore.slice(2),
+      'no visit, fee or money moved',
+    );
     await hs.his.refused(
       hs.his.message('2301', {
         feedetail: [
