@@ -39,6 +39,7 @@ import { esscRoutes } from './essc/routes.ts';
 import { mirrorPhysicalCard } from './essc/mirror.ts';
 import { onPhysicalCardChange } from './cards/events.ts';
 import { webRoutes } from './web/static.ts';
+import { nationalAdminRoutes, nationalRoutes } from './national/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -99,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // The e-SSC follows its physical card: loss, replacement and cancellation call it in their transaction.
   onPhysicalCardChange(mirrorPhysicalCard);
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
+  app.decorate('secretKey', secretKey);
   app.decorateRequest('caller', null);
   installLocale(app);
   app.addSchema(ErrorBody);
@@ -152,6 +154,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         {
           name: 'contributions',
           description: 'Premium rules, monthly contribution runs, arrears and the records people are owed',
+        },
+        {
+          name: 'national',
+          description:
+            'The national terminal interface (infno transactions) that existing HIS and POS software speaks',
         },
         { name: 'policy', description: 'Regional policy versions (deductible, ceiling, ratios)' },
         {
@@ -214,6 +221,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(statementRoutes);
   await app.register(catalogueRoutes);
   await app.register(claimRoutes);
+  await app.register(nationalAdminRoutes);
+  await app.register(nationalRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { zh } from './zh-CN.ts';
 import { enErrors } from './errors.en.ts';
+import { enNational } from './national.en.ts';
 
 /** The server's texts in English, for readers who ask for it. Same keys and parameters as zh-CN.ts. */
 export const en: typeof zh = {
@@ -315,5 +316,6 @@ export const en: typeof zh = {
     gender_female: 'female',
     gender_male: 'male',
   },
+  national: enNational,
   errors: enErrors,
 };

@@ -5,6 +5,7 @@
  * `en.ts` has the same keys (`typeof zh`) and the same parameters (src/i18n/catalogue.test.ts).
  */
 import { zhErrors } from './errors.zh-CN.ts';
+import { zhNational } from './national.zh-CN.ts';
 
 export const zh = {
   notice: {
@@ -273,5 +274,6 @@ export const zh = {
     gender_female: '女性',
     gender_male: '男性',
   },
+  national: zhNational,
   errors: zhErrors,
 };

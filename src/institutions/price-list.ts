@@ -70,6 +70,19 @@ export async function listPriceItems(q: Queryable, institutionId: string): Promi
   return rows.map(toItem);
 }
 
+/** The institution's items with any of these codes, by code (for fee lines that name them). */
+export async function priceItemsByCode(
+  q: Queryable,
+  institutionId: string,
+  codes: readonly string[],
+): Promise<Map<string, PriceItem>> {
+  const { rows } = await q.query<Row>(
+    `select ${COLUMNS} from price_list_items where institution_id = $1 and code = any($2::text[])`,
+    [institutionId, [...new Set(codes)]],
+  );
+  return new Map(rows.map((r) => [r.code, toItem(r)]));
+}
+
 /** One item of the institution's list; another institution's item is "not found", so existence does not leak. */
 async function getPriceItem(q: Queryable, institutionId: string, id: string): Promise<PriceItem> {
   const { rows } = await q.query<Row>(

@@ -40,6 +40,8 @@ declare module 'fastify' {
     clock: () => Date;
     /** See `Ctx.paymentPinKey`. */
     paymentPinKey: Buffer;
+    /** The installation's secret key (src/platform/secrets.ts), for sealing secrets at rest. */
+    secretKey: Buffer;
   }
 }
 

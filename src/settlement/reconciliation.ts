@@ -123,3 +123,35 @@ export async function payInstitutionDay(
     return reconcile(tx, institutionId, date);
   });
 }
+
+/** One settlement or refund of a day, for the national interface's detail reconciliation (3202). */
+export interface ReconciliationLine {
+  kind: 'settlement' | 'refund';
+  id: string;
+  settlementId: string;
+  total: number;
+  fund: number;
+  accountPaid: number;
+  relativeAccountPaid: number;
+  cashPaid: number;
+}
+
+/** The institution's settlements and refunds of a business date, one line each, oldest first. */
+export async function reconciliationLines(
+  q: Queryable,
+  institutionId: string,
+  date: string,
+): Promise<ReconciliationLine[]> {
+  const { rows } = await q.query<ReconciliationLine>(
+    `select kind, id, "settlementId", total, fund, "accountPaid", "relativeAccountPaid", "cashPaid" from (
+       select 'settlement' as kind, id::text, id::text as "settlementId", total, fund, account_paid as "accountPaid",
+              relative_account_paid as "relativeAccountPaid", cash_paid as "cashPaid", created_at
+         from settlements where institution_id = $1 and business_date = $2
+       union all
+       select 'refund', id::text, settlement_id::text, total, fund, account_paid, relative_account_paid, cash_paid, created_at
+         from refunds where institution_id = $1 and business_date = $2) l
+      order by created_at, id`,
+    [institutionId, date],
+  );
+  return rows;
+}

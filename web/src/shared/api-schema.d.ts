@@ -2064,6 +2064,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/institutions/{id}/national-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Register the SM2 public key an institution’s HIS signs national messages with
+     * @description Replaces any earlier key. The SM4 key (for enc_type SM4) is the one given or a fresh random one; it is returned so it can be handed to the institution.
+     */
+    put: operations['registerNationalKey'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fsi/api/callService': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Any national transaction, named by infno
+     * @description The national terminal interface for designated institutions (docs/NATIONAL-INTERFACE.md). Refusals are answered with HTTP 200 and `infcode: -1`; only a body that is not JSON gets a 4xx, in the same envelope.
+     */
+    post: operations['nationalCallService'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fsi/api/{infno}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A national transaction, named in the path
+     * @description The national terminal interface for designated institutions (docs/NATIONAL-INTERFACE.md). Refusals are answered with HTTP 200 and `infcode: -1`; only a body that is not JSON gets a 4xx, in the same envelope.
+     */
+    post: operations['nationalCallByInfno'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2318,6 +2378,65 @@ export interface components {
           selfPayFirstBp: number;
         };
       };
+    };
+    /** NationalRequest */
+    NationalRequest: {
+      /** @description Transaction code, e.g. 9001, 1101, 2207 (the path form may carry it instead) */
+      infno?: string;
+      /** @description fixmedins_code (12) + yyyyMMddHHmmss + sequence (4); unique */
+      msgid: string;
+      /** @description Treatment region */
+      mdtrtarea_admvs?: string;
+      /** @description Insured region; required when the input names a person */
+      insuplc_admdvs?: string;
+      /** @description Receiving system code */
+      recer_sys_code?: string;
+      /** @description Device number */
+      dev_no?: string;
+      /** @description Device security information */
+      dev_safe_info?: string;
+      /** @description SM3withSM2 signature (r‖s, hex or base64) of the canonical text of the message */
+      cainfo: string;
+      /** @description SM2 */
+      signtype: string;
+      /** @description Interface version */
+      infver?: string;
+      /** @description 1 staff, 2 kiosk, 3 mobile */
+      opter_type: string;
+      /** @description Operator code */
+      opter: string;
+      /** @description Operator name */
+      opter_name?: string;
+      /** @description yyyy-MM-dd HH:mm:ss, Beijing time; within 300 s of the server’s clock */
+      inf_time: string;
+      /** @description The institution’s national code */
+      fixmedins_code: string;
+      /** @description The institution’s name */
+      fixmedins_name?: string;
+      /** @description From 9001; required by every other transaction */
+      sign_no?: string;
+      /** @description SM4: input (and output) are hex SM4-ECB ciphertext of their JSON */
+      enc_type?: string;
+      /** @description The transaction’s input, usually { data: {…} } */
+      input: unknown;
+    } & {
+      [key: string]: unknown;
+    };
+    /** NationalAnswer */
+    NationalAnswer: {
+      /** @description 0 success, -1 refused */
+      infcode: number;
+      /** @description region (6) + yyyyMMddHHmmss + sequence (10) */
+      inf_refmsgid: string;
+      /** @description yyyy-MM-dd HH:mm:ss */
+      refmsg_time: string;
+      /** @description yyyyMMddHHmmssSSS */
+      respond_time: string;
+      /** @description On refusal: "<stable prefix>: explanation" */
+      err_msg: string | null;
+      warn_msg: string | null;
+      /** @description The transaction’s output (hex SM4 ciphertext with enc_type SM4) */
+      output: unknown;
     };
   };
   responses: never;
@@ -14139,6 +14258,167 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  registerNationalKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 04 + x + y, 130 hex characters */
+          sm2PublicKey: string;
+          /** @description 32 hex characters */
+          sm4Key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            institutionId: string;
+            fixmedinsCode: string;
+            sm2PublicKey: string;
+            sm4Key: string;
+            /** Format: date-time */
+            registeredAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  nationalCallService: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NationalRequest'];
+      };
+    };
+    responses: {
+      /** @description The answer: infcode 0, or -1 with err_msg */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+    };
+  };
+  nationalCallByInfno: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        infno: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NationalRequest'];
+      };
+    };
+    responses: {
+      /** @description The answer: infcode 0, or -1 with err_msg */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NationalAnswer'];
         };
       };
     };
