@@ -4,11 +4,15 @@ import { api } from '../shared/api.ts';
 import { Notice } from '../shared/ui.tsx';
 import { Badge, IdNumberSearch, Section } from './components.tsx';
 import { EcardPanel } from './EcardPanel.tsx';
+import { ApprovalsPanel } from './Approvals.tsx';
 import { PersonStatus } from './PersonStatus.tsx';
 import { AccountPanel, ContributionsPanel, SettlementsPanel } from './PersonRecords.tsx';
 import type { Me, Person } from './types.ts';
 
-/** A person by ID number: their record, e-card (suspend, resume, revoke), account, contributions, settlements. */
+/**
+ * A person by ID number: their record, e-card (suspend, resume, revoke), account, contributions, settlements,
+ * approvals (register, revoke).
+ */
 export function PersonLookup({ me }: { me: Me }) {
   const { t } = useTranslation('console');
   const [person, setPerson] = useState<Person | null>(null);
@@ -63,6 +67,7 @@ export function PersonLookup({ me }: { me: Me }) {
           <AccountPanel key={`a-${person.id}`} personId={person.id} />
           <ContributionsPanel key={`c-${person.id}`} personId={person.id} />
           <SettlementsPanel key={`s-${person.id}`} personId={person.id} />
+          <ApprovalsPanel key={`ap-${person.id}`} personId={person.id} />
         </>
       )}
     </section>

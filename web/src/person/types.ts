@@ -19,3 +19,6 @@ export type PhysicalCard = MyCards['cards'][number];
 export type Settlement = Answer<'listMySettlements'>['settlements'][number];
 export type Statement = Answer<'listMyStatements'>['statements'][number];
 export type Notification = Answer<'listMyNotifications'>['notifications'][number];
+
+/** One of my approvals and filings (GET /v1/me/approvals). */
+export type MyApproval = Answer<'listMyApprovals'>['approvals'][number];
