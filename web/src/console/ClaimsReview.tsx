@@ -83,7 +83,7 @@ export function ClaimsReview({ me }: { me: Me }) {
         </Form>
         <form
           className="row"
-          aria-label={t('claims.sample')}
+          aria-label={t('claims.sampleForm')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();

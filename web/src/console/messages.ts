@@ -557,7 +557,8 @@ const zh = {
   },
   claims: {
     title: '结算审核',
-    day: '业务日期',
+    day: '审核日期',
+    sampleForm: '抽样查看',
     date: '业务日期',
     run: '运行审核规则',
     ran: '{{date}}：检查了 {{settlements}} 笔结算，新增 {{flags}} 条疑点',
@@ -1186,7 +1187,8 @@ const en: typeof zh = {
   },
   claims: {
     title: 'Claims review',
-    day: 'Business date',
+    day: 'Day to review',
+    sampleForm: 'Sample to show',
     date: 'Business date',
     run: 'Run the review rules',
     ran: '{{date}}: {{settlements}} settlements read, {{flags}} new flags',
