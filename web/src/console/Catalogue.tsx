@@ -32,14 +32,14 @@ interface BadRow {
 }
 
 /** The bad rows a refused CSV file came back with (none for any other refusal). */
-export function badRowsOf(error: unknown): BadRow[] {
+function badRowsOf(error: unknown): BadRow[] {
   if (!(error instanceof ApiError)) return [];
   const rows = error.details.rows;
   return Array.isArray(rows) ? (rows as BadRow[]) : [];
 }
 
 /** A refused file's bad rows by line, each row's code in the reader's language. */
-export function BadRows({ rows }: { rows: readonly BadRow[] }) {
+function BadRows({ rows }: { rows: readonly BadRow[] }) {
   const { t } = useTranslation('console');
   if (rows.length === 0) return null;
   return (
@@ -197,7 +197,7 @@ function ImportForm({ region, onImported }: { region: string; onImported: () => 
 }
 
 /** A catalogue entry's payment restrictions in words ("—" when it has none). */
-export function useRestrictionsText(): (r: CatalogueEntry['restrictions']) => string {
+function useRestrictionsText(): (r: CatalogueEntry['restrictions']) => string {
   const { t } = useTranslation('console');
   return (r) => {
     const parts: string[] = [];
