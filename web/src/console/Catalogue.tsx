@@ -149,7 +149,7 @@ function ImportForm({ region, onImported }: { region: string; onImported: () => 
     setResult(r);
     onImported();
     return r;
-  }, ['effectiveFrom', 'region']);
+  }, ['effectiveFrom']);
   return (
     <Section title={t('catalogue.import')}>
       <Form submission={submission} label={t('catalogue.import')}>
@@ -225,7 +225,7 @@ function Search({ region }: { region: string | undefined }) {
           query: { region, q: q.trim(), kind, date },
         }),
       ),
-    ['q', 'date', 'region'],
+    ['q', 'date'],
   );
   return (
     <Section title={t('catalogue.search')}>

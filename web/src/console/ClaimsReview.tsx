@@ -32,7 +32,27 @@ export function ClaimsReview({ me }: { me: Me }) {
   const [minFund, setMinFund] = useState('100');
   const [notice, setNotice] = useState<string | null>(null);
   const [sampleError, setSampleError] = useState<string | null>(null);
-  const [shown, setShown] = useState<{ date: string; percent?: number; minFund?: number } | null>(null);
+  const [shown, setShown] = useState<{
+    date: string;
+    percent?: number;
+    minFund?: number;
+    run: number;
+  } | null>(null);
+  // Each showing (and each run) reloads the list, even for the same day and sample.
+  const showing = (sampleOf: { date: string; percent?: number; minFund?: number }) =>
+    setShown((prev) => ({ ...sampleOf, run: (prev?.run ?? 0) + 1 }));
+  const show = () => {
+    setSampleError(null);
+    if (sample === 'percent') {
+      const p = Number(percent);
+      if (!Number.isInteger(p) || p < 1 || p > 100) return setSampleError('percent');
+      showing({ date, percent: p });
+    } else if (sample === 'minFund') {
+      const fen = parseYuan(minFund);
+      if (fen === null) return setSampleError('minFund');
+      showing({ date, minFund: fen });
+    } else showing({ date });
+  };
   const run = useSubmit(async () => {
     setNotice(null);
     const r = await api<{ settlements: number; flags: number }>('console', '/v1/staff/claims/review-runs', {
@@ -40,20 +60,8 @@ export function ClaimsReview({ me }: { me: Me }) {
       query: { region },
     });
     setNotice(t('claims.ran', { date, settlements: r.settlements, flags: r.flags }));
-    setShown({ date });
-  }, ['date', 'region']);
-  const show = () => {
-    setSampleError(null);
-    if (sample === 'percent') {
-      const p = Number(percent);
-      if (!Number.isInteger(p) || p < 1 || p > 100) return setSampleError('percent');
-      setShown({ date, percent: p });
-    } else if (sample === 'minFund') {
-      const fen = parseYuan(minFund);
-      if (fen === null) return setSampleError('minFund');
-      setShown({ date, minFund: fen });
-    } else setShown({ date });
-  };
+    show();
+  }, ['date']);
   return (
     <section aria-labelledby="claims-title">
       <h2 id="claims-title">{t('claims.title')}</h2>
@@ -120,7 +128,15 @@ export function ClaimsReview({ me }: { me: Me }) {
           <button type="submit">{t('claims.show')}</button>
         </form>
       </Section>
-      {shown && <Queue key={JSON.stringify(shown)} region={region} {...shown} />}
+      {shown && (
+        <Queue
+          key={shown.run}
+          region={region}
+          date={shown.date}
+          percent={shown.percent}
+          minFund={shown.minFund}
+        />
+      )}
     </section>
   );
 }
