@@ -89,7 +89,12 @@ interface Eligibility {
  * know before billing. Nothing is consumed: the settlement does that. Every scan, accepted or refused, is
  * written to the audit trail with the reason.
  */
-export async function scan(ctx: Ctx, keys: QrKeySets, terminal: Caller, req: ScanRequest): Promise<Eligibility> {
+export async function scan(
+  ctx: Ctx,
+  keys: QrKeySets,
+  terminal: Caller,
+  req: ScanRequest,
+): Promise<Eligibility> {
   const method = req.card ? 'card' : 'qr';
   const audit = {
     institutionId: terminal.institutionId!,

@@ -6,6 +6,9 @@ import { ADMIN_PASSWORD, DEMO_ACCOUNTS, fieldError, useE2E } from './support.ts'
 import { call, login, newCitizen, newPhone } from '../support/env.ts';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
+import { todayInBeijing } from '../../web/src/shared/dates.ts';
+import { DEMO_MAPPED } from '../../src/demo/catalogue.ts';
+import { labels } from './labels.ts';
 
 const e2e = useE2E();
 const PASSWORD = 'person-pass-1';
@@ -666,5 +669,242 @@ test('registry import: a CSV file is loaded, good rows kept and the bad one repo
     rows.map((r) => r.id_number),
     [a.idNumber, b.idNumber].sort(),
   );
+  await page.context().close();
+});
+
+const t = labels();
+
+test('catalogue: the admin loads a file for a later date (a bad file refused with its lines), staff search it in force that day', async () => {
+  const page = await signIn({ login: 'admin', password: ADMIN_PASSWORD }, '/console/catalogue');
+  const form = page.getByRole('form', { name: t('console:catalogue.import') });
+  await form.getByLabel(t('console:catalogue.kind')).selectOption('drug');
+  const later = `${Number(todayInBeijing().slice(0, 4)) + 1}-01-01`;
+  await form.getByLabel(t('console:catalogue.effectiveFrom')).fill(later);
+  const file = form.getByLabel(t('console:catalogue.file'));
+  const bad =
+    'code,name,class,price_limit\nXE2E0001,测试药品一,A,1500\nXE2E0001,重复,A,\nXE2E0002,坏类别,Q,\n';
+  await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await form.getByRole('button', { name: t('console:catalogue.importButton') }).click();
+  await form
+    .getByRole('alert')
+    .filter({ hasText: t('errors.invalid_catalogue_file') })
+    .waitFor();
+  const badRows = page.getByRole('table', { name: t('console:catalogue.badRows') });
+  const duplicate = badRows.getByRole('row').filter({
+    hasText: t('console:catalogue.rowCodes.duplicate_catalogue_code', { code: 'XE2E0001', line: 2 }),
+  });
+  await duplicate.getByRole('cell', { name: '3', exact: true }).waitFor();
+  const badClass = badRows.getByRole('row').filter({
+    hasText: t('console:catalogue.rowCodes.invalid_catalogue_row', { field: 'class', value: 'Q' }),
+  });
+  await badClass.getByRole('cell', { name: '4', exact: true }).waitFor();
+  const { rows: none } = await e2e().db.query("select 1 from catalogue_entries where code like 'XE2E%'");
+  assert.equal(none.length, 0, 'a refused file loads nothing');
+
+  const good = [
+    'code,name,class,dosage_form,specification,unit,price_limit,restrictions',
+    'XE2E0001,测试药品一,A,片剂,0.5g×24,盒,1500,gender=female;max_daily=2',
+    'XE2E0002,测试药品二,B,胶囊剂,,盒,,',
+  ].join('\n');
+  await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await form.getByRole('button', { name: t('console:catalogue.importButton') }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: t.pattern('console:catalogue.imported') })
+    .waitFor();
+  const versions = page.getByRole('region', { name: t('console:catalogue.versions') });
+  await versions.getByRole('row').filter({ hasText: later }).waitFor();
+
+  const search = page.getByRole('form', { name: t('console:catalogue.search') });
+  await search.getByLabel(t('console:catalogue.query')).fill('XE2E');
+  await search.getByLabel(t('console:catalogue.date')).fill(later);
+  await search.getByRole('button', { name: t('console:common.search') }).click();
+  const entry = page
+    .getByRole('table', { name: t('console:catalogue.results') })
+    .locator('tr[data-code="XE2E0001"]');
+  await entry.getByText(t('console:catalogue.classes.A')).waitFor();
+  await entry.getByRole('cell', { name: '¥15.00' }).waitFor();
+  await entry.getByText(t('console:catalogue.restriction.female'), { exact: false }).waitFor();
+  await entry.getByText(t('console:catalogue.restriction.maxDaily', { n: 2 }), { exact: false }).waitFor();
+  await e2e().screenshot(page, 'console-catalogue');
+  // Today the new version is not in force yet: today's search does not find its codes.
+  await search.getByLabel(t('console:catalogue.date')).fill(todayInBeijing());
+  await search.getByRole('button', { name: t('console:common.search') }).click();
+  await page.getByText(new RegExp(t('console:catalogue.inForce', { version: '\\d+', count: 0 }))).waitFor();
+  await page.context().close();
+
+  // Staff read the catalogue of their own region but load nothing: no import form.
+  const staff = await signIn(STAFF, '/console/catalogue');
+  await staff
+    .getByRole('region', { name: t('console:catalogue.versions') })
+    .getByRole('table')
+    .waitFor();
+  assert.equal(await staff.getByRole('form', { name: t('console:catalogue.import') }).count(), 0);
+  await staff.context().close();
+});
+
+test('mapping review: the pharmacy requests mappings in /terminal/staff; staff approve one, reject one with a reason (required)', async () => {
+  const ctx = await e2e().newContext();
+  const till = await ctx.newPage();
+  await till.goto('/terminal/staff');
+  await till.getByLabel('账号（手机号或用户名）').fill(DEMO_ACCOUNTS.pharmacy.login);
+  await till.getByLabel('密码').fill(DEMO_ACCOUNTS.pharmacy.password);
+  await till.getByRole('button', { name: '登录' }).click();
+  await till.getByRole('link', { name: t('terminal:nav.mappings') }).click();
+  const request = till.getByRole('form', { name: t('terminal:mappings.request') });
+  for (const [item, code] of [
+    ['E2E-OWN-1', DEMO_MAPPED.XM01AE01!.code],
+    ['E2E-OWN-2', DEMO_MAPPED.XA10BA02!.code],
+  ] as const) {
+    await request.getByLabel(t('terminal:mappings.itemCode')).fill(item);
+    await request.getByLabel(t('terminal:mappings.catalogueCode')).fill(code);
+    await request.getByRole('button', { name: t('terminal:mappings.requestButton') }).click();
+    await till.locator(`tr[data-item="${item}"][data-status="pending"]`).waitFor();
+  }
+
+  const page = await signIn(STAFF, '/console/mappings');
+  const first = page.getByRole('row').filter({ hasText: 'E2E-OWN-1' });
+  await first.getByText(DEMO_MAPPED.XM01AE01!.name).waitFor();
+  const second = page.getByRole('row').filter({ hasText: 'E2E-OWN-2' });
+  await e2e().screenshot(page, 'console-mappings');
+  await first.getByRole('button', { name: t('console:mappings.approve') }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: t('console:mappings.approvedNotice', { item: 'E2E-OWN-1' }) })
+    .waitFor();
+  await second.getByRole('button', { name: t('console:mappings.reject') }).click();
+  await second.getByRole('button', { name: t('console:mappings.confirmReject') }).click();
+  assert.equal(
+    await errorOf(second.getByLabel(t('console:common.reason'))),
+    t('errors.rejection_reason_required'),
+  );
+  await second.getByLabel(t('console:common.reason')).fill('规格不符');
+  await second.getByRole('button', { name: t('console:mappings.confirmReject') }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: t('console:mappings.rejectedNotice', { item: 'E2E-OWN-2' }) })
+    .waitFor();
+  await page.getByText(t('console:mappings.empty')).waitFor();
+
+  await till.reload();
+  await till.locator('tr[data-item="E2E-OWN-1"][data-status="approved"]').waitFor();
+  await till.locator('tr[data-item="E2E-OWN-2"][data-status="rejected"]').getByText('规格不符').waitFor();
+  await ctx.close();
+  await page.context().close();
+});
+
+test('approvals: staff register a person’s special outpatient approval (an unknown material code refused at its field) and revoke it with a reason', async () => {
+  const demo = syntheticCitizen(0);
+  const page = await signIn(STAFF, '/console/persons');
+  await page.getByLabel('身份证号码', { exact: true }).fill(demo.idNumber);
+  await page.getByRole('button', { name: '查询' }).click();
+  const panel = page.getByRole('region', { name: t('console:approvals.title') });
+  const form = panel.getByRole('form', { name: t('console:approvals.register') });
+  await form.getByLabel(t('console:approvals.kind')).selectOption('special_material');
+  await form.getByLabel(t('console:approvals.catalogueCode')).fill('NO-SUCH-CODE');
+  await form.getByLabel(t('console:approvals.domesticPrice')).fill('1200');
+  await form.getByRole('button', { name: t('console:approvals.registerButton') }).click();
+  assert.equal(
+    await errorOf(form.getByLabel(t('console:approvals.catalogueCode'))),
+    t('errors.catalogue_code_unknown'),
+  );
+  await form.getByLabel(t('console:approvals.kind')).selectOption('special_outpatient');
+  await form.getByLabel(t('console:approvals.disease')).selectOption('dialysis');
+  await form.getByLabel(t('console:approvals.institutionCode')).fill('H99000000001');
+  await form.getByRole('button', { name: t('console:approvals.registerButton') }).click();
+  await panel
+    .getByRole('status')
+    .filter({ hasText: t('console:approvals.registeredNotice') })
+    .waitFor();
+  const row = panel.getByRole('row').filter({ hasText: t('console:approvals.diseases.dialysis') });
+  await row.getByText(t('console:approvals.statuses.active')).waitFor();
+  await e2e().screenshot(page, 'console-approvals');
+
+  await row.getByRole('button', { name: t('console:approvals.revoke') }).click();
+  await row.getByLabel(t('console:approvals.revokeReason')).fill('转出统筹区');
+  await row.getByRole('button', { name: t('console:approvals.confirmRevoke') }).click();
+  await panel
+    .getByRole('status')
+    .filter({ hasText: t('console:approvals.revokedNotice') })
+    .waitFor();
+  await row.getByText(t('console:approvals.statuses.revoked')).waitFor();
+  const person = await login(e2e().app, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  const mine = await call(e2e().app, 'GET', '/v1/me/approvals', { token: person.token });
+  const dialysis = (
+    mine.body.approvals as Array<{ subject: string; status: string; revokeReason: string }>
+  ).find((a) => a.subject === 'dialysis');
+  assert.deepEqual([dialysis?.status, dialysis?.revokeReason], ['revoked', '转出统筹区']);
+  await page.context().close();
+});
+
+test('claims review: staff run the day’s rules, see a price above the limit flagged in words, and record a decision', async () => {
+  const demo = syntheticCitizen(0);
+  const today = todayInBeijing();
+  const { rows } = await e2e().db.query<{ id: string }>('select id from persons where id_number = $1', [
+    demo.idNumber,
+  ]);
+  // Past the outpatient threshold, so that the fund pays its share of the line.
+  await e2e().db.query(
+    `insert into person_year_accumulators (person_id, year, inpatient_deductible_paid, outpatient_eligible_spent, fund_paid)
+     values ($1, $2, 0, 1200000, 0)
+     on conflict (person_id, year) do update set outpatient_eligible_spent = 1200000`,
+    [rows[0]!.id, Number(today.slice(0, 4))],
+  );
+  const person = await login(e2e().app, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  const qr = await call(e2e().app, 'GET', '/v1/me/ecard/qr', { token: person.token });
+  const settled = await call(e2e().app, 'POST', '/v1/terminal/settlements', {
+    token: e2e().terminalCredential,
+    headers: { 'idempotency-key': `claims-e2e-${Date.now()}` },
+    body: {
+      qr: qr.body.token,
+      bill: {
+        setting: 'outpatient',
+        items: [
+          {
+            code: 'XJ01CA04',
+            name: '阿莫西林胶囊',
+            quantity: 1,
+            // Above the catalogue's limit of 30 yuan.
+            unitPrice: 4_000,
+            catalogue: 'in',
+            category: 'A',
+            serviceType: 'outpatient',
+          },
+        ],
+      },
+    },
+  });
+  assert.equal(settled.status, 201, settled.raw);
+  const settlementId = settled.body.id as string;
+
+  const page = await signIn(STAFF, '/console/claims');
+  await page.getByLabel(t('console:claims.date')).fill(today);
+  await page.getByRole('button', { name: t('console:claims.run') }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: t.pattern('console:claims.ran') })
+    .waitFor();
+  const row = page.locator(`tr[data-settlement="${settlementId}"]`);
+  const flag = row.locator('li[data-reason="price_above_limit"]');
+  await flag.waitFor();
+  assert.match(await flag.innerText(), /40\.00.*30\.00/);
+  // A sample by fund share above this one's leaves it out; all brings it back.
+  await page.getByLabel(t('console:claims.sample')).selectOption('minFund');
+  await page.getByLabel(t('console:claims.minFund')).fill('100000');
+  await page.getByRole('button', { name: t('console:claims.show') }).click();
+  await page.getByText(t('console:claims.none')).waitFor();
+  await page.getByLabel(t('console:claims.sample')).selectOption('all');
+  await page.getByRole('button', { name: t('console:claims.show') }).click();
+  await row.waitFor();
+  await row.getByLabel(t('console:claims.outcome')).selectOption('recover');
+  await row.getByLabel(t('console:claims.note')).fill('超限价部分由机构退回');
+  await e2e().screenshot(page, 'console-claims');
+  await row.getByRole('button', { name: t('console:claims.record') }).click();
+  await row.getByText(t('console:claims.outcomes.recover')).waitFor();
+  const { rows: reviews } = await e2e().db.query<{ outcome: string; note: string }>(
+    'select outcome, note from claim_reviews where settlement_id = $1',
+    [settlementId],
+  );
+  assert.deepEqual(reviews, [{ outcome: 'recover', note: '超限价部分由机构退回' }]);
   await page.context().close();
 });

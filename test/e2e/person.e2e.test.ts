@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
+import { todayInBeijing } from '../../web/src/shared/dates.ts';
+import { labels } from './labels.ts';
 import { ADMIN_PASSWORD, DEMO_ACCOUNTS, fieldError, useE2E } from './support.ts';
 import {
   applyAndActivateEcard,
@@ -597,5 +599,52 @@ test('the app switches to English, and the e-card can be suspended and resumed',
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(me.statusCode, 401);
+  await ctx.close();
+});
+
+test('the person reads their approvals in their records: kind, disease, validity and where', async () => {
+  const { baseUrl } = e2e();
+  const demo = syntheticCitizen(0);
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(new URL(path, baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.ok, await res.clone().text());
+    return (await res.json()) as Record<string, string>;
+  };
+  const staff = await post('/v1/auth/login', DEMO_ACCOUNTS.staff);
+  const person = await fetch(new URL(`/v1/staff/persons?idNumber=${demo.idNumber}`, baseUrl), {
+    headers: { authorization: `Bearer ${staff.token}` },
+  }).then((r) => r.json() as Promise<{ id: string }>);
+  const year = Number(todayInBeijing().slice(0, 4)) + 1;
+  await post(
+    `/v1/staff/persons/${person.id}/approvals`,
+    {
+      kind: 'special_outpatient',
+      subject: 'chemotherapy',
+      validFrom: `${year - 1}-01-01`,
+      validTo: `${year}-12-31`,
+    },
+    staff.token,
+  );
+  const ctx = await e2e().newContext({ mobile: true });
+  const page = await ctx.newPage();
+  await signIn(page, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
+  const t = labels();
+  await goTo(page, t('person:nav.records'));
+  const approvals = page.getByRole('region', { name: t('person:approvals.title') });
+  const item = approvals
+    .getByRole('listitem')
+    .filter({ hasText: t('person:approvals.diseases.chemotherapy') });
+  await item.getByText(t('person:approvals.kinds.special_outpatient'), { exact: false }).waitFor();
+  await item
+    .getByText(t('person:approvals.valid', { from: `${year - 1}-01-01`, to: `${year}-12-31` }), {
+      exact: false,
+    })
+    .waitFor();
+  await item.getByText(t('person:approvals.anyInstitution'), { exact: false }).waitFor();
+  await item.getByText(t('person:approvals.statuses.active'), { exact: true }).waitFor();
   await ctx.close();
 });

@@ -18,6 +18,8 @@ import {
 import { maskIdNumber, maskName } from '../../src/platform/mask.ts';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
+import { DEMO_MAPPED } from '../../src/demo/catalogue.ts';
+import { labels } from './labels.ts';
 import type { TerminalSettlement as Settlement } from '../../web/src/terminal/types.ts';
 
 const e2e = useE2E();
@@ -413,5 +415,62 @@ test('a physical card with its chip PIN: a wrong PIN shows next to the PIN field
     token: terminalCredential,
   });
   assert.deepEqual([s.method, s.cardActivated, s.result.totals.total], ['card', true, 1_850]);
+  await ctx.close();
+});
+
+test('institution staff see their item mappings, request one, and upload a CSV (a bad file refused by its lines, nothing requested)', async () => {
+  const t = labels();
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await page.goto('/terminal/staff/mappings');
+  await page.getByLabel('账号（手机号或用户名）').fill(DEMO_ACCOUNTS.pharmacy.login);
+  await page.getByLabel('密码').fill(DEMO_ACCOUNTS.pharmacy.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: t('terminal:nav.mappings') }).click();
+  // The demo price list's items are mapped already, approved by the agency.
+  await page
+    .locator('tr[data-item="XJ01CA04"][data-status="approved"]')
+    .getByText(DEMO_MAPPED.XJ01CA04!.name)
+    .waitFor();
+
+  const request = page.getByRole('form', { name: t('terminal:mappings.request') });
+  await request.getByLabel(t('terminal:mappings.itemCode')).fill('XM01AE01-20');
+  await request.getByLabel(t('terminal:mappings.catalogueCode')).fill('NO-SUCH-CODE');
+  await request.getByRole('button', { name: t('terminal:mappings.requestButton') }).click();
+  assert.equal(
+    await fieldError(page, t('terminal:mappings.catalogueCode')),
+    t('errors.catalogue_code_unknown'),
+  );
+  await request.getByLabel(t('terminal:mappings.catalogueCode')).fill(DEMO_MAPPED.XM01AE01!.code);
+  await request.getByRole('button', { name: t('terminal:mappings.requestButton') }).click();
+  await page.locator('tr[data-item="XM01AE01-20"][data-status="pending"]').waitFor();
+
+  const upload = page.getByRole('form', { name: t('terminal:mappings.upload') });
+  const file = upload.getByLabel(t('terminal:mappings.file'));
+  const bad = `item_code,catalogue_code\nCSV-1,${DEMO_MAPPED.XA10BA02!.code}\nCSV-2,NOPE-404\nCSV-1,${DEMO_MAPPED.XA10BA02!.code}\n`;
+  await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await upload.getByRole('button', { name: t('terminal:mappings.uploadButton') }).click();
+  const rows = page.getByRole('table', { name: t('terminal:mappings.badRows') });
+  await rows
+    .getByRole('row')
+    .filter({ hasText: t('terminal:mappings.rowCodes.catalogue_code_unknown', { code: 'NOPE-404' }) })
+    .getByRole('cell', { name: '3', exact: true })
+    .waitFor();
+  await rows
+    .getByRole('row')
+    .filter({ hasText: t('terminal:mappings.rowCodes.duplicate_catalogue_code', { code: 'CSV-1', line: 2 }) })
+    .getByRole('cell', { name: '4', exact: true })
+    .waitFor();
+  assert.equal(await page.locator('tr[data-item="CSV-1"]').count(), 0, 'a refused file requests nothing');
+
+  const good = `item_code,catalogue_code\nCSV-1,${DEMO_MAPPED.XA10BA02!.code}\nCSV-2,${DEMO_MAPPED.XM01AE01!.code}\n`;
+  await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await upload.getByRole('button', { name: t('terminal:mappings.uploadButton') }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: t('terminal:mappings.uploadedNotice', { count: 2 }) })
+    .waitFor();
+  await page.locator('tr[data-item="CSV-2"][data-status="pending"]').waitFor();
+  await e2e().screenshot(page, 'terminal-staff-mappings');
   await ctx.close();
 });

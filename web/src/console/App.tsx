@@ -15,6 +15,9 @@ import { Policies } from './Policies.tsx';
 import { ScanAudit } from './ScanAudit.tsx';
 import { Offices } from './Offices.tsx';
 import { RegistryImport } from './RegistryImport.tsx';
+import { Catalogue } from './Catalogue.tsx';
+import { MappingReview } from './MappingReview.tsx';
+import { ClaimsReview } from './ClaimsReview.tsx';
 import './console.css';
 
 /** Each page of the console and the roles the API lets use it. */
@@ -29,6 +32,9 @@ const PAGES: ReadonlyArray<{ path: string; roles: readonly Role[]; element: (me:
   { path: 'policies', roles: ['staff', 'admin'], element: (me) => <Policies me={me} /> },
   { path: 'scans', roles: ['staff', 'admin'], element: () => <ScanAudit /> },
   { path: 'registry', roles: ['staff', 'admin'], element: () => <RegistryImport /> },
+  { path: 'catalogue', roles: ['staff', 'admin'], element: (me) => <Catalogue me={me} /> },
+  { path: 'mappings', roles: ['staff', 'admin'], element: () => <MappingReview /> },
+  { path: 'claims', roles: ['staff', 'admin'], element: (me) => <ClaimsReview me={me} /> },
   { path: 'offices', roles: ['admin'], element: () => <Offices /> },
 ];
 

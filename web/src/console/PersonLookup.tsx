@@ -5,13 +5,14 @@ import { Notice } from '../shared/ui.tsx';
 import { Badge, IdNumberSearch, Section } from './components.tsx';
 import { EcardPanel } from './EcardPanel.tsx';
 import { EsscPanel } from './EsscPanel.tsx';
+import { ApprovalsPanel } from './Approvals.tsx';
 import { PersonStatus } from './PersonStatus.tsx';
 import { AccountPanel, ContributionsPanel, SettlementsPanel } from './PersonRecords.tsx';
 import type { Me, Person } from './types.ts';
 
 /**
  * A person by ID number: their record, both electronic cards (the e-voucher: suspend, resume, revoke; the e-SSC),
- * account, contributions, settlements.
+ * account, contributions, settlements, approvals (register, revoke).
  */
 export function PersonLookup({ me }: { me: Me }) {
   const { t } = useTranslation('console');
@@ -68,6 +69,7 @@ export function PersonLookup({ me }: { me: Me }) {
           <AccountPanel key={`a-${person.id}`} personId={person.id} />
           <ContributionsPanel key={`c-${person.id}`} personId={person.id} />
           <SettlementsPanel key={`s-${person.id}`} personId={person.id} />
+          <ApprovalsPanel key={`ap-${person.id}`} personId={person.id} />
         </>
       )}
     </section>

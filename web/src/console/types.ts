@@ -57,3 +57,37 @@ export type ImportReport = Answer<'importRegistry'>;
 /** A policy version with its rules. */
 export type PolicyVersion = Answer<'getPolicyInForce'>;
 export type PolicyRules = PolicyVersion['rules'];
+
+/** The agency's catalogues (issue 16): versions, entries in force, the kinds a file is loaded as. */
+export type CatalogueVersion = Answer<'listCatalogueVersions'>['versions'][number];
+export type CatalogueEntry = Answer<'searchCatalogue'>['entries'][number];
+export type CatalogueKind = CatalogueEntry['kind'];
+export const CATALOGUE_KINDS = ['drug', 'service', 'material'] as const satisfies readonly CatalogueKind[];
+export type CatalogueImport = Answer<'importCatalogue'>;
+
+/** An institution's item mapping request, as the agency reviews it. */
+export type MappingRequest = Answer<'listMappingReviews'>['mappings'][number];
+
+/** A person's approval (special outpatient disease, large-equipment exam, special material). */
+export type Approval = Answer<'listPersonApprovals'>['approvals'][number];
+export type NewApproval = RequestBody<'createApproval'>;
+export type ApprovalKind = NewApproval['kind'];
+export const APPROVAL_KINDS = [
+  'special_outpatient',
+  'large_equipment',
+  'special_material',
+] as const satisfies readonly ApprovalKind[];
+/** The diseases of approved special outpatient care the API accepts as a subject. */
+export const SPECIAL_OUTPATIENT_DISEASES = [
+  'dialysis',
+  'anti_rejection',
+  'chemotherapy',
+  'radiotherapy',
+  'interventional',
+  'nuclide',
+] as const;
+
+/** A flagged settlement of the claims review, with its flags rendered in the reader's language. */
+export type FlaggedClaim = Answer<'listFlaggedClaims'>['claims'][number];
+export type ClaimOutcome = RequestBody<'decideClaim'>['outcome'];
+export const CLAIM_OUTCOMES = ['accepted', 'recover', 'refer'] as const satisfies readonly ClaimOutcome[];

@@ -4,10 +4,11 @@ import { ErrorBanner, LoadState, Money, useLoad } from '../shared/ui.tsx';
 import { call } from './client.ts';
 import { AccountRecords } from './AccountRecords.tsx';
 import { SettlementRecords } from './SettlementRecords.tsx';
+import { MyApprovals } from './Approvals.tsx';
 import type { ContributionMonth } from '../shared/types.ts';
 import type { Statement } from './types.ts';
 
-/** My records: contributions by month, the individual account, settlements, yearly statements. */
+/** My records: the individual account, settlements, approvals, contributions by month, yearly statements. */
 export function Records() {
   const { t } = useTranslation('person');
   return (
@@ -15,6 +16,7 @@ export function Records() {
       <h2>{t('records.title')}</h2>
       <AccountRecords />
       <SettlementRecords />
+      <MyApprovals />
       <Contributions />
       <Statements />
     </div>

@@ -24,3 +24,5 @@ export type Essc = Answer<'getMyEssc'>;
 export type EsscChannel = Essc['channel'];
 export type Bank = NonNullable<Essc['bankAccount']>['bank'];
 export type EsscQrCode = Answer<'getMyEsscQrCode'>;
+/** One of my approvals and filings (GET /v1/me/approvals). */
+export type MyApproval = Answer<'listMyApprovals'>['approvals'][number];

@@ -5,8 +5,9 @@ import { PasswordLogin, Shell, useSignedIn } from '../shared/ui.tsx';
 import { PriceListPage } from './PriceListPage.tsx';
 import { ScanAuditPage } from './ScanAuditPage.tsx';
 import { TerminalsPage } from './TerminalsPage.tsx';
+import { MappingsPage } from './MappingsPage.tsx';
 
-/** The institution's staff: their terminals, their price list and their scan audit, under /terminal/staff. */
+/** The institution's staff: their terminals, their price list, their scan audit and their catalogue mappings, under /terminal/staff. */
 export function StaffApp() {
   const { t } = useTranslation('terminal');
   const [signedIn, setToken] = useSignedIn('institution');
@@ -32,6 +33,7 @@ export function StaffApp() {
     { to: '/terminal/staff', label: t('nav.terminals') },
     { to: '/terminal/staff/prices', label: t('nav.prices') },
     { to: '/terminal/staff/audit', label: t('nav.audit') },
+    { to: '/terminal/staff/mappings', label: t('nav.mappings') },
   ];
   return (
     <Shell app="institution" title={t('staffTitle')} wide nav={nav} onSignOut={signOut}>
@@ -39,6 +41,7 @@ export function StaffApp() {
         <Route index element={<TerminalsPage />} />
         <Route path="prices" element={<PriceListPage />} />
         <Route path="audit" element={<ScanAuditPage />} />
+        <Route path="mappings" element={<MappingsPage />} />
         <Route path="*" element={<TerminalsPage />} />
       </Routes>
     </Shell>

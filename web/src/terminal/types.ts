@@ -37,3 +37,6 @@ export type TerminalSettlement = Answer<'getTerminalSettlement'>;
 
 /** POST /v1/terminal/settlements/{id}/refunds */
 export type Refund = Answer<'refundSettlement'>;
+
+/** One of the institution's item mappings to the agency's catalogue, with its review status. */
+export type ItemMapping = Answer<'listInstitutionMappings'>['mappings'][number];
