@@ -259,8 +259,8 @@ forEachStore('paying with the e-SSC: its own QR key set, the till, the bank acco
       },
     );
     assert.equal(receipt.status, 200, receipt.raw);
-    assert.match(receipt.raw, /电子社保卡 e-SSC/);
-    assert.match(receipt.raw, /社保卡银行账户 Bank a\/c +40\.00/);
+    assert.match(receipt.raw, /^凭证 +电子社保卡$/m);
+    assert.match(receipt.raw, /社保卡银行账户 +40\.00$/m);
     assert.match(receipt.raw, /6222 \*\*\*\* 0128/);
 
     const day = await get(`/v1/terminal/reconciliation?date=${paid.body.businessDate}`, shop.terminal);

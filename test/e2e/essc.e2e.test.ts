@@ -151,8 +151,8 @@ test('the e-SSC: get it in every channel, second-level issuance, pay at the phar
   await till.locator('[data-figure="bank"]').getByText('6222 **** 0128', { exact: false }).waitFor();
   const receipt = till.locator('pre.printable.receipt');
   await receipt.waitFor();
-  assert.match(await receipt.innerText(), /电子社保卡 e-SSC/);
-  assert.match(await receipt.innerText(), /社保卡银行账户 Bank a\/c +31\.60/);
+  assert.match(await receipt.innerText(), /凭证 +电子社保卡/);
+  assert.match(await receipt.innerText(), /社保卡银行账户 +31\.60/);
   await e2e().screenshot(till, 'essc-till');
 
   // The person's records say which card paid and how the cash share was paid.
