@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { isCalendarDate } from './rows.ts';
-import { entriesAt, versionInForce } from './store.ts';
+import { entriesInForce } from './store.ts';
 
 export const APPROVAL_KINDS = ['special_outpatient', 'large_equipment', 'special_material'] as const;
 type ApprovalKind = (typeof APPROVAL_KINDS)[number];
@@ -125,8 +125,9 @@ export async function createApproval(
     if (!person) throw notFound('person_not_found', 'No such person');
     if (a.kind !== 'special_outpatient') {
       // An exam or material is approved by its catalogue code, which must be in force in the person's region.
-      const version = await versionInForce(tx, person.region_code, businessDate(now));
-      const entry = (await entriesAt(tx, person.region_code, version, [a.subject])).get(a.subject);
+      const entry = (await entriesInForce(tx, person.region_code, businessDate(now), [a.subject])).get(
+        a.subject,
+      );
       const wanted = a.kind === 'large_equipment' ? 'large_equipment' : 'special_material';
       if (!entry || entry.serviceType !== wanted)
         throw unprocessable(

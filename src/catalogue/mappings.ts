@@ -4,12 +4,12 @@
  * mapping settles as out of catalogue.
  */
 import { randomUUID } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../platform/csv.ts';
 import type { Db, Queryable } from '../platform/db.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
-import { entriesAt, versionInForce } from './store.ts';
-import type { RowError } from './rows.ts';
+import { entriesInForce } from './store.ts';
+import { CODE, type RowError } from './rows.ts';
 
 type MappingStatus = 'pending' | 'approved' | 'rejected' | 'replaced';
 
@@ -47,17 +47,14 @@ const SELECT = `select m.id, m.institution_id, i.code as institution_code, i.nam
   m.item_code, m.catalogue_code, m.status, m.reason, m.requested_at, m.reviewed_at
   from catalogue_mappings m join institutions i on i.id = m.institution_id`;
 
-const ITEM_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
-
 /** The rows with the catalogue's names in force today, by region. */
 async function withNames(q: Queryable, rows: Row[], now: Date): Promise<Mapping[]> {
   const names = new Map<string, string>();
   for (const region of new Set(rows.map((r) => r.region_code))) {
-    const version = await versionInForce(q, region, businessDate(now));
-    const entries = await entriesAt(
+    const entries = await entriesInForce(
       q,
       region,
-      version,
+      businessDate(now),
       rows.filter((r) => r.region_code === region).map((r) => r.catalogue_code),
     );
     for (const [code, e] of entries) names.set(`${region}\u0000${code}`, e.name);
@@ -79,8 +76,7 @@ async function withNames(q: Queryable, rows: Row[], now: Date): Promise<Mapping[
 
 /** Catalogue codes of `codes` that are not in force today (or not in the catalogue at all) in the region. */
 async function unknownCodes(q: Queryable, region: string, codes: string[], now: Date): Promise<string[]> {
-  const version = await versionInForce(q, region, businessDate(now));
-  const known = await entriesAt(q, region, version, codes);
+  const known = await entriesInForce(q, region, businessDate(now), codes);
   return codes.filter((c) => !known.has(c));
 }
 
@@ -150,16 +146,9 @@ export async function requestMappingsCsv(
   by: string,
   now: Date,
 ): Promise<{ requested: number }> {
-  let records: string[][];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ''), {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    });
-  } catch (err) {
-    throw unprocessable('malformed_csv', (err as Error).message);
-  }
+  const file = readCsv(csv);
+  if ('error' in file) throw unprocessable('malformed_csv', file.error);
+  const { records } = file;
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const itemCol = header.indexOf('item_code');
   const catCol = header.indexOf('catalogue_code');
@@ -178,13 +167,13 @@ export async function requestMappingsCsv(
     const line = i + 2;
     const itemCode = rec[itemCol] ?? '';
     const catalogueCode = rec[catCol] ?? '';
-    if (!ITEM_CODE.test(itemCode))
+    if (!CODE.test(itemCode))
       return errors.push({
         line,
         code: 'invalid_catalogue_row',
         params: { field: 'item_code', value: itemCode },
       });
-    if (!ITEM_CODE.test(catalogueCode))
+    if (!CODE.test(catalogueCode))
       return errors.push({
         line,
         code: 'invalid_catalogue_row',

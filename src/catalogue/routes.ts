@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { bearer, ctxOf, requirePerson, requireRole, type Caller } from '../platform/context.ts';
-import { badRequest } from '../platform/errors.ts';
+import { bearer, ctxOf, requirePerson, requireRole, actingRegion } from '../platform/context.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { CATALOGUE_CLASSES, CATALOGUE_KINDS } from './rows.ts';
 import { catalogueChanges, importCatalogue, listVersions, searchCatalogue } from './store.ts';
@@ -103,13 +102,6 @@ const Approval = Type.Object({
 });
 const Approvals = Type.Object({ approvals: Type.Array(Approval) });
 
-/** The region a staff member or administrator acts on: their own, or the one an administrator names. */
-function regionFor(caller: Caller, asked: string | undefined): string {
-  const region = caller.role === 'admin' ? asked : (caller.regionCode ?? asked);
-  if (!region) throw badRequest('validation_failed', 'Name the region (?region=…)', { field: 'region' });
-  return region;
-}
-
 export async function catalogueRoutes(app: App): Promise<void> {
   app.addContentTypeParser(
     'text/csv',
@@ -167,7 +159,10 @@ export async function catalogueRoutes(app: App): Promise<void> {
       },
     },
     async (req) => ({
-      versions: await listVersions(app.db, regionFor(requireRole(req, 'staff', 'admin'), req.query.region)),
+      versions: await listVersions(
+        app.db,
+        actingRegion(requireRole(req, 'staff', 'admin'), req.query.region),
+      ),
     }),
   );
 
@@ -196,7 +191,7 @@ export async function catalogueRoutes(app: App): Promise<void> {
       const caller = requireRole(req, 'staff', 'admin', 'institution');
       return searchCatalogue(
         app.db,
-        regionFor(caller, req.query.region),
+        actingRegion(caller, req.query.region),
         req.query.date ?? businessDate(ctxOf(req).now),
         {
           ...(req.query.q ? { query: req.query.q } : {}),

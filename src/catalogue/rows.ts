@@ -10,7 +10,7 @@
  * `valid_to` (YYYY-MM-DD). Restrictions are `;`-separated: `setting=inpatient`, `service=special_outpatient`,
  * `gender=female|male`, `age=MIN-MAX`, `max_daily=N`.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../platform/csv.ts';
 import type { ErrorCode } from '../platform/error-codes.ts';
 
 export const CATALOGUE_KINDS = ['drug', 'service', 'material'] as const;
@@ -69,7 +69,8 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
+/** A national code, or an institution's own item code. */
+export const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CLASS_NAMES: Record<string, CatalogueClass> = { A: 'A', B: 'B', C: 'C', 甲: 'A', 乙: 'B', 丙: 'C' };
 /** Which kind may carry which special service type. */
@@ -125,19 +126,10 @@ export interface ParsedCatalogue {
 
 /** Reads a catalogue CSV of one kind: every good row, and every bad one by line. */
 export function parseCatalogueCsv(text: string, kind: CatalogueKind): ParsedCatalogue {
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    });
-  } catch (err) {
-    return {
-      rows: [],
-      errors: [{ line: 0, code: 'malformed_csv', params: { reason: (err as Error).message } }],
-    };
-  }
+  const csv = readCsv(text);
+  if ('error' in csv)
+    return { rows: [], errors: [{ line: 0, code: 'malformed_csv', params: { reason: csv.error } }] };
+  const { records } = csv;
   const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
   const unknown = header.find((h) => !(COLUMNS as readonly string[]).includes(h));
   const missing = (['code', 'name', 'class'] as const).find((c) => !header.includes(c));

@@ -228,7 +228,7 @@ async function insertEntries(
 }
 
 /** The region's latest version in force on `day` (0 when none is). */
-export async function versionInForce(q: Queryable, region: string, day: string): Promise<number> {
+async function versionInForce(q: Queryable, region: string, day: string): Promise<number> {
   const { rows } = await q.query<{ version: number | null }>(
     'select max(version) as version from catalogue_versions where region_code = $1 and effective_from <= $2',
     [region, day],
@@ -236,11 +236,21 @@ export async function versionInForce(q: Queryable, region: string, day: string):
   return rows[0]?.version ?? 0;
 }
 
+/** The entries of `codes` in force on `day` in the region (see `entriesAt`). */
+export async function entriesInForce(
+  q: Queryable,
+  region: string,
+  day: string,
+  codes: readonly string[],
+): Promise<Map<string, CatalogueEntry>> {
+  return entriesAt(q, region, await versionInForce(q, region, day), codes);
+}
+
 /**
  * The entries of `codes` in force at `version`: for each code the newest entry up to that version, absent
  * when there is none or it was removed. By primary key, one statement.
  */
-export async function entriesAt(
+async function entriesAt(
   q: Queryable,
   region: string,
   version: number,

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
-import { badRequest } from '../platform/errors.ts';
-import { bearer, ctxOf, requireRole, type Caller } from '../platform/context.ts';
+import { bearer, ctxOf, requireRole, actingRegion } from '../platform/context.ts';
 import { RenderedText } from '../i18n/fastify.ts';
 import { FLAG_REASONS } from './rules.ts';
 import { decideClaim, flaggedClaims, runClaimsReview } from './store.ts';
@@ -37,12 +36,6 @@ const Claim = Type.Object({
   ]),
 });
 
-function regionOf(caller: Caller, asked: string | undefined): string {
-  const region = caller.role === 'admin' ? asked : caller.regionCode;
-  if (!region) throw badRequest('validation_failed', 'Name the region (?region=…)', { field: 'region' });
-  return region;
-}
-
 /** The agency's review of settled claims: flags after the fact, a sampled queue, decisions. */
 export async function claimRoutes(app: App): Promise<void> {
   app.post(
@@ -67,7 +60,7 @@ export async function claimRoutes(app: App): Promise<void> {
     },
     async (req) => {
       const caller = requireRole(req, 'staff', 'admin');
-      return runClaimsReview(app.db, regionOf(caller, req.query.region), req.body.date, ctxOf(req).now);
+      return runClaimsReview(app.db, actingRegion(caller, req.query.region), req.body.date, ctxOf(req).now);
     },
   );
 
@@ -97,7 +90,7 @@ export async function claimRoutes(app: App): Promise<void> {
       const caller = requireRole(req, 'staff', 'admin');
       const { percent, minFund } = req.query;
       return {
-        claims: await flaggedClaims(app.db, regionOf(caller, req.query.region), req.query.date, {
+        claims: await flaggedClaims(app.db, actingRegion(caller, req.query.region), req.query.date, {
           ...(percent !== undefined ? { percent } : {}),
           ...(minFund !== undefined ? { minFund } : {}),
         }),
@@ -129,7 +122,7 @@ export async function claimRoutes(app: App): Promise<void> {
       const caller = requireRole(req, 'staff', 'admin');
       await decideClaim(
         app.db,
-        regionOf(caller, req.query.region),
+        actingRegion(caller, req.query.region),
         req.params.settlementId,
         req.body,
         caller.userId,

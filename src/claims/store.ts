@@ -8,7 +8,7 @@ import { conflict, notFound } from '../platform/errors.ts';
 import { text, type Text } from '../i18n/index.ts';
 import { ageOn, checkIdNumber } from '../people/id-number.ts';
 import { maskIdNumber, maskName } from '../platform/mask.ts';
-import { entriesAt, versionInForce } from '../catalogue/store.ts';
+import { entriesInForce } from '../catalogue/store.ts';
 import { flagLine, inSample, type Flag, type FlagReason } from './rules.ts';
 
 interface LineRow {
@@ -49,11 +49,10 @@ export async function runClaimsReview(
         order by s.id, l.line_index`,
       [region, day],
     );
-    const version = await versionInForce(tx, region, day);
-    const entries = await entriesAt(
+    const entries = await entriesInForce(
       tx,
       region,
-      version,
+      day,
       rows.flatMap((r) => (r.catalogue_code ? [r.catalogue_code] : [])),
     );
     // What each person was settled for that day, per catalogue item: units, and at which institutions.

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../platform/csv.ts';
 import type { Queryable } from '../platform/db.ts';
 import type { ErrorCode } from '../platform/error-codes.ts';
 import { checkIdNumber } from './id-number.ts';
@@ -22,16 +22,9 @@ export interface ParsedRegistry {
  * ignored), then one citizen per line. Bad rows are reported by line number; good rows are kept.
  */
 export function parseRegistryCsv(text: string, today: Date): ParsedRegistry {
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    });
-  } catch (err) {
-    return { rows: [], errors: [{ line: 0, code: 'malformed_csv', message: (err as Error).message }] };
-  }
+  const csv = readCsv(text);
+  if ('error' in csv) return { rows: [], errors: [{ line: 0, code: 'malformed_csv', message: csv.error }] };
+  const { records } = csv;
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const idCol = header.indexOf('id_number');
   const nameCol = header.indexOf('name');

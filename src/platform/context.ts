@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from './db.ts';
 import type { Config } from './config.ts';
-import { forbidden, unauthorized } from './errors.ts';
+import { badRequest, forbidden, unauthorized } from './errors.ts';
 
 export type Role = 'person' | 'staff' | 'employer' | 'institution' | 'admin' | 'terminal';
 
@@ -73,6 +73,16 @@ export function requirePerson(req: FastifyRequest): Caller & { personId: string 
 }
 
 /** Security requirement for OpenAPI on every authenticated route. */
+/**
+ * The region a caller acts on: their own (staff office, institution, person), or the one an administrator names
+ * (`?region=…`), who has none of their own.
+ */
+export function actingRegion(caller: Caller, asked: string | undefined): string {
+  const region = caller.role === 'admin' ? asked : caller.regionCode;
+  if (!region) throw badRequest('validation_failed', 'Name the region (?region=…)', { field: 'region' });
+  return region;
+}
+
 export const bearer = [{ bearerAuth: [] }];
 
 /** OpenAPI: this route needs no credentials. */
