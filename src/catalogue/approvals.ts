@@ -5,23 +5,15 @@
  * institution and the item; staff revoke them; the person reads their own.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, Queryable } from '../platform/db.ts';
+import type { Db, Queryable, Statement } from '../platform/db.ts';
 import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { isCalendarDate } from './rows.ts';
 import { entriesInForce } from './store.ts';
+import { SPECIAL_OUTPATIENT_DISEASES, type ApprovalInForce } from './resolve.ts';
 
 export const APPROVAL_KINDS = ['special_outpatient', 'large_equipment', 'special_material'] as const;
 type ApprovalKind = (typeof APPROVAL_KINDS)[number];
-/** Diseases of approved special outpatient care (DOMAIN.md), by code. */
-const SPECIAL_OUTPATIENT_DISEASES = [
-  'dialysis',
-  'anti_rejection',
-  'chemotherapy',
-  'radiotherapy',
-  'interventional',
-  'nuclide',
-] as const;
 
 export interface Approval {
   id: string;
@@ -202,19 +194,28 @@ export async function revokeApproval(
 }
 
 /**
- * The person's approvals in force on `day` at an institution (those for any institution or for this one),
- * for settlement to resolve its lines against.
+ * The person's approvals in force on `day` at an institution (those for any institution or for this one), as
+ * one row holding a JSON array, for the settlement to combine with its other reads after the person's lock.
  */
+export function approvalsInForceRead(personId: string, institutionId: string, day: string): Statement {
+  return {
+    sql: `select coalesce(jsonb_agg(jsonb_build_object('id', id, 'kind', kind, 'subject', subject,
+        'domesticReferencePrice', domestic_reference_price, 'importedReferencePrice', imported_reference_price)
+        order by created_at desc, id), '[]'::jsonb) as approvals
+      from person_approvals where person_id = $1::uuid and status = 'active' and valid_from <= $3::date
+        and valid_to >= $3::date and (institution_id is null or institution_id = $2::uuid)`,
+    params: [personId, institutionId, day],
+  };
+}
+
+/** The approvals of `approvalsInForceRead`, on their own. */
 export async function approvalsInForce(
   q: Queryable,
   personId: string,
   institutionId: string,
   day: string,
-): Promise<Approval[]> {
-  const { rows } = await q.query<Row>(
-    `${SELECT} where a.person_id = $1 and a.status = 'active' and a.valid_from <= $3 and a.valid_to >= $3
-       and (a.institution_id is null or a.institution_id = $2) order by a.created_at desc`,
-    [personId, institutionId, day],
-  );
-  return rows.map(toApproval);
+): Promise<ApprovalInForce[]> {
+  const read = approvalsInForceRead(personId, institutionId, day);
+  const { rows } = await q.query<{ approvals: ApprovalInForce[] }>(read.sql, read.params);
+  return rows[0]!.approvals;
 }

@@ -4,7 +4,8 @@
  * once written, so anything keyed by a version may be cached for good.
  */
 import { createHash } from 'node:crypto';
-import type { Db, Queryable } from '../platform/db.ts';
+import type { Db, Queryable, Statement } from '../platform/db.ts';
+import type { MappedEntry } from './resolve.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { unprocessable } from '../platform/errors.ts';
 import {
@@ -264,6 +265,41 @@ async function entriesAt(
     [region, [...new Set(codes)], version],
   );
   return new Map(rows.filter((r) => !r.removed).map((r) => [r.code, toEntry(r)]));
+}
+
+/** What `billCoverageRead` returns: the version in force and the entries the institution's codes map to. */
+export interface BillCoverage {
+  /** The region's catalogue version in force on the day (0 when there is none). */
+  catalogue_version: number;
+  /** Per institution item code: the catalogue entry its approved mapping names, as in force at that version. */
+  mapped: Record<string, MappedEntry>;
+}
+
+/**
+ * For a bill's item codes: the region's catalogue version in force on `day` and, for each code the
+ * institution has an approved mapping for, the entry of the mapped catalogue code at that version (absent when
+ * removed). One row, by index and primary key, for the settlement to combine with its other reads.
+ */
+export function billCoverageRead(
+  region: string,
+  day: string,
+  institutionId: string,
+  itemCodes: readonly string[],
+): Statement {
+  return {
+    sql: `select v.version as catalogue_version, coalesce((
+        select jsonb_object_agg(m.item_code, jsonb_build_object('code', e.code, 'name', e.name, 'class', e.class,
+          'priceLimit', e.price_limit, 'selfPayFirstBp', e.self_pay_first_bp, 'serviceType', e.service_type,
+          'restrictions', e.restrictions, 'validFrom', e.valid_from, 'validTo', e.valid_to))
+          from catalogue_mappings m
+          cross join lateral (select * from catalogue_entries c where c.region_code = $1::text
+            and c.code = m.catalogue_code and c.version <= v.version order by c.version desc limit 1) e
+         where m.institution_id = $3::uuid and m.status = 'approved' and m.item_code = any($4::text[])
+           and not e.removed), '{}'::jsonb) as mapped
+      from (select coalesce(max(version), 0)::int as version from catalogue_versions
+             where region_code = $1::text and effective_from <= $2::date) v`,
+    params: [region, day, institutionId, [...new Set(itemCodes)]],
+  };
 }
 
 export interface CatalogueChanges {

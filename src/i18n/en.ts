@@ -134,6 +134,10 @@ export const en: typeof zh = {
       'outpatient above threshold: fund {{ratioBp, percent}} = {{fund, yuan}} yuan, person {{person, yuan}} yuan',
     out_of_catalogue: 'out of catalogue: {{amount, yuan}} yuan to the person',
     class_c: 'class C item: all {{amount, yuan}} yuan to the person',
+    restricted_inpatient: 'restricted to inpatient care: {{amount, yuan}} yuan to the person',
+    restricted_outpatient: 'restricted to outpatient care: {{amount, yuan}} yuan to the person',
+    restricted_special_outpatient:
+      'restricted to approved special outpatient care: {{amount, yuan}} yuan to the person',
     over_limit:
       'above the catalogue price limit of {{limit, yuan}} yuan: {{amount, yuan}} yuan to the person',
     self_pay_first:

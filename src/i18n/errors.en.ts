@@ -3,6 +3,8 @@ import type { zhErrors } from './errors.zh-CN.ts';
 export const enErrors: typeof zhErrors = {
   authorisation_required: 'Read and accept the authorisation first',
   consent_required: 'Give your explicit consent first',
+  coverage_declared:
+    'A bill names the institution’s items only, not {{field}}: what the fund covers comes from the catalogue, the item mappings and the person’s approvals',
   no_physical_card: 'Apply for a physical social security card first',
   card_lost: 'Your physical card is reported lost and frozen; get a replacement first',
   card_cancelled: 'Your physical card is cancelled; apply for a new card first',
@@ -36,7 +38,6 @@ export const enErrors: typeof zhErrors = {
   card_frozen: 'The card is frozen after a loss report',
   card_not_found: 'No such card',
   card_not_live: 'The card is no longer in use',
-  category_not_allowed: 'An out-of-catalogue item has no Class A/B category: the person pays it all',
   channel_already_authorised: 'This channel is already authorised',
   details_mismatch: 'The name or ID number differs from the ones you registered with',
   display_not_allowed: 'You may not show this person’s card: no confirmed family card display binding',

@@ -2,6 +2,7 @@
 export const zhErrors = {
   authorisation_required: '请阅读并同意授权后再提交',
   consent_required: '请勾选同意后再提交',
+  coverage_declared: '账单只列本机构的项目，不能声明 {{field}}：基金支付范围由目录、项目对照和个人审批决定',
   no_physical_card: '请先申领实体社保卡',
   card_lost: '实体社保卡已挂失冻结，请先补领新卡',
   card_cancelled: '实体社保卡已注销，请先重新申领',
@@ -35,7 +36,6 @@ export const zhErrors = {
   card_frozen: '该卡已挂失冻结',
   card_not_found: '没有该社保卡',
   card_not_live: '该卡已停用',
-  category_not_allowed: '目录外项目没有甲类/乙类之分：全部由个人支付',
   channel_already_authorised: '该渠道已授权',
   details_mismatch: '姓名或身份证号码与注册时填写的不一致',
   display_not_allowed: '您不能出示此人的电子凭证：没有已确认的亲属代展码绑定',

@@ -131,7 +131,7 @@ forEachStore('texts in the reader’s language', (env) => {
     await depositTo(env(), p.personId, 10_000);
     const bill = {
       setting: 'outpatient',
-      items: [item('A01', 300), item('OUT', 20, { catalogue: 'out' })],
+      items: [item('A01', 300), item('OUT', 20)],
     };
     const r = await settleCall(env(), shop.terminal, { qr: await qrOf(env(), p), bill });
     assert.equal(r.status, 201, r.raw);

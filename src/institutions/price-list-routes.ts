@@ -3,19 +3,8 @@ import type { App } from '../platform/http.ts';
 import { errorResponses } from '../platform/http.ts';
 import { bearer, ctxOf, requireRole } from '../platform/context.ts';
 import { addPriceItem, listPriceItems, removePriceItem, updatePriceItem } from './price-list.ts';
-import { SERVICE_TYPES } from './service-types.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
-const ServiceType = Type.Enum(SERVICE_TYPES, {
-  description: 'How the policy treats the item (the bill line’s service type)',
-});
-const Catalogue = Type.Union([Type.Literal('in'), Type.Literal('out')], {
-  description: 'In the insurance catalogue, or paid in full by the person',
-});
-const Category = Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Null()], {
-  description: 'Class A or B drug (catalogue items only)',
-});
-
 const ItemFields = {
   code: Type.String({ minLength: 1, maxLength: 50, pattern: '^\\S(.*\\S)?$', examples: ['XJ01CA04'] }),
   name: Type.String({ minLength: 1, maxLength: 200, examples: ['阿莫西林胶囊 0.25g×24粒'] }),
@@ -25,14 +14,31 @@ const ItemFields = {
     examples: ['盒'],
   }),
   unitPrice: Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'Unit price (fen)' }),
-  catalogue: Catalogue,
-  category: Category,
-  serviceType: ServiceType,
 };
+
+const Mapping = Type.Union(
+  [
+    Type.Object({
+      catalogueCode: Type.String(),
+      status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected')], {
+        description: 'approved decides settlement; otherwise the latest request, waiting or refused',
+      }),
+      catalogueName: Type.Union([Type.String(), Type.Null()]),
+      class: Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Null()]),
+      priceLimit: Type.Union([Type.Integer({ description: 'fen' }), Type.Null()]),
+    }),
+    Type.Null(),
+  ],
+  {
+    description:
+      'The item code’s mapping to the agency’s catalogue (目录对照) and, once approved, the entry in force today; null: not mapped, settles as out of catalogue',
+  },
+);
 
 const PriceItemView = Type.Object({
   id: Uuid,
   ...ItemFields,
+  mapping: Mapping,
   updatedAt: Type.String({ format: 'date-time' }),
 });
 const PriceList = Type.Object({ items: Type.Array(PriceItemView) });
@@ -53,7 +59,7 @@ export async function priceListRoutes(app: App): Promise<void> {
         response: { 200: PriceList, ...errorResponses(401, 403) },
       },
     },
-    async (req) => ({ items: await listPriceItems(app.db, staffInstitution(req)) }),
+    async (req) => ({ items: await listPriceItems(app.db, staffInstitution(req), ctxOf(req).now) }),
   );
 
   app.post(
@@ -64,11 +70,13 @@ export async function priceListRoutes(app: App): Promise<void> {
         summary: 'Add an item to the institution’s price list',
         tags: ['institutions'],
         security: bearer,
-        body: Type.Object({
-          ...ItemFields,
-          unit: Type.Optional(ItemFields.unit),
-          category: Type.Optional(Category),
-        }),
+        body: Type.Object(
+          { ...ItemFields, unit: Type.Optional(ItemFields.unit) },
+          {
+            additionalProperties: false,
+            description: 'What the fund covers is not the price list’s to say: map the code to the catalogue',
+          },
+        ),
         response: { 201: PriceItemView, ...errorResponses(401, 403, 409, 422) },
       },
     },
@@ -81,11 +89,11 @@ export async function priceListRoutes(app: App): Promise<void> {
     {
       schema: {
         operationId: 'updatePriceItem',
-        summary: 'Change an item of the institution’s price list (price, name, catalogue …)',
+        summary: 'Change an item of the institution’s price list (code, name, unit, price)',
         tags: ['institutions'],
         security: bearer,
         params: Type.Object({ id: Uuid }),
-        body: Type.Partial(Type.Object(ItemFields), { minProperties: 1 }),
+        body: Type.Partial(Type.Object(ItemFields), { minProperties: 1, additionalProperties: false }),
         response: { 200: PriceItemView, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },
@@ -121,6 +129,8 @@ export async function priceListRoutes(app: App): Promise<void> {
         response: { 200: PriceList, ...errorResponses(401, 403) },
       },
     },
-    async (req) => ({ items: await listPriceItems(app.db, requireRole(req, 'terminal').institutionId!) }),
+    async (req) => ({
+      items: await listPriceItems(app.db, requireRole(req, 'terminal').institutionId!, ctxOf(req).now),
+    }),
   );
 }

@@ -8,9 +8,6 @@ const amoxicillin = {
   name: '阿莫西林胶囊',
   unit: '盒',
   unitPrice: 2_580,
-  catalogue: 'in',
-  category: 'A',
-  serviceType: 'outpatient',
 };
 
 forEachStore('the institution price list', (env) => {
@@ -28,27 +25,35 @@ forEachStore('the institution price list', (env) => {
     assert.equal(ok.status, 201, ok.raw);
     assert.deepEqual(
       { ...ok.body, id: undefined, updatedAt: undefined },
-      { ...amoxicillin, id: undefined, updatedAt: undefined },
+      { ...amoxicillin, mapping: null, id: undefined, updatedAt: undefined },
     );
     // The largest price allowed stays an exact integer number of fen.
     const dear = await post(till.staffToken, {
       code: 'M-1',
       name: '进口支架',
       unitPrice: 10_000_000_000,
-      catalogue: 'out',
-      serviceType: 'special_material',
     });
     assert.equal(dear.status, 201, dear.raw);
-    assert.deepEqual([dear.body.unitPrice, dear.body.unit, dear.body.category], [10_000_000_000, '', null]);
+    assert.deepEqual([dear.body.unitPrice, dear.body.unit], [10_000_000_000, '']);
+    // A code of the catalogue the institution's items are mapped to shows its mapping and entry.
+    const mapped = await post(till.staffToken, { code: 'LIMITED', name: '限价药', unitPrice: 1_500 });
+    assert.equal(mapped.status, 201, mapped.raw);
+    assert.deepEqual(mapped.body.mapping, {
+      catalogueCode: 'LIMITED',
+      status: 'approved',
+      catalogueName: '药品LIMITED',
+      class: 'A',
+      priceLimit: 1_000,
+    });
 
     const before = await countRows(env(), 'price_list_items');
     const cases: Array<[unknown, number, string, string]> = [
       [{ ...amoxicillin, code: 'N1', unitPrice: -1 }, 400, 'validation_failed', 'unitPrice'],
       [{ ...amoxicillin, code: 'N2', unitPrice: 12.5 }, 400, 'validation_failed', 'unitPrice'],
       [{ ...amoxicillin, code: 'N3', name: '' }, 400, 'validation_failed', 'name'],
-      [{ ...amoxicillin, code: 'N4', serviceType: 'dental' }, 400, 'validation_failed', 'serviceType'],
       [{ ...amoxicillin, code: ' padded ' }, 400, 'validation_failed', 'code'],
-      [{ ...amoxicillin, code: 'N5', catalogue: 'out' }, 422, 'category_not_allowed', 'category'],
+      // What the fund covers is the catalogue's to say, through the code's mapping.
+      [{ ...amoxicillin, code: 'N5', catalogue: 'in' }, 400, 'validation_failed', 'catalogue'],
       [{ ...amoxicillin, name: 'again' }, 409, 'price_item_exists', 'code'],
     ];
     for (const [body, status, code, field] of cases) {
@@ -60,11 +65,11 @@ forEachStore('the institution price list', (env) => {
     assert.equal(await countRows(env(), 'price_list_items'), before);
     assert.deepEqual(
       (await list(till.staffToken)).map((i) => i.code),
-      ['M-1', 'XJ01CA04'],
+      ['LIMITED', 'M-1', 'XJ01CA04'],
     );
   });
 
-  test('staff change and remove items; moving an item out of the catalogue drops its category', async () => {
+  test('staff change and remove items', async () => {
     const till = await createTill(env());
     const a = (await post(till.staffToken, amoxicillin)).body;
     const b = (await post(till.staffToken, { ...amoxicillin, code: 'XM01AE01', name: '布洛芬' })).body;
@@ -74,12 +79,14 @@ forEachStore('the institution price list', (env) => {
     const price = await patch(a.id, { unitPrice: 2_990 });
     assert.equal(price.status, 200, price.raw);
     assert.deepEqual(
-      [price.body.unitPrice, price.body.name, price.body.category],
-      [2_990, '阿莫西林胶囊', 'A'],
+      [price.body.unitPrice, price.body.name, price.body.mapping],
+      [2_990, '阿莫西林胶囊', null],
     );
-    const out = await patch(a.id, { catalogue: 'out' });
-    assert.deepEqual([out.body.catalogue, out.body.category], ['out', null]);
-    assert.equal((await patch(a.id, { category: 'B' })).body.error.code, 'category_not_allowed');
+    assert.equal((await patch(a.id, { category: 'B' })).status, 400, 'coverage is not the price list’s');
+    // Renamed to a code with an approved mapping, the item is in the catalogue.
+    const renamed = await patch(a.id, { code: 'A1' });
+    assert.deepEqual([renamed.body.mapping.catalogueCode, renamed.body.mapping.class], ['A1', 'A']);
+    await patch(a.id, { code: 'XJ01CA04' });
     const dup = await patch(b.id, { code: 'XJ01CA04' });
     assert.equal(dup.status, 409, dup.raw);
     assert.equal(dup.body.error.code, 'price_item_exists');

@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { isUniqueViolation } from '../platform/db.ts';
-import { conflict, notFound, unprocessable } from '../platform/errors.ts';
-import type { ServiceType } from './service-types.ts';
+import { conflict, notFound } from '../platform/errors.ts';
+import { businessDate } from '../platform/business-date.ts';
+
+/** What the agency's data says of a price-list item's code: its mapping and, once approved, its catalogue entry. */
+interface ItemMapping {
+  catalogueCode: string;
+  /** `approved` decides settlement; `pending` and `rejected` are the latest request when none is approved. */
+  status: 'approved' | 'pending' | 'rejected';
+  /** Of the entry in force today, when approved and in force. */
+  catalogueName: string | null;
+  class: 'A' | 'B' | 'C' | null;
+  /** Fen. */
+  priceLimit: number | null;
+}
 
 /** One item of an institution's price list; `unitPrice` is integer fen. */
 export interface PriceItem {
@@ -11,16 +23,12 @@ export interface PriceItem {
   name: string;
   unit: string;
   unitPrice: number;
-  catalogue: 'in' | 'out';
-  category: 'A' | 'B' | null;
-  serviceType: ServiceType;
+  /** Null: the code is not mapped, and settles as out of catalogue. */
+  mapping: ItemMapping | null;
   updatedAt: string;
 }
 
-export type NewPriceItem = Omit<PriceItem, 'id' | 'updatedAt' | 'unit' | 'category'> & {
-  unit?: string;
-  category?: 'A' | 'B' | null;
-};
+export type NewPriceItem = Pick<PriceItem, 'code' | 'name' | 'unitPrice'> & { unit?: string };
 export type PriceItemPatch = Partial<NewPriceItem>;
 
 interface Row {
@@ -29,44 +37,59 @@ interface Row {
   name: string;
   unit: string;
   unit_price: number;
-  catalogue: 'in' | 'out';
-  category: 'A' | 'B' | null;
-  service_type: ServiceType;
   updated_at: Date;
+  catalogue_code: string | null;
+  mapping_status: ItemMapping['status'] | null;
+  catalogue_name: string | null;
+  class: ItemMapping['class'];
+  price_limit: number | null;
 }
 
-const COLUMNS = 'id, code, name, unit, unit_price, catalogue, category, service_type, updated_at';
+/**
+ * The items with their mapping (the approved one, else the latest request) and the approved code's entry in
+ * force today in the institution's region. `$1` is the institution, `$2` today.
+ */
+const SELECT = `select i.id, i.code, i.name, i.unit, i.unit_price, i.updated_at, m.catalogue_code,
+    m.status as mapping_status, e.name as catalogue_name, e.class, e.price_limit
+  from price_list_items i
+  join institutions inst on inst.id = i.institution_id
+  left join lateral (select catalogue_code, status from catalogue_mappings cm
+      where cm.institution_id = i.institution_id and cm.item_code = i.code and cm.status <> 'replaced'
+      order by (cm.status = 'approved') desc, cm.requested_at desc limit 1) m on true
+  left join lateral (select ce.name, ce.class, ce.price_limit, ce.removed from catalogue_entries ce
+      where m.status = 'approved' and ce.region_code = inst.region_code and ce.code = m.catalogue_code
+        and ce.version <= (select coalesce(max(version), 0) from catalogue_versions cv
+                            where cv.region_code = inst.region_code and cv.effective_from <= $2::date)
+      order by ce.version desc limit 1) e on not e.removed`;
+
 const toItem = (r: Row): PriceItem => ({
   id: r.id,
   code: r.code,
   name: r.name,
   unit: r.unit,
   unitPrice: r.unit_price,
-  catalogue: r.catalogue,
-  category: r.category,
-  serviceType: r.service_type,
+  mapping:
+    r.catalogue_code && r.mapping_status
+      ? {
+          catalogueCode: r.catalogue_code,
+          status: r.mapping_status,
+          catalogueName: r.catalogue_name,
+          class: r.class,
+          priceLimit: r.price_limit,
+        }
+      : null,
   updatedAt: r.updated_at.toISOString(),
 });
-
-/** A category (Class A / B drug) only makes sense for an item in the catalogue. */
-function checkItem(i: { catalogue: 'in' | 'out'; category: 'A' | 'B' | null }): void {
-  if (i.catalogue === 'out' && i.category)
-    throw unprocessable(
-      'category_not_allowed',
-      'An out-of-catalogue item has no Class A/B category: the person pays it all',
-      { field: 'category' },
-    );
-}
 
 const duplicate = (code: string) =>
   conflict('price_item_exists', `The price list already has an item with code ${code}`, { field: 'code' });
 
 /** The institution's price list, by code. */
-export async function listPriceItems(q: Queryable, institutionId: string): Promise<PriceItem[]> {
-  const { rows } = await q.query<Row>(
-    `select ${COLUMNS} from price_list_items where institution_id = $1 order by code limit 5000`,
-    [institutionId],
-  );
+export async function listPriceItems(q: Queryable, institutionId: string, now: Date): Promise<PriceItem[]> {
+  const { rows } = await q.query<Row>(`${SELECT} where i.institution_id = $1 order by i.code limit 5000`, [
+    institutionId,
+    businessDate(now),
+  ]);
   return rows.map(toItem);
 }
 
@@ -75,20 +98,23 @@ export async function priceItemsByCode(
   q: Queryable,
   institutionId: string,
   codes: readonly string[],
+  now: Date,
 ): Promise<Map<string, PriceItem>> {
-  const { rows } = await q.query<Row>(
-    `select ${COLUMNS} from price_list_items where institution_id = $1 and code = any($2::text[])`,
-    [institutionId, [...new Set(codes)]],
-  );
+  const { rows } = await q.query<Row>(`${SELECT} where i.institution_id = $1 and i.code = any($3::text[])`, [
+    institutionId,
+    businessDate(now),
+    [...new Set(codes)],
+  ]);
   return new Map(rows.map((r) => [r.code, toItem(r)]));
 }
 
 /** One item of the institution's list; another institution's item is "not found", so existence does not leak. */
-async function getPriceItem(q: Queryable, institutionId: string, id: string): Promise<PriceItem> {
-  const { rows } = await q.query<Row>(
-    `select ${COLUMNS} from price_list_items where id = $1 and institution_id = $2`,
-    [id, institutionId],
-  );
+async function getPriceItem(q: Queryable, institutionId: string, id: string, now: Date): Promise<PriceItem> {
+  const { rows } = await q.query<Row>(`${SELECT} where i.institution_id = $1 and i.id = $3`, [
+    institutionId,
+    businessDate(now),
+    id,
+  ]);
   if (!rows[0]) throw notFound('price_item_not_found', 'No such item in your price list');
   return toItem(rows[0]);
 }
@@ -99,32 +125,18 @@ export async function addPriceItem(
   institutionId: string,
   item: NewPriceItem,
 ): Promise<PriceItem> {
-  const category = item.category ?? null;
-  checkItem({ catalogue: item.catalogue, category });
   const id = randomUUID();
   try {
     await q.query(
-      `insert into price_list_items (id, institution_id, code, name, unit, unit_price, catalogue, category, service_type,
-         created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [
-        id,
-        institutionId,
-        item.code,
-        item.name,
-        item.unit ?? '',
-        item.unitPrice,
-        item.catalogue,
-        category,
-        item.serviceType,
-        now,
-      ],
+      `insert into price_list_items (id, institution_id, code, name, unit, unit_price, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $7)`,
+      [id, institutionId, item.code, item.name, item.unit ?? '', item.unitPrice, now],
     );
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(item.code);
     throw err;
   }
-  return getPriceItem(q, institutionId, id);
+  return getPriceItem(q, institutionId, id, now);
 }
 
 export async function updatePriceItem(
@@ -134,34 +146,19 @@ export async function updatePriceItem(
   id: string,
   patch: PriceItemPatch,
 ): Promise<PriceItem> {
-  const current = await getPriceItem(q, institutionId, id);
+  const current = await getPriceItem(q, institutionId, id, now);
   const next = { ...current, ...patch };
-  // Moving an item out of the catalogue drops its category rather than refusing the change.
-  const category = patch.catalogue === 'out' && patch.category === undefined ? null : (next.category ?? null);
-  checkItem({ catalogue: next.catalogue, category });
   try {
     await q.query(
-      `update price_list_items set code = $3, name = $4, unit = $5, unit_price = $6, catalogue = $7, category = $8,
-         service_type = $9, updated_at = $10
+      `update price_list_items set code = $3, name = $4, unit = $5, unit_price = $6, updated_at = $7
        where id = $1 and institution_id = $2`,
-      [
-        id,
-        institutionId,
-        next.code,
-        next.name,
-        next.unit,
-        next.unitPrice,
-        next.catalogue,
-        category,
-        next.serviceType,
-        now,
-      ],
+      [id, institutionId, next.code, next.name, next.unit, next.unitPrice, now],
     );
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(next.code);
     throw err;
   }
-  return getPriceItem(q, institutionId, id);
+  return getPriceItem(q, institutionId, id, now);
 }
 
 /** Removes an item. Settlements keep their own copy of each line, so nothing already settled changes. */

@@ -1,14 +1,15 @@
 /**
- * Catalogue downloads (the 13xx family) over what Yibao holds: each institution's price list
- * (src/institutions/price-list.ts) with its catalogue status, class A/B and service type. Served: 1312 the
- * insurance catalogue as the institution's list, 1317 the institution's codes matched to it (one and the
- * same code here), 1318 price ceilings (the listed price), 1306 medical consumables (special materials).
- * Answered as the query transactions page them (`page_num`, `page_size`); nothing is written.
+ * Catalogue downloads (the 13xx family) over the agency's data (src/catalogue/): the region's catalogue in force
+ * today and the institution's approved item mappings. Served: 1312 the insurance catalogue, 1306 its medical
+ * consumables, 1318 its price limits, 1317 the institution's codes mapped to it. Answered as the query
+ * transactions page them (`page_num`, `page_size`); nothing is written.
  */
 import type { Queryable } from '../platform/db.ts';
+import { businessDate } from '../platform/business-date.ts';
+import { searchCatalogue, type CatalogueEntry } from '../catalogue/store.ts';
 import { listPriceItems, type PriceItem } from '../institutions/price-list.ts';
 import type { Call, Transaction } from './call.ts';
-import { formatTime, refuse } from './envelope.ts';
+import { refuse } from './envelope.ts';
 import { fenToYuan } from './money.ts';
 
 /** The page asked for: page_num from 1, page_size 1 to 1000 (default 100). */
@@ -27,22 +28,15 @@ function pageOf(input: unknown): { num: number; size: number; code: string | nul
   return { num, size, code };
 }
 
-/** One page of the institution's price list (read through src/institutions), the items `keep` keeps. */
-async function page(
-  c: Call,
-  q: Queryable,
-  keep: (i: PriceItem) => boolean,
-  map: (i: PriceItem) => Record<string, unknown>,
-) {
+/** One page of `all` (those `code` names when the message asks for one code). */
+function page<T>(c: Call, all: T[], codeOf: (row: T) => string, map: (row: T) => Record<string, unknown>) {
   const p = pageOf(c.input);
-  const all = (await listPriceItems(q, c.institution.id)).filter(
-    (i) => keep(i) && (!p.code || i.code === p.code),
-  );
-  const rows = all.slice((p.num - 1) * p.size, p.num * p.size);
-  const pages = Math.ceil(all.length / p.size);
+  const kept = p.code ? all.filter((r) => codeOf(r) === p.code) : all;
+  const rows = kept.slice((p.num - 1) * p.size, p.num * p.size);
+  const pages = Math.ceil(kept.length / p.size);
   return {
     data: rows.map(map),
-    recordCounts: all.length,
+    recordCounts: kept.length,
     pageNum: p.num,
     pageSize: p.size,
     pages,
@@ -52,61 +46,86 @@ async function page(
   };
 }
 
-/** 01 class A, 02 class B, 03 out of catalogue (self-paid). */
-const chrgitmLv = (i: PriceItem) => (i.catalogue === 'out' ? '03' : i.category === 'B' ? '02' : '01');
-const updated = (i: PriceItem) => formatTime(new Date(i.updatedAt));
+/** The national charge level: 01 class A, 02 class B, 03 class C or out of catalogue (self-paid). */
+export const chrgitmLv = (cls: 'A' | 'B' | 'C' | null | undefined) =>
+  cls === 'A' ? '01' : cls === 'B' ? '02' : '03';
 
-const catalogueRow = (c: Call) => (i: PriceItem) => ({
-  hilist_code: i.code,
-  hilist_name: i.name,
+/** The national list type of an entry: 101 drugs, 201 service items, 301 consumables. */
+const LIST_TYPE = { drug: '101', service: '201', material: '301' } as const;
+
+/** The region's catalogue entries in force today (the whole catalogue is a few thousand rows). */
+async function entries(c: Call, q: Queryable, keep: (e: CatalogueEntry) => boolean) {
+  const { entries } = await searchCatalogue(q, c.institution.regionCode, businessDate(c.ctx.now), {
+    limit: 100_000,
+  });
+  return entries.filter(keep);
+}
+
+const entryRow = (c: Call) => (e: CatalogueEntry) => ({
+  hilist_code: e.code,
+  hilist_name: e.name,
   insu_admdvs: c.institution.regionCode,
-  chrgitm_lv: chrgitmLv(i),
-  list_type: i.serviceType,
-  prcunt: i.unit,
-  pric: fenToYuan(i.unitPrice),
-  begndate: null,
-  enddate: null,
+  chrgitm_lv: chrgitmLv(e.class),
+  list_type: LIST_TYPE[e.kind],
+  dosform: e.dosageForm,
+  spec: e.specification,
+  prcunt: e.unit,
+  begndate: e.validFrom,
+  enddate: e.validTo,
   vali_flag: '1',
-  updt_time: updated(i),
+  ver: String(e.version),
 });
 
-const download = (
-  keep: (i: PriceItem) => boolean,
-  row: (c: Call) => (i: PriceItem) => Record<string, unknown>,
-): Transaction => ({
+const download = (keep: (e: CatalogueEntry) => boolean): Transaction => ({
   local: false,
-  run: (c, q) => page(c, q, keep, row(c)),
+  run: async (c, q) => page(c, await entries(c, q, keep), (e) => e.code, entryRow(c)),
 });
-
-const every = () => true;
 
 export const CATALOGUE: Record<string, Transaction> = {
-  /** Medical consumables: the price list's special materials. */
-  '1306': download((i) => i.serviceType === 'special_material', catalogueRow),
-  /** The insurance catalogue as it applies here: every item of the institution's price list. */
-  '1312': download(every, catalogueRow),
-  /** The institution's catalogue codes matched to the insurance catalogue (Yibao's list uses one code for both). */
-  '1317': download(every, (c) => (i) => ({
-    fixmedins_code: c.institution.code,
-    medins_list_codg: i.code,
-    medins_list_name: i.name,
-    med_list_codg: i.code,
-    list_type: i.serviceType,
-    chrgitm_lv: chrgitmLv(i),
-    vali_flag: '1',
-    updt_time: updated(i),
-  })),
-  /** Price ceilings: the listed price is the most a line may be priced at (2204 refuses any other price). */
-  '1318': download(
-    (i) => i.catalogue === 'in',
-    () => (i) => ({
-      hilist_code: i.code,
-      hilist_lmtpric_type: '1',
-      hilist_pric_uplmt_amt: fenToYuan(i.unitPrice),
-      begndate: null,
-      enddate: null,
-      vali_flag: '1',
-      updt_time: updated(i),
-    }),
-  ),
+  /** Medical consumables: the catalogue's consumables. */
+  '1306': download((e) => e.kind === 'material'),
+  /** The insurance catalogue in force today in the institution's region. */
+  '1312': download(() => true),
+  /** The institution's own codes with their approved mapping to the catalogue (目录对照). */
+  '1317': {
+    local: false,
+    async run(c, q) {
+      const mapped = (await listPriceItems(q, c.institution.id, c.ctx.now)).filter(
+        (i): i is PriceItem & { mapping: NonNullable<PriceItem['mapping']> } =>
+          i.mapping?.status === 'approved',
+      );
+      return page(
+        c,
+        mapped,
+        (i) => i.mapping.catalogueCode,
+        (i) => ({
+          fixmedins_code: c.institution.code,
+          medins_list_codg: i.code,
+          medins_list_name: i.name,
+          med_list_codg: i.mapping.catalogueCode,
+          chrgitm_lv: chrgitmLv(i.mapping.class),
+          vali_flag: i.mapping.class ? '1' : '0',
+          updt_time: null,
+        }),
+      );
+    },
+  },
+  /** Price limits: the catalogue's limit per unit; the part of a price above it is the person's own. */
+  '1318': {
+    local: false,
+    run: async (c, q) =>
+      page(
+        c,
+        await entries(c, q, (e) => e.priceLimit !== null),
+        (e) => e.code,
+        (e) => ({
+          hilist_code: e.code,
+          hilist_lmtpric_type: '1',
+          hilist_pric_uplmt_amt: fenToYuan(e.priceLimit!),
+          begndate: e.validFrom,
+          enddate: e.validTo,
+          vali_flag: '1',
+        }),
+      ),
+  },
 };

@@ -9,7 +9,7 @@ import type { Queryable } from '../platform/db.ts';
 import { renderAll } from '../i18n/index.ts';
 import { settle, type SettlementView } from '../settlement/settle.ts';
 import { refund } from '../settlement/refund.ts';
-import type { Bill } from '../settlement/calculator.ts';
+import type { TillBill } from '../catalogue/resolve.ts';
 import type { Call, Transaction } from './call.ts';
 import { dataOf, field, formatTime, optional, refuse } from './envelope.ts';
 import { fenToYuan as yuan, ratio4, yuanToFen } from './money.ts';
@@ -114,7 +114,7 @@ function settlementOutput(
 }
 
 /** The bill of priced fee lines, checked against the total the HIS says it sends. */
-function billOf(fees: FeeLine[], kind: VisitKind, d: Record<string, unknown>): Bill {
+function billOf(fees: FeeLine[], kind: VisitKind, d: Record<string, unknown>): TillBill {
   if (!fees.length) refuse('no_fee_details', 'The visit has no fee details: upload them first');
   const total = fees.reduce((a, f) => a + f.amount, 0);
   const claimed = yuanToFen(d.medfee_sumamt);
@@ -139,9 +139,6 @@ function billOf(fees: FeeLine[], kind: VisitKind, d: Record<string, unknown>): B
       name: f.name,
       quantity: f.quantity,
       unitPrice: f.unit_price,
-      catalogue: f.catalogue,
-      ...(f.catalogue === 'in' && f.category ? { category: f.category } : {}),
-      serviceType: f.service_type,
     })),
   };
 }
@@ -202,7 +199,7 @@ async function settleVisit(
   q: Queryable,
   visit: VisitRow,
   qr: string,
-  bill: Bill,
+  bill: TillBill,
   undo: () => Promise<void>,
 ): Promise<SettlementView> {
   const msgid = c.env.msgid;

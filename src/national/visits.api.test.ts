@@ -16,24 +16,19 @@ import {
   tableCounts,
   type His,
 } from '../../test/support/national-his.ts';
+import { TEST_CATALOGUE } from '../../test/support/catalogue.ts';
 
 const DRUGS = [
   {
     code: 'YP0001',
     name: '感冒灵颗粒',
     unitPrice: 1580,
-    catalogue: 'in',
-    category: 'A',
-    serviceType: 'outpatient',
   },
-  { code: 'YP0002', name: '维生素C片', unitPrice: 350, catalogue: 'out', serviceType: 'outpatient' },
+  { code: 'YP0002', name: '维生素C片', unitPrice: 350 },
   {
     code: 'HC0001',
     name: '医用口罩',
     unitPrice: 1200,
-    catalogue: 'in',
-    category: 'B',
-    serviceType: 'special_material',
   },
 ] as const;
 const WARD = [
@@ -41,19 +36,13 @@ const WARD = [
     code: 'ZY0001',
     name: '床位费',
     unitPrice: 5000,
-    catalogue: 'in',
-    category: 'A',
-    serviceType: 'inpatient',
   },
   {
     code: 'ZY0002',
     name: '头孢曲松钠',
     unitPrice: 4250,
-    catalogue: 'in',
-    category: 'B',
-    serviceType: 'inpatient',
   },
-  { code: 'ZY0003', name: '陪护费', unitPrice: 3000, catalogue: 'out', serviceType: 'inpatient' },
+  { code: 'ZY0003', name: '陪护费', unitPrice: 3000 },
 ] as const;
 
 const drugdetail = () => [
@@ -420,42 +409,50 @@ forEachStore('the national terminal interface: pharmacy and inpatient', (env) =>
     );
   });
 
-  test('catalogue downloads page the price list: 1312, 1317, 1318, 1306', async () => {
+  test('catalogue downloads page the agency’s catalogue and the institution’s mappings: 1312, 1317, 1318, 1306', async () => {
     const { his } = await nationalSetUp(env(), 'pharmacy', [...DRUGS]);
     await his.signIn();
-    const all = await his.send('1312', { data: { page_num: 1, page_size: 2 } });
-    assert.equal(all.recordCounts, 3);
-    assert.equal(all.pages, 2);
+    const entries = Object.values(TEST_CATALOGUE).flat();
+    const all = await his.send('1312', { data: { page_num: 1, page_size: 10 } });
+    assert.equal(all.recordCounts, entries.length);
+    assert.equal(all.pages, Math.ceil(entries.length / 10));
+    const codes = entries.map((e) => e.code).sort();
     assert.deepEqual(
-      all.data.map((r: Record<string, string>) => [r.hilist_code, r.chrgitm_lv, r.pric]),
-      [
-        ['HC0001', '02', '12.00'],
-        ['YP0001', '01', '15.80'],
-      ],
+      all.data.map((r: Record<string, string>) => r.hilist_code),
+      codes.slice(0, 10),
     );
-    const p2 = await his.send('1312', { data: { page_num: 2, page_size: 2 } });
+    const last = await his.send('1312', { data: { page_num: all.pages, page_size: 10 } });
+    assert.equal(last.lastPage, true);
     assert.deepEqual(
-      p2.data.map((r: Record<string, string>) => r.hilist_code),
-      ['YP0002'],
+      last.data.map((r: Record<string, string>) => r.hilist_code),
+      codes.slice((all.pages - 1) * 10),
     );
-    assert.equal(p2.lastPage, true);
-    const match = await his.send('1317', { data: { hilist_code: 'YP0002' } });
+    const one = await his.send('1312', { data: { hilist_code: 'HC0001' } });
+    assert.deepEqual(
+      one.data.map((r: Record<string, string>) => [r.hilist_code, r.chrgitm_lv, r.list_type]),
+      [['HC0001', '02', '301']],
+    );
+    // The pharmacy's own codes with an approved mapping; its unmapped vitamin C is not among them.
+    const match = await his.send('1317', { data: {} });
     assert.deepEqual(
       match.data.map((r: Record<string, string>) => [r.medins_list_codg, r.med_list_codg, r.chrgitm_lv]),
-      [['YP0002', 'YP0002', '03']],
+      [
+        ['HC0001', 'HC0001', '02'],
+        ['YP0001', 'YP0001', '01'],
+      ],
     );
     const limits = await his.send('1318', { data: {} });
     assert.deepEqual(
       limits.data.map((r: Record<string, string>) => [r.hilist_code, r.hilist_pric_uplmt_amt]),
-      [
-        ['HC0001', '12.00'],
-        ['YP0001', '15.80'],
-      ],
+      entries
+        .filter((e) => e.priceLimit !== null)
+        .map((e) => [e.code, (e.priceLimit! / 100).toFixed(2)])
+        .sort(),
     );
     const materials = await his.send('1306', { data: {} });
     assert.deepEqual(
       materials.data.map((r: Record<string, string>) => r.hilist_code),
-      ['HC0001'],
+      TEST_CATALOGUE.material.map((e) => e.code).sort(),
     );
     await his.refused(his.message('1312', { data: { page_size: 5000 } }), 'field_invalid');
   });

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
-import type { BillItem } from '../settlement/calculator.ts';
-import { priceItemsByCode } from '../institutions/price-list.ts';
+import { priceItemsByCode, type PriceItem } from '../institutions/price-list.ts';
+import { chrgitmLv } from './catalogue.ts';
 import type { Call, Transaction } from './call.ts';
 import { dataOf, field, isUuid, optional, parseTime, refuse } from './envelope.ts';
 import { fenToYuan, wholeCount, yuanToFen } from './money.ts';
@@ -67,14 +67,14 @@ export interface FeeLine {
   quantity: number;
   unit_price: number;
   amount: number;
-  catalogue: 'in' | 'out';
-  category: 'A' | 'B' | null;
-  service_type: BillItem['serviceType'];
 }
+
+/** A fee line as priced at upload, with what the agency's data says of its code today (for the answer). */
+type PricedFee = FeeLine & { mapping: PriceItem['mapping'] };
 
 export async function feesOf(q: Queryable, mdtrtId: string): Promise<FeeLine[]> {
   const { rows } = await q.query<FeeLine>(
-    `select feedetl_sn, code, name, quantity, unit_price, amount, catalogue, category, service_type
+    `select feedetl_sn, code, name, quantity, unit_price, amount
        from national_fee_details where mdtrt_id = $1 and status = 'active' order by id`,
     [mdtrtId],
   );
@@ -82,7 +82,7 @@ export async function feesOf(q: Queryable, mdtrtId: string): Promise<FeeLine[]> 
 }
 
 /** The fee lines of an upload (`feedetail[]`, `drugdetail[]`), each checked and priced; nothing is written. */
-export async function priceFees(c: Call, q: Queryable, list: unknown, name: string): Promise<FeeLine[]> {
+export async function priceFees(c: Call, q: Queryable, list: unknown, name: string): Promise<PricedFee[]> {
   if (!Array.isArray(list) || list.length === 0 || list.length > 500)
     refuse('input_invalid', `${c.env.infno} needs input.${name} as an array of 1 to 500 items`);
   const sent: { where: string; sn: string; codes: string[]; cnt: number; pric: number; sumamt: number }[] =
@@ -124,6 +124,7 @@ export async function priceFees(c: Call, q: Queryable, list: unknown, name: stri
     q,
     c.institution.id,
     sent.flatMap((l) => l.codes),
+    c.ctx.now,
   );
   return sent.map((l) => {
     const code = l.codes.find((x) => items.has(x));
@@ -142,9 +143,7 @@ export async function priceFees(c: Call, q: Queryable, list: unknown, name: stri
       quantity: l.cnt,
       unit_price: item.unitPrice,
       amount: l.sumamt,
-      catalogue: item.catalogue,
-      category: item.category,
-      service_type: item.serviceType,
+      mapping: item.mapping,
     };
   });
 }
@@ -158,44 +157,33 @@ export async function insertFees(c: Call, q: Queryable, mdtrtId: string, lines: 
   if (rows[0]) refuse('feedetl_sn_duplicate', `feedetl_sn ${rows[0].feedetl_sn} is already uploaded`);
   for (const l of lines)
     await q.query(
-      `insert into national_fee_details (mdtrt_id, feedetl_sn, code, name, quantity, unit_price, amount, catalogue,
-         category, service_type, status, uploaded_msgid, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $12)`,
-      [
-        mdtrtId,
-        l.feedetl_sn,
-        l.code,
-        l.name,
-        l.quantity,
-        l.unit_price,
-        l.amount,
-        l.catalogue,
-        l.category,
-        l.service_type,
-        c.env.msgid,
-        c.ctx.now,
-      ],
+      `insert into national_fee_details (mdtrt_id, feedetl_sn, code, name, quantity, unit_price, amount, status,
+         uploaded_msgid, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9)`,
+      [mdtrtId, l.feedetl_sn, l.code, l.name, l.quantity, l.unit_price, l.amount, c.env.msgid, c.ctx.now],
     );
 }
 
-/** The national charge level: 01 class A, 02 class B, 03 out of catalogue (self-paid). */
-const chrgitmLv = (f: { catalogue: string; category: string | null }) =>
-  f.catalogue === 'out' ? '03' : f.category === 'B' ? '02' : '01';
-
-/** A fee line as 2204 / 2301 answer it. */
-function feeResult(l: FeeLine) {
+/**
+ * A fee line as 2204 / 2301 answer it, from its code's approved mapping and catalogue entry today (the
+ * settlement resolves the line again on its own date).
+ */
+function feeResult(l: PricedFee) {
+  const m = l.mapping?.status === 'approved' ? l.mapping : null;
+  const cls = m?.class ?? null;
+  const limit = cls && cls !== 'C' ? m!.priceLimit : null;
   return {
     feedetl_sn: l.feedetl_sn,
     det_item_fee_sumamt: fenToYuan(l.amount),
     cnt: String(l.quantity),
     pric: fenToYuan(l.unit_price),
-    pric_uplmt_amt: fenToYuan(l.unit_price),
+    pric_uplmt_amt: limit === null ? null : fenToYuan(limit),
     selfpay_prop: null,
-    fulamt_ownpay_amt: fenToYuan(l.catalogue === 'out' ? l.amount : 0),
-    overlmt_amt: fenToYuan(0),
+    fulamt_ownpay_amt: fenToYuan(cls === null || cls === 'C' ? l.amount : 0),
+    overlmt_amt: fenToYuan(limit !== null && l.unit_price > limit ? (l.unit_price - limit) * l.quantity : 0),
     preselfpay_amt: null,
     inscp_scp_amt: null,
-    chrgitm_lv: chrgitmLv(l),
+    chrgitm_lv: chrgitmLv(cls),
     med_chrgitm_type: null,
     memo: null,
   };

@@ -99,9 +99,9 @@ export function installErrorHandler(app: App): void {
       const first = fe.validation[0];
       const params = (first?.params ?? {}) as Record<string, unknown>;
       const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-      const field = params.missingProperty
-        ? [path, params.missingProperty].filter(Boolean).join('.')
-        : path || fe.validationContext;
+      // A missing or an unexpected property is named itself, not its parent object.
+      const property = params.missingProperty ?? params.additionalProperty;
+      const field = property ? [path, property].filter(Boolean).join('.') : path || fe.validationContext;
       return send(
         400,
         'validation_failed',

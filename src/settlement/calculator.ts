@@ -4,8 +4,8 @@
  * I/O, no clock, no randomness; the same input always gives the same result.
  *
  * Calculation order, per item in bill order (the year's state carries from item to item):
- *  1. Out of catalogue (`catalogue: 'out'`) or Class C (`category: 'C'`): 100% the person's, counted as
- *     fully self-paid. Touches no accumulator.
+ *  1. Out of catalogue (`catalogue: 'out'`), Class C (`category: 'C'`) or outside the catalogue's
+ *     restriction (`restrictedTo`): 100% the person's, counted as fully self-paid. Touches no accumulator.
  *  2. Price limit: the part of the unit price above the catalogue's `priceLimit`, times the quantity, is the
  *     person's (over the limit); the fund never pays it. The rest is the item's amount within the limit.
  *  3. Class B self-pay-first: `within limit × ratio`, half-up, to the person; the ratio is the item's own
@@ -25,8 +25,9 @@
  *       imported reference price × quantity, capped at the eligible amount; the person pays the rest.
  *     - `special_material` at or below the limit: the ordinary rule of the bill's `setting`, and it
  *       needs no approval (approval is for high-value material only).
- *     Items of a type listed in `policy.approvalRequired` without a non-blank `approvalRef` are the
- *     person's entirely (`rule: 'approval_missing'`, an explanation line, never an exception).
+ *     Items of a type listed in `policy.approvalRequired` without a non-blank `approvalRef`, and a special
+ *     material above the limit without a reference price, are the person's entirely
+ *     (`rule: 'approval_missing'`, an explanation line, never an exception).
  *  5. Fund ceiling: shared by all categories. The fund's share is capped at what is left of the
  *     year's ceiling; the overflow goes to the person. The deductible and threshold still count.
  *  6. The person's share of the item = amount − fund share.
@@ -94,6 +95,11 @@ export interface BillItem {
   importedReferencePrice?: number;
   /** Approval reference for service types the policy lists in `approvalRequired`. */
   approvalRef?: string;
+  /**
+   * The catalogue restricts the item to this setting or to approved special outpatient care, and this line is
+   * not that: wholly the person's.
+   */
+  restrictedTo?: 'inpatient' | 'outpatient' | 'special_outpatient';
 }
 
 export interface Bill {
@@ -116,6 +122,7 @@ export interface SettlementInput {
 type LineRule =
   | 'out_of_catalogue'
   | 'class_c'
+  | 'restricted'
   | 'approval_missing'
   | 'inpatient'
   | 'outpatient'
@@ -317,11 +324,24 @@ function validateItem(item: unknown, index: number, setting: CareSetting, policy
   if (amount > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw invalidBill(index, 'quantity × unitPrice is beyond the safe integer range');
   }
+  const { restrictedTo } = item;
+  if (
+    restrictedTo !== undefined &&
+    !['inpatient', 'outpatient', 'special_outpatient'].includes(restrictedTo as string)
+  ) {
+    throw invalidBill(
+      index,
+      "restrictedTo must be 'inpatient', 'outpatient' or 'special_outpatient' when given",
+    );
+  }
+  // An approved special material carries the reference price its approval names; without an approval it
+  // settles as approval missing.
   if (
     serviceType === 'special_material' &&
     catalogue === 'in' &&
     category !== 'C' &&
     unitPrice > policy.specialMaterial.unitPriceLimitFen &&
+    hasApprovalRef(item as unknown as BillItem) &&
     item.domesticReferencePrice === undefined &&
     item.importedReferencePrice === undefined
   ) {
@@ -491,6 +511,12 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     line.explanations.push(text('line.class_c', { amount }));
     return line;
   }
+  if (item.restrictedTo) {
+    line.rule = 'restricted';
+    line.outOfCatalogue = amount;
+    line.explanations.push(text(`line.restricted_${item.restrictedTo}`, { amount }));
+    return line;
+  }
   if (item.priceLimit !== undefined && item.unitPrice > item.priceLimit) {
     line.overLimit = (item.unitPrice - item.priceLimit) * item.quantity;
     line.explanations.push(text('line.over_limit', { limit: item.priceLimit, amount: line.overLimit }));
@@ -511,7 +537,11 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     item.serviceType === 'special_outpatient' ||
     (item.serviceType === 'special_material' && item.unitPrice > materialLimit);
 
-  if (usesOwnRule && !isApproved(item, policy)) {
+  const referenceMissing =
+    item.serviceType === 'special_material' &&
+    item.domesticReferencePrice === undefined &&
+    item.importedReferencePrice === undefined;
+  if (usesOwnRule && (!isApproved(item, policy) || referenceMissing)) {
     line.rule = 'approval_missing';
     line.withoutApproval = eligible;
     line.explanations.push(text('line.without_approval', { service: label, amount: eligible }));
@@ -538,7 +568,7 @@ function settleItem(item: BillItem, index: number, amount: number, ctx: RuleCont
     );
   } else if (item.serviceType === 'special_material' && item.unitPrice > materialLimit) {
     const domestic = item.domesticReferencePrice !== undefined;
-    // validateItem guarantees one of the two reference prices is present here.
+    // One of the two reference prices is present here (else the line was left as approval missing).
     const referencePrice = (domestic ? item.domesticReferencePrice : item.importedReferencePrice) ?? 0;
     const ratioBp = domestic
       ? policy.specialMaterial.domesticFundRatioBp

@@ -64,7 +64,7 @@ forEachStore('a crash at any point inside a settlement leaves nothing half done'
       const terminal = (await createTerminal(env(), inst)).token;
       const p = await activeEcard(env());
       await depositTo(env(), p.personId, 10_000);
-      const bill = { setting: 'outpatient', items: [item('A', 30), item('B', 20, { catalogue: 'out' })] };
+      const bill = { setting: 'outpatient', items: [item('A', 30), item('OUT-B', 20)] };
       const viaFaulty = { ...env(), app };
 
       // Runs without faults: the first creates the ledger accounts on first use, the next fills the account-id

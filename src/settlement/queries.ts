@@ -28,12 +28,13 @@ interface Row {
   version: string;
   business_date: string;
   card_activated: boolean;
+  catalogue_version: number | null;
   result: SettlementResult;
 }
 
 const SELECT = `select s.id, s.status, s.created_at, s.institution_id, s.terminal_id, s.method, s.credential, s.cash_method,
     b.bank, b.account_masked, b.amount as bank_amount, b.refunded as bank_refunded, b.status as bank_status, p.id_number, p.name, p.insurance_type,
-    p.retired, s.relative_account_paid, v.version, s.business_date, s.card_activated, s.result
+    p.retired, s.relative_account_paid, v.version, s.catalogue_version, s.business_date, s.card_activated, s.result
   from settlements s join persons p on p.id = s.person_id join policy_versions v on v.id = s.policy_version_id
   left join bank_instructions b on b.settlement_id = s.id`;
 
@@ -65,6 +66,7 @@ function toView(r: Row): SettlementView {
     },
     relativePaid: r.relative_account_paid > 0,
     policyVersion: r.version,
+    catalogueVersion: r.catalogue_version,
     businessDate: r.business_date,
     cardActivated: r.card_activated,
     result: withPriceLimits(r.result),

@@ -8,6 +8,7 @@ import { forbidden, notFound } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { personForStaff } from '../people/store.ts';
 import { SERVICE_TYPES } from '../institutions/service-types.ts';
+import { SPECIAL_OUTPATIENT_DISEASES } from '../catalogue/resolve.ts';
 import { settle } from './settle.ts';
 import { CredentialSchema } from './eligibility.ts';
 import { refund } from './refund.ts';
@@ -22,21 +23,37 @@ import {
 const Fen = (description: string) => Type.Integer({ minimum: 0, description: `${description} (fen)` });
 const SERVICE_TYPE = Type.Enum(SERVICE_TYPES);
 
-const BillItem = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 50 }),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  quantity: Type.Integer({ minimum: 1, maximum: 100_000 }),
-  unitPrice: Fen('unit price'),
-  catalogue: Type.Union([Type.Literal('in'), Type.Literal('out')]),
-  category: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
-  serviceType: SERVICE_TYPE,
-  domesticReferencePrice: Type.Optional(Fen('special material: unit price of the domestic type')),
-  importedReferencePrice: Type.Optional(Fen('special material: unit price of the imported type')),
-  approvalRef: Type.Optional(Type.String({ maxLength: 100 })),
-});
+const BillItem = Type.Object(
+  {
+    code: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      description: 'The institution’s own item code; its approved mapping to the catalogue decides coverage',
+    }),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'For the receipt; the catalogue’s name if absent',
+      }),
+    ),
+    quantity: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    unitPrice: Fen('unit price'),
+  },
+  {
+    description:
+      'A line names the institution’s item only: a line that declares coverage (catalogue, category, serviceType, reference prices, approvalRef) is refused with 400 coverage_declared',
+  },
+);
 
 const Bill = Type.Object({
   setting: Type.Union([Type.Literal('outpatient'), Type.Literal('inpatient')]),
+  specialOutpatient: Type.Optional(
+    Type.Enum(SPECIAL_OUTPATIENT_DISEASES, {
+      description:
+        'An outpatient visit of approved special outpatient care: the disease (the person’s approval decides)',
+    }),
+  ),
   items: Type.Array(BillItem, { minItems: 1, maxItems: 500 }),
 });
 
@@ -156,6 +173,10 @@ const SettlementSchema = Type.Object({
   }),
   relativePaid: Type.Boolean(),
   policyVersion: Type.String(),
+  catalogueVersion: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description:
+      'The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage)',
+  }),
   businessDate: Type.String({ format: 'date' }),
   cardActivated: Type.Boolean(),
   result: Type.Object({

@@ -43,9 +43,11 @@ import {
   calculateSettlement,
   toNationalFigures,
   type Accumulators,
-  type Bill,
   type SettlementResult,
 } from './calculator.ts';
+import { declaredCoverage, resolveBill, type ApprovalInForce, type TillBill } from '../catalogue/resolve.ts';
+import { billCoverageRead, type BillCoverage } from '../catalogue/store.ts';
+import { approvalsInForceRead } from '../catalogue/approvals.ts';
 import type { PolicyRules } from './policy.ts';
 import { markPolicyUsed, policyInForceRead } from './policy-store.ts';
 import { mutualAidPayerRead } from '../family/family.ts';
@@ -58,7 +60,8 @@ export interface SettleRequest {
   qr?: string;
   /** …the physical card's number and chip PIN. */
   card?: { number: string; pin: string };
-  bill: Bill;
+  /** The institution's own items; what the fund covers comes from the agency's data (`resolveBill`). */
+  bill: TillBill;
   /** Compute only: nothing moves and the QR token is not consumed. */
   estimate?: boolean;
   /** The e-card payment PIN, required when the accounts pay more than the configured amount. */
@@ -99,6 +102,11 @@ export interface SettlementView {
   person: { maskedName: string; maskedIdNumber: string; insuranceType: string; retired: boolean };
   relativePaid: boolean;
   policyVersion: string;
+  /**
+   * The treatment region's catalogue version the lines were resolved against (0: none was in force; null:
+   * settled before catalogues decided coverage).
+   */
+  catalogueVersion: number | null;
   businessDate: string;
   cardActivated: boolean;
   result: SettlementResult;
@@ -148,6 +156,9 @@ interface LockedRead {
   /** The bank account linked in the person's live e-SSC, when the cash share is to be paid from it. */
   bank: string | null;
   bank_account_number: string | null;
+  catalogue_version: BillCoverage['catalogue_version'];
+  mapped: BillCoverage['mapped'];
+  approvals: ApprovalInForce[];
 }
 
 /**
@@ -164,7 +175,15 @@ async function readLocked(
   person: PersonRow,
   payer: Payer,
   institutionId: string,
-  o: { year: number; businessDate: string; consume: boolean; familyAccount: boolean; bank: boolean },
+  o: {
+    year: number;
+    businessDate: string;
+    consume: boolean;
+    familyAccount: boolean;
+    bank: boolean;
+    catalogueRegion: string;
+    itemCodes: readonly string[];
+  },
 ): Promise<LockedRead> {
   const claims = payer.method === 'qr' ? payer.claims : null;
   const cardId = payer.method === 'qr' ? payer.cardId : null;
@@ -189,6 +208,8 @@ async function readLocked(
       },
       { ...cardStatusRead(payer.method === 'card' ? payer.cardId : null), as: 'c' },
       { ...esscBankAccountRead(o.bank ? person.id : null), as: 'b' },
+      { ...billCoverageRead(o.catalogueRegion, o.businessDate, institutionId, o.itemCodes), as: 'cov' },
+      { ...approvalsInForceRead(person.id, institutionId, o.businessDate), as: 'ap' },
     ],
     `select acc.inpatient_deductible_paid as d, acc.outpatient_eligible_spent as o, acc.fund_paid as f,
             (select count(*) from nonce)::int as consumed,
@@ -197,9 +218,9 @@ async function readLocked(
             a.id as account_id, a.balance as account_balance, aid.binder_person_id as aid_payer,
             e.id as e_id, e.holder as e_holder, e.status as e_status, e.payment_open, e.payment_pin_hash,
             e.payment_pin_failures, e.payment_pin_locked_until, c.status as card_status,
-            b.bank, b.account_number as bank_account_number
+            b.bank, b.account_number as bank_account_number, cov.catalogue_version, cov.mapped, ap.approvals
        from acc left join pv on true left join a on true left join aid on true left join e on true
-            left join c on true left join b on true`,
+            left join c on true left join b on true cross join cov cross join ap`,
   );
   type Row = Omit<LockedRead, 'ecard'> &
     Omit<PaymentPinState, 'id' | 'status' | 'holder'> & {
@@ -309,6 +330,14 @@ export async function settle(
       'Send an Idempotency-Key header so that a retry cannot pay twice',
     );
   }
+  const declared = declaredCoverage(req.bill);
+  if (declared) {
+    throw badRequest(
+      'coverage_declared',
+      `${declared}: a bill names the institution's items only; what the fund covers comes from the catalogue, the item mappings and the person's approvals`,
+      { field: declared },
+    );
+  }
   const institutionId = terminal.institutionId!;
   const scope = `settlement:${institutionId}`;
   const hash = requestHash({
@@ -382,6 +411,9 @@ async function settleIn(
     consume: !estimate,
     familyAccount: req.familyAccount !== false,
     bank: req.cashBy === 'bank_account',
+    // The catalogue of the region where the institution is (the treatment region).
+    catalogueRegion: terminal.regionCode ?? person.region_code,
+    itemCodes: req.bill.items.map((i) => i.code),
   });
   if (payer.method === 'qr') {
     const ecard = read.ecard;
@@ -421,13 +453,14 @@ async function settleIn(
     outpatientEligibleSpent: read.o,
     fundPaid: read.f,
   };
+  const { bill } = resolveBill(req.bill, new Map(Object.entries(read.mapped)), read.approvals, businessDate);
   const result = calculateSettlement({
     policy: policy.rules,
     person: { insuranceType: person.insurance_type, retired: person.retired },
     accumulators,
     accountBalance: own.balance,
     relative: relative ? { accountBalance: relative.balance } : undefined,
-    bill: req.bill,
+    bill,
   });
   const t = result.totals;
   if (req.cashBy === 'bank_account' && !read.bank_account_number) {
@@ -485,6 +518,7 @@ async function settleIn(
     },
     relativePaid: t.relativeAccountPaid > 0,
     policyVersion: policy.version,
+    catalogueVersion: read.catalogue_version,
     businessDate,
     cardActivated,
     result,
@@ -544,9 +578,9 @@ async function settleIn(
       {
         sql: `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
            relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
-           result, posting_id, created_at, card_activated, credential, essc_id, cash_method)
+           result, posting_id, created_at, card_activated, credential, essc_id, cash_method, catalogue_version)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22,
-           $23, $24, $25)`,
+           $23, $24, $25, $26)`,
         params: [
           id,
           person.id,
@@ -573,6 +607,7 @@ async function settleIn(
           payer.method === 'qr' ? payer.credential : 'card',
           payer.method === 'qr' && payer.credential === 'essc' ? payer.cardId : null,
           bank ? 'bank_account' : 'cash',
+          read.catalogue_version,
         ],
       },
       {

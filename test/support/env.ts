@@ -9,6 +9,7 @@ import { ensureAdmin } from '../../src/accounts/admin.ts';
 import type { App } from '../../src/platform/http.ts';
 import { makeIdNumber } from '../../src/people/id-number.ts';
 import { installDemoPolicy } from '../../src/settlement/policy-store.ts';
+import { loadTestCatalogue } from './catalogue.ts';
 import { installDemoPremiumRules } from '../../src/contributions/store.ts';
 
 export type StoreKind = 'pglite' | 'postgres';
@@ -66,10 +67,21 @@ export interface TestEnv {
   clock: TestClock;
   config: Config;
   adminToken: string;
+  /** The test catalogue is loaded in region `demo` and the factories map each institution's items to it. */
+  testCatalogue: boolean;
   close(): Promise<void>;
 }
 
-export async function createTestEnv(kind: StoreKind, overrides: Partial<Config> = {}): Promise<TestEnv> {
+export interface EnvOptions {
+  /** Load the test catalogue (test/support/catalogue.ts) into region `demo`; default true. */
+  testCatalogue?: boolean;
+}
+
+export async function createTestEnv(
+  kind: StoreKind,
+  overrides: Partial<Config> = {},
+  options: EnvOptions = {},
+): Promise<TestEnv> {
   const db = await createTestDb(kind);
   const clock = new TestClock();
   const config = loadConfig(
@@ -86,6 +98,8 @@ export async function createTestEnv(kind: StoreKind, overrides: Partial<Config> 
   await db.query(`insert into regions (code, name) values ('demo', 'Demo'), ('440300', 'Shenzhen')`);
   await installDemoPolicy(db, clock.now());
   await installDemoPremiumRules(db, clock.now());
+  const testCatalogue = options.testCatalogue !== false;
+  if (testCatalogue) await loadTestCatalogue(db, 'demo', clock.now());
   const app = await buildApp({ db, config, clock: clock.now, logger: false });
   await app.ready();
   const adminToken = (await login(app, 'admin', ADMIN_PASSWORD)).token;
@@ -96,6 +110,7 @@ export async function createTestEnv(kind: StoreKind, overrides: Partial<Config> 
     clock,
     config,
     adminToken,
+    testCatalogue,
     async close() {
       await app.close();
       await db.close();
@@ -111,12 +126,13 @@ export function forEachStore(
   title: string,
   body: (env: () => TestEnv) => void,
   overrides: Partial<Config> = {},
+  options: EnvOptions = {},
 ): void {
   for (const kind of STORES) {
     describe(`${title} [${kind}]`, () => {
       let env: TestEnv | undefined;
       before(async () => {
-        env = await createTestEnv(kind, overrides);
+        env = await createTestEnv(kind, overrides, options);
       });
       after(async () => {
         await env?.close();

@@ -1,3 +1,4 @@
+import { mapTestCatalogue } from './catalogue.ts';
 import { call, login, newCitizen, newPhone, type TestEnv } from './env.ts';
 
 export const PASSWORD = 'secret-pass-1';
@@ -227,6 +228,7 @@ export async function createInstitution(
     body: { login, password: PASSWORD, displayName: 'Cashier' },
   });
   if (s.status !== 201) throw new Error(`institution staff failed: ${s.raw}`);
+  if (env.testCatalogue && regionCode === 'demo') await mapTestCatalogue(env.db, r.body.id, env.clock.now());
   return { institutionId: r.body.id, code, staffToken: (await login_(env, login)).token, regionCode };
 }
 
@@ -259,17 +261,12 @@ export async function qrOf(env: TestEnv, person: { token: string }, forPersonId?
   return r.body.token;
 }
 
-/** A bill item in the catalogue; `yuan` is the unit price in yuan. */
-export function item(code: string, yuan: number, opts: Record<string, unknown> = {}) {
-  return {
-    code,
-    name: `药品${code}`,
-    quantity: 1,
-    unitPrice: Math.round(yuan * 100),
-    catalogue: 'in',
-    serviceType: 'outpatient',
-    ...opts,
-  };
+/**
+ * A bill line: the institution's own item code, quantity and unit price (`yuan`, in yuan). Its coverage comes
+ * from the code's mapping: the codes of test/support/catalogue.ts are in the catalogue, any other is not.
+ */
+export function item(code: string, yuan: number, opts: { quantity?: number; unitPrice?: number } = {}) {
+  return { code, name: `药品${code}`, quantity: 1, unitPrice: Math.round(yuan * 100), ...opts };
 }
 
 let keyCounter = 0;

@@ -183,30 +183,21 @@ export interface PriceItem {
   code: string;
   name: string;
   unitPrice: number;
-  catalogue: 'in' | 'out';
-  category?: 'A' | 'B';
-  serviceType: string;
 }
 
-/** An outpatient price list: class A, class B, out of catalogue. */
+/** An outpatient price list: class A, class B, out of catalogue (by the test catalogue's mappings). */
 export const OUTPATIENT_ITEMS: PriceItem[] = [
   {
     code: 'XJ0001',
     name: '阿莫西林胶囊',
     unitPrice: 1234,
-    catalogue: 'in',
-    category: 'A',
-    serviceType: 'outpatient',
   },
   {
     code: 'XJ0002',
     name: '布洛芬缓释胶囊',
     unitPrice: 2000,
-    catalogue: 'in',
-    category: 'B',
-    serviceType: 'outpatient',
   },
-  { code: 'ZF0001', name: '保健品', unitPrice: 500, catalogue: 'out', serviceType: 'outpatient' },
+  { code: 'ZF0001', name: '保健品', unitPrice: 500 },
 ];
 
 /** A hospital or pharmacy with a terminal, its registered SM2 key and price list, and a person with 30 yuan. */

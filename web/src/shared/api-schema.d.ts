@@ -1208,7 +1208,7 @@ export interface paths {
     delete: operations['removePriceItem'];
     options?: never;
     head?: never;
-    /** Change an item of the institution’s price list (price, name, catalogue …) */
+    /** Change an item of the institution’s price list (code, name, unit, price) */
     patch: operations['updatePriceItem'];
     trace?: never;
   };
@@ -2173,6 +2173,7 @@ export interface components {
           | 'claim_already_reviewed'
           | 'claim_not_found'
           | 'consent_required'
+          | 'coverage_declared'
           | 'details_mismatch'
           | 'display_not_allowed'
           | 'duplicate_catalogue_code'
@@ -8613,16 +8614,15 @@ export interface operations {
               unit: string;
               /** @description Unit price (fen) */
               unitPrice: number;
-              /** @description In the insurance catalogue, or paid in full by the person */
-              catalogue: 'in' | 'out';
-              /** @description Class A or B drug (catalogue items only) */
-              category: 'A' | 'B' | null;
-              /**
-               * @description How the policy treats the item (the bill line’s service type)
-               * @enum {unknown}
-               */
-              serviceType:
-                'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
+              /** @description The item code’s mapping to the agency’s catalogue (目录对照) and, once approved, the entry in force today; null: not mapped, settles as out of catalogue */
+              mapping: {
+                catalogueCode: string;
+                /** @description approved decides settlement; otherwise the latest request, waiting or refused */
+                status: 'approved' | 'pending' | 'rejected';
+                catalogueName: string | null;
+                class: 'A' | 'B' | 'C' | null;
+                priceLimit: number | null;
+              } | null;
               /** Format: date-time */
               updatedAt: string;
             }[];
@@ -8665,6 +8665,7 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
+    /** @description What the fund covers is not the price list’s to say: map the code to the catalogue */
     requestBody: {
       content: {
         'application/json': {
@@ -8679,16 +8680,6 @@ export interface operations {
           unit?: string;
           /** @description Unit price (fen) */
           unitPrice: number;
-          /** @description In the insurance catalogue, or paid in full by the person */
-          catalogue: 'in' | 'out';
-          /** @description Class A or B drug (catalogue items only) */
-          category?: 'A' | 'B' | null;
-          /**
-           * @description How the policy treats the item (the bill line’s service type)
-           * @enum {unknown}
-           */
-          serviceType:
-            'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
         };
       };
     };
@@ -8713,16 +8704,15 @@ export interface operations {
             unit: string;
             /** @description Unit price (fen) */
             unitPrice: number;
-            /** @description In the insurance catalogue, or paid in full by the person */
-            catalogue: 'in' | 'out';
-            /** @description Class A or B drug (catalogue items only) */
-            category: 'A' | 'B' | null;
-            /**
-             * @description How the policy treats the item (the bill line’s service type)
-             * @enum {unknown}
-             */
-            serviceType:
-              'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
+            /** @description The item code’s mapping to the agency’s catalogue (目录对照) and, once approved, the entry in force today; null: not mapped, settles as out of catalogue */
+            mapping: {
+              catalogueCode: string;
+              /** @description approved decides settlement; otherwise the latest request, waiting or refused */
+              status: 'approved' | 'pending' | 'rejected';
+              catalogueName: string | null;
+              class: 'A' | 'B' | 'C' | null;
+              priceLimit: number | null;
+            } | null;
             /** Format: date-time */
             updatedAt: string;
           };
@@ -8854,16 +8844,6 @@ export interface operations {
           unit?: string;
           /** @description Unit price (fen) */
           unitPrice?: number;
-          /** @description In the insurance catalogue, or paid in full by the person */
-          catalogue?: 'in' | 'out';
-          /** @description Class A or B drug (catalogue items only) */
-          category?: 'A' | 'B' | null;
-          /**
-           * @description How the policy treats the item (the bill line’s service type)
-           * @enum {unknown}
-           */
-          serviceType?:
-            'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
         };
       };
     };
@@ -8888,16 +8868,15 @@ export interface operations {
             unit: string;
             /** @description Unit price (fen) */
             unitPrice: number;
-            /** @description In the insurance catalogue, or paid in full by the person */
-            catalogue: 'in' | 'out';
-            /** @description Class A or B drug (catalogue items only) */
-            category: 'A' | 'B' | null;
-            /**
-             * @description How the policy treats the item (the bill line’s service type)
-             * @enum {unknown}
-             */
-            serviceType:
-              'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
+            /** @description The item code’s mapping to the agency’s catalogue (目录对照) and, once approved, the entry in force today; null: not mapped, settles as out of catalogue */
+            mapping: {
+              catalogueCode: string;
+              /** @description approved decides settlement; otherwise the latest request, waiting or refused */
+              status: 'approved' | 'pending' | 'rejected';
+              catalogueName: string | null;
+              class: 'A' | 'B' | 'C' | null;
+              priceLimit: number | null;
+            } | null;
             /** Format: date-time */
             updatedAt: string;
           };
@@ -8989,16 +8968,15 @@ export interface operations {
               unit: string;
               /** @description Unit price (fen) */
               unitPrice: number;
-              /** @description In the insurance catalogue, or paid in full by the person */
-              catalogue: 'in' | 'out';
-              /** @description Class A or B drug (catalogue items only) */
-              category: 'A' | 'B' | null;
-              /**
-               * @description How the policy treats the item (the bill line’s service type)
-               * @enum {unknown}
-               */
-              serviceType:
-                'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
+              /** @description The item code’s mapping to the agency’s catalogue (目录对照) and, once approved, the entry in force today; null: not mapped, settles as out of catalogue */
+              mapping: {
+                catalogueCode: string;
+                /** @description approved decides settlement; otherwise the latest request, waiting or refused */
+                status: 'approved' | 'pending' | 'rejected';
+                catalogueName: string | null;
+                class: 'A' | 'B' | 'C' | null;
+                priceLimit: number | null;
+              } | null;
               /** Format: date-time */
               updatedAt: string;
             }[];
@@ -10431,6 +10409,8 @@ export interface operations {
               };
               relativePaid: boolean;
               policyVersion: string;
+              /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+              catalogueVersion: number | null;
               /** Format: date */
               businessDate: string;
               cardActivated: boolean;
@@ -10584,22 +10564,20 @@ export interface operations {
           };
           bill: {
             setting: 'outpatient' | 'inpatient';
+            /**
+             * @description An outpatient visit of approved special outpatient care: the disease (the person’s approval decides)
+             * @enum {unknown}
+             */
+            specialOutpatient?:
+              'dialysis' | 'anti_rejection' | 'chemotherapy' | 'radiotherapy' | 'interventional' | 'nuclide';
             items: {
+              /** @description The institution’s own item code; its approved mapping to the catalogue decides coverage */
               code: string;
-              name: string;
+              /** @description For the receipt; the catalogue’s name if absent */
+              name?: string;
               quantity: number;
               /** @description unit price (fen) */
               unitPrice: number;
-              catalogue: 'in' | 'out';
-              category?: 'A' | 'B';
-              /** @enum {unknown} */
-              serviceType:
-                'inpatient' | 'outpatient' | 'large_equipment' | 'special_material' | 'special_outpatient';
-              /** @description special material: unit price of the domestic type (fen) */
-              domesticReferencePrice?: number;
-              /** @description special material: unit price of the imported type (fen) */
-              importedReferencePrice?: number;
-              approvalRef?: string;
             }[];
           };
           estimate?: boolean;
@@ -10650,6 +10628,8 @@ export interface operations {
             };
             relativePaid: boolean;
             policyVersion: string;
+            /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+            catalogueVersion: number | null;
             /** Format: date */
             businessDate: string;
             cardActivated: boolean;
@@ -10784,6 +10764,8 @@ export interface operations {
             };
             relativePaid: boolean;
             policyVersion: string;
+            /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+            catalogueVersion: number | null;
             /** Format: date */
             businessDate: string;
             cardActivated: boolean;
@@ -10985,6 +10967,8 @@ export interface operations {
             };
             relativePaid: boolean;
             policyVersion: string;
+            /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+            catalogueVersion: number | null;
             /** Format: date */
             businessDate: string;
             cardActivated: boolean;
@@ -11690,6 +11674,8 @@ export interface operations {
               };
               relativePaid: boolean;
               policyVersion: string;
+              /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+              catalogueVersion: number | null;
               /** Format: date */
               businessDate: string;
               cardActivated: boolean;
@@ -11872,6 +11858,8 @@ export interface operations {
               };
               relativePaid: boolean;
               policyVersion: string;
+              /** @description The treatment region’s catalogue version the lines were resolved against (0: none in force; null: settled before catalogues decided coverage) */
+              catalogueVersion: number | null;
               /** Format: date */
               businessDate: string;
               cardActivated: boolean;

@@ -33,6 +33,7 @@ const zh = {
   },
   errors: {
     claim_already_reviewed: '该结算已审核',
+    coverage_declared: '账单只能列出本机构的项目，基金支付范围由医保目录决定',
     claim_not_found: '没有找到该结算',
     approval_not_found: '没有找到该审批记录',
     approval_revoked: '该审批已撤销',
@@ -174,6 +175,7 @@ const en: typeof zh = {
   },
   errors: {
     claim_already_reviewed: 'Already reviewed',
+    coverage_declared: 'A bill lists the institution’s items only; the catalogue decides what the fund covers',
     claim_not_found: 'No such flagged settlement',
     approval_not_found: 'No such approval',
     approval_revoked: 'This approval is already revoked',
