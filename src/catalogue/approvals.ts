@@ -10,10 +10,29 @@ import { conflict, notFound, unprocessable } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { isCalendarDate } from './rows.ts';
 import { entriesInForce } from './store.ts';
-import { SPECIAL_OUTPATIENT_DISEASES, type ApprovalInForce } from './resolve.ts';
 
 export const APPROVAL_KINDS = ['special_outpatient', 'large_equipment', 'special_material'] as const;
 type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+
+/** Diseases of approved special outpatient care (DOMAIN.md), by code. */
+export const SPECIAL_OUTPATIENT_DISEASES = [
+  'dialysis',
+  'anti_rejection',
+  'chemotherapy',
+  'radiotherapy',
+  'interventional',
+  'nuclide',
+] as const;
+
+/** A person's approval in force at the institution on the day. */
+export interface ApprovalInForce {
+  id: string;
+  kind: 'special_outpatient' | 'large_equipment' | 'special_material';
+  /** The disease, or the catalogue code of the exam or material. */
+  subject: string;
+  domesticReferencePrice: number | null;
+  importedReferencePrice: number | null;
+}
 
 export interface Approval {
   id: string;

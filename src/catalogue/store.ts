@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable, Statement } from '../platform/db.ts';
-import type { MappedEntry } from './resolve.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { unprocessable } from '../platform/errors.ts';
 import {
@@ -266,6 +265,20 @@ async function entriesAt(
   );
   return new Map(rows.filter((r) => !r.removed).map((r) => [r.code, toEntry(r)]));
 }
+
+/** A catalogue entry as the settlement reads it, keyed by the institution's item code mapped to it. */
+export type MappedEntry = Pick<
+  CatalogueRow,
+  | 'code'
+  | 'name'
+  | 'class'
+  | 'priceLimit'
+  | 'selfPayFirstBp'
+  | 'serviceType'
+  | 'restrictions'
+  | 'validFrom'
+  | 'validTo'
+>;
 
 /** What `billCoverageRead` returns: the version in force and the entries the institution's codes map to. */
 export interface BillCoverage {

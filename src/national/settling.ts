@@ -9,7 +9,7 @@ import type { Queryable } from '../platform/db.ts';
 import { renderAll } from '../i18n/index.ts';
 import { settle, type SettlementView } from '../settlement/settle.ts';
 import { refund } from '../settlement/refund.ts';
-import type { TillBill } from '../catalogue/resolve.ts';
+import type { TillBill } from '../settlement/resolve.ts';
 import type { Call, Transaction } from './call.ts';
 import { dataOf, field, formatTime, optional, refuse } from './envelope.ts';
 import { fenToYuan as yuan, ratio4, yuanToFen } from './money.ts';

@@ -8,7 +8,7 @@ import { forbidden, notFound } from '../platform/errors.ts';
 import { businessDate } from '../platform/business-date.ts';
 import { personForStaff } from '../people/store.ts';
 import { SERVICE_TYPES } from '../institutions/service-types.ts';
-import { SPECIAL_OUTPATIENT_DISEASES } from '../catalogue/resolve.ts';
+import { SPECIAL_OUTPATIENT_DISEASES } from '../catalogue/approvals.ts';
 import { settle } from './settle.ts';
 import { CredentialSchema } from './eligibility.ts';
 import { refund } from './refund.ts';

@@ -45,9 +45,9 @@ import {
   type Accumulators,
   type SettlementResult,
 } from './calculator.ts';
-import { declaredCoverage, resolveBill, type ApprovalInForce, type TillBill } from '../catalogue/resolve.ts';
+import { declaredCoverage, resolveBill, type TillBill } from './resolve.ts';
 import { billCoverageRead, type BillCoverage } from '../catalogue/store.ts';
-import { approvalsInForceRead } from '../catalogue/approvals.ts';
+import { approvalsInForceRead, type ApprovalInForce } from '../catalogue/approvals.ts';
 import type { PolicyRules } from './policy.ts';
 import { markPolicyUsed, policyInForceRead } from './policy-store.ts';
 import { mutualAidPayerRead } from '../family/family.ts';

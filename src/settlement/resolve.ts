@@ -4,20 +4,13 @@
  * calculator's item: the institution's approved mapping names the catalogue code, the catalogue entry in force
  * on the settlement date gives class, price limit, self-pay-first ratio, special rule and restrictions, and the
  * person's approvals give the approval (and a special material's reference price). Pure: the reads that feed it
- * are `billCoverageRead` (store.ts) and `approvalsInForceRead` (approvals.ts).
+ * are `billCoverageRead` (catalogue/store.ts) and `approvalsInForceRead` (catalogue/approvals.ts).
  */
-import type { Bill, BillItem, CareSetting } from '../settlement/calculator.ts';
-import type { CatalogueClass, CatalogueRow } from './rows.ts';
+import type { Bill, BillItem, CareSetting } from './calculator.ts';
+import type { CatalogueClass } from '../catalogue/rows.ts';
+import type { MappedEntry } from '../catalogue/store.ts';
+import { SPECIAL_OUTPATIENT_DISEASES, type ApprovalInForce } from '../catalogue/approvals.ts';
 
-/** Diseases of approved special outpatient care (DOMAIN.md), by code. */
-export const SPECIAL_OUTPATIENT_DISEASES = [
-  'dialysis',
-  'anti_rejection',
-  'chemotherapy',
-  'radiotherapy',
-  'interventional',
-  'nuclide',
-] as const;
 type SpecialOutpatientDisease = (typeof SPECIAL_OUTPATIENT_DISEASES)[number];
 
 /** One line of a till's bill: the institution's own item, nothing about coverage. */
@@ -36,30 +29,6 @@ export interface TillBill {
   setting: CareSetting;
   specialOutpatient?: SpecialOutpatientDisease;
   items: readonly TillItem[];
-}
-
-/** A catalogue entry as the settlement reads it, keyed by the institution's item code mapped to it. */
-export type MappedEntry = Pick<
-  CatalogueRow,
-  | 'code'
-  | 'name'
-  | 'class'
-  | 'priceLimit'
-  | 'selfPayFirstBp'
-  | 'serviceType'
-  | 'restrictions'
-  | 'validFrom'
-  | 'validTo'
->;
-
-/** A person's approval in force at the institution on the day. */
-export interface ApprovalInForce {
-  id: string;
-  kind: 'special_outpatient' | 'large_equipment' | 'special_material';
-  /** The disease, or the catalogue code of the exam or material. */
-  subject: string;
-  domesticReferencePrice: number | null;
-  importedReferencePrice: number | null;
 }
 
 /** What the agency's data said of a line, recorded beside the settlement. */
