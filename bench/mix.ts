@@ -12,6 +12,10 @@ import { createUser } from '../src/accounts/store.ts';
 import type { KeyRing } from '../src/qr/keyring.ts';
 import { issueToken } from '../src/qr/token.ts';
 import { prng } from '../src/demo/synthetic.ts';
+import { CATALOGUE_KINDS } from '../src/catalogue/rows.ts';
+import { loadCatalogue } from '../src/catalogue/store.ts';
+import { insertApprovedMappings } from '../src/catalogue/mappings.ts';
+import { demoCatalogueRows } from '../src/demo/catalogue.ts';
 
 export const PIN = '123456';
 
@@ -63,6 +67,7 @@ export async function createTills(db: Db, clients: number, now: Date): Promise<T
     displayName: 'bench',
     institutionId: pharmacy.id,
   });
+  await loadWorkloadCatalogue(db, [pharmacy, hospital], now);
   const tills: Till[] = [];
   for (let i = 0; i < clients; i++) {
     const inst = i % 4 === 3 ? hospital : pharmacy;
@@ -74,19 +79,45 @@ export async function createTills(db: Db, clients: number, now: Date): Promise<T
   return tills;
 }
 
+/** The institutions' own item codes of the workload: `M0` … `M99`; nine in ten are mapped to the catalogue. */
+const ITEM_CODES = Array.from({ length: 100 }, (_, i) => `M${i}`);
+
 /**
- * A bill's items drawn from `rnd`: an inpatient bill of 20-100 items (or `count`), an outpatient one of 1-5;
- * nine in ten in the catalogue.
+ * The workload's agency data: the demo region's catalogue (3,800 synthetic rows of every class, some with
+ * price limits and restrictions) and, for each institution, its item codes mapped (approved) to catalogue
+ * entries, nine in ten: a pharmacy's to drugs, a hospital's to drugs and service items in turn.
+ */
+export async function loadWorkloadCatalogue(
+  db: Db,
+  institutions: Array<{ id: string; kind: string }>,
+  now: Date,
+): Promise<void> {
+  const rows = Object.fromEntries(CATALOGUE_KINDS.map((k) => [k, demoCatalogueRows(k)]));
+  await db.transaction(async (tx) => {
+    for (const kind of CATALOGUE_KINDS)
+      await loadCatalogue(tx, { region: 'demo', kind, rows: rows[kind]!, importedBy: null, now });
+    for (const inst of institutions) {
+      const pairs = ITEM_CODES.flatMap((itemCode, i) => {
+        if (i % 10 === 9) return [];
+        const from = inst.kind === 'hospital' && i % 2 ? rows.service! : rows.drug!;
+        return [{ itemCode, catalogueCode: from[(i * 7) % from.length]!.code }];
+      });
+      await insertApprovedMappings(tx, inst.id, pairs, now);
+    }
+  });
+}
+
+/**
+ * A bill's items drawn from `rnd`: an inpatient bill of 20-100 items (or `count`), an outpatient one of 1-5,
+ * each the institution's own code (its mapping decides coverage: `loadWorkloadCatalogue`).
  */
 export function billItems(rnd: () => number, inpatient: boolean, count?: number) {
   const n = count ?? (inpatient ? 20 + Math.floor(rnd() * 81) : 1 + Math.floor(rnd() * 5));
   return Array.from({ length: n }, (_, i) => ({
-    code: `M${i}`,
+    code: ITEM_CODES[i % ITEM_CODES.length]!,
     name: inpatient ? `住院项目${i}` : `药品${i}`,
     quantity: 1 + Math.floor(rnd() * 3),
     unitPrice: 500 + Math.floor(rnd() * (inpatient ? 200_000 : 8_000)),
-    catalogue: rnd() < 0.9 ? 'in' : 'out',
-    serviceType: inpatient ? 'inpatient' : 'outpatient',
   }));
 }
 

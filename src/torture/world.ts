@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Db } from '../platform/db.ts';
 import { migrate } from '../platform/migrate.ts';
 import { createInstitution, createTerminal } from '../institutions/store.ts';
+import { loadWorkloadCatalogue } from '../../bench/mix.ts';
 import { createUser } from '../accounts/store.ts';
 import { createSession } from '../accounts/sessions.ts';
 import { hashSecret } from '../platform/password.ts';
@@ -93,6 +94,8 @@ export async function buildWorld(
     });
     institutions.push({ id: created.id, kind: inst.kind });
   }
+  // The agency's catalogue and each institution's items mapped to it: the bills' coverage comes from there.
+  await loadWorkloadCatalogue(db, institutions, now);
   const tillStaff = await createUser(db, {
     role: 'institution',
     login: 'torture-till',
