@@ -15,7 +15,16 @@ import { migrate } from '../src/platform/migrate.ts';
 import { hashPaymentPin, paymentPinKey } from '../src/cards/payment-pin.ts';
 import { loadKeyRing, rotateKeys } from '../src/qr/store.ts';
 import { prng } from '../src/demo/synthetic.ts';
-import { PIN, createTills, runMix, type MixResult, type Send } from './mix.ts';
+import {
+  PIN,
+  createInstitutions,
+  createTills,
+  runMix,
+  signTokens,
+  tokensFor,
+  type MixResult,
+  type Send,
+} from './mix.ts';
 import { loadPopulationSql, type LoadResult } from './population.ts';
 import { sampleEcards } from './settlement.ts';
 
@@ -91,7 +100,7 @@ export async function runEmbeddedBench(o: {
     await migrate(db);
     const load = await loadPopulationSql(db, o.people, hashPaymentPin(paymentPinKey(secretKey), PIN));
     const now = new Date();
-    const tills = await createTills(db, o.clients, now);
+    const tills = await createTills(db, await createInstitutions(db, now), o.clients, now);
     await rotateKeys(db, secretKey, now);
     const ring = await loadKeyRing(db, secretKey);
     const ecardIds = await sampleEcards(db, o.people);
@@ -124,7 +133,8 @@ export async function runEmbeddedBench(o: {
         });
         return { status: res.statusCode, body: res.json() };
       };
-      mix = await runMix({ send, tills, ring, ecardIds, seconds: o.seconds });
+      const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, o.clients), o.seconds);
+      mix = await runMix({ send, tills, tokens, seconds: o.seconds });
     } finally {
       clearInterval(rssTimer);
       await app.close();

@@ -1,16 +1,17 @@
 /**
  * The settlement workload both stores are measured with: C concurrent tills for S seconds, three in four a
- * pharmacy (outpatient bills of 1-5 items), one in four a hospital (inpatient bills of 20-100 items); 10% of
- * requests are estimates, 2% refunds of an earlier settlement; every payment carries a freshly signed QR
- * token, an Idempotency-Key and the payment PIN. How a request reaches the app (HTTP, or `app.inject` in
- * the same process) is the caller's `send`.
+ * pharmacy (outpatient bills of 1-5 items), one in four a hospital (inpatient bills of 20-100 items) — or,
+ * in the pharmacy-only mix, every till a pharmacy; 10% of requests are estimates, 2% refunds of an earlier
+ * settlement; every payment carries its own QR token (signed before the timed phase, `signTokens`), an
+ * Idempotency-Key and the payment PIN. How a request reaches the app (HTTP, or `app.inject` in the same
+ * process) is the caller's `send`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../src/platform/db.ts';
 import { createInstitution, createTerminal } from '../src/institutions/store.ts';
 import { createUser } from '../src/accounts/store.ts';
 import type { KeyRing } from '../src/qr/keyring.ts';
-import { issueToken } from '../src/qr/token.ts';
+import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, issueToken } from '../src/qr/token.ts';
 import { prng } from '../src/demo/synthetic.ts';
 import { CATALOGUE_KINDS } from '../src/catalogue/rows.ts';
 import { loadCatalogue } from '../src/catalogue/store.ts';
@@ -31,10 +32,17 @@ export type Send = (req: {
   body: unknown;
 }) => Promise<{ status: number; body: { id?: string; error?: { code: string } } }>;
 
+/** `realistic`: three pharmacies to one hospital; `pharmacy`: every till a pharmacy (bills of 1-5 items). */
+export type MixName = 'realistic' | 'pharmacy';
+
 export interface MixResult {
+  mix: MixName;
   clients: number;
   seconds: number;
   settlements: number;
+  /** Settlements of inpatient bills (20-100 items) and of outpatient ones (1-5 items). */
+  inpatientSettlements: number;
+  outpatientSettlements: number;
   estimates: number;
   refunds: number;
   errors: number;
@@ -43,10 +51,19 @@ export interface MixResult {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** Tokens the pool ran out of and signed during the timed phase (0 when the pool was large enough). */
+  tokensSignedDuringRun: number;
 }
 
-/** A pharmacy and a hospital with one terminal per client (every fourth at the hospital). */
-export async function createTills(db: Db, clients: number, now: Date): Promise<Till[]> {
+/** The benchmark's pharmacy and hospital, and a staff member of the pharmacy who creates terminals. */
+export interface BenchInstitutions {
+  pharmacy: { id: string; kind: string };
+  hospital: { id: string; kind: string };
+  staff: Awaited<ReturnType<typeof createUser>>;
+}
+
+/** A pharmacy and a hospital (created once per database). */
+export async function createInstitutions(db: Db, now: Date): Promise<BenchInstitutions> {
   const pharmacy = await createInstitution(db, {
     code: 'P99000000001',
     name: 'Bench pharmacy',
@@ -68,12 +85,23 @@ export async function createTills(db: Db, clients: number, now: Date): Promise<T
     institutionId: pharmacy.id,
   });
   await loadWorkloadCatalogue(db, [pharmacy, hospital], now);
+  return { pharmacy, hospital, staff };
+}
+
+/** One new terminal per client: every fourth at the hospital in the realistic mix, all at the pharmacy else. */
+export async function createTills(
+  db: Db,
+  at: BenchInstitutions,
+  clients: number,
+  now: Date,
+  mix: MixName = 'realistic',
+): Promise<Till[]> {
   const tills: Till[] = [];
   for (let i = 0; i < clients; i++) {
-    const inst = i % 4 === 3 ? hospital : pharmacy;
+    const inst = mix === 'realistic' && i % 4 === 3 ? at.hospital : at.pharmacy;
     tills.push({
       kind: inst.kind,
-      token: (await createTerminal(db, now, inst.id, `till ${i}`, staff)).credential,
+      token: (await createTerminal(db, now, inst.id, `till ${i}`, at.staff)).credential,
     });
   }
   return tills;
@@ -126,16 +154,52 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** QR tokens signed ahead of the timed phase, each for one payment, for e-cards drawn from a sample. */
+export interface TokenPool {
+  next(): string;
+  /** How many `next` had to sign on the spot (the pool ran out, or its tokens were about to expire). */
+  signedDuringRun(): number;
+}
+
+/**
+ * Signs `count` tokens now, for e-cards drawn uniformly from `ecardIds`, valid long enough for a phase of
+ * `seconds` that starts right after (the lifetime of a person's code is 60 s; a longer phase gets tokens of
+ * up to the 600 s the verifier accepts). A token is never used twice (its nonce is consumed).
+ */
+export function signTokens(ring: KeyRing, ecardIds: string[], count: number, seconds: number): TokenPool {
+  const ttlSeconds = Math.min(MAX_TTL_SECONDS, Math.max(DEFAULT_TTL_SECONDS, Math.ceil(seconds) + 60));
+  const rnd = prng(4242);
+  const draw = () => ecardIds[Math.floor(rnd() * ecardIds.length)]!;
+  const tokens = Array.from({ length: count }, () => issueToken(ring, { ecardId: draw(), ttlSeconds }).token);
+  // Pool tokens are used only while they have at least 10 s left; after that they are signed on demand.
+  const usableUntil = performance.now() + (ttlSeconds - 10) * 1000;
+  let i = 0;
+  let signed = 0;
+  return {
+    next: () => {
+      if (i < tokens.length && performance.now() < usableUntil) return tokens[i++]!;
+      signed++;
+      return issueToken(ring, { ecardId: draw() }).token;
+    },
+    signedDuringRun: () => signed,
+  };
+}
+
+/** Tokens to sign for a phase: more than the fastest run so far would use (the rest are thrown away). */
+export const tokensFor = (seconds: number, clients: number) =>
+  Math.min(200_000, Math.max(5_000, Math.ceil(seconds * Math.max(1_000, 60 * clients))));
+
 /** Runs the mix on every till at once for `seconds`; latency is request to parsed answer. */
 export async function runMix(o: {
   send: Send;
   tills: Till[];
-  ring: KeyRing;
-  ecardIds: string[];
+  tokens: TokenPool;
   seconds: number;
+  mix?: MixName;
 }): Promise<MixResult> {
   const latencies: number[] = [];
   let settlements = 0;
+  let inpatientSettlements = 0;
   let estimates = 0;
   let refunds = 0;
   let errors = 0;
@@ -163,13 +227,12 @@ export async function runMix(o: {
         kind = roll < 0.12 ? 'estimate' : 'settle';
         const inpatient = till.kind === 'hospital';
         const items = billItems(rnd, inpatient);
-        const ecardId = o.ecardIds[Math.floor(rnd() * o.ecardIds.length)]!;
         res = await o.send({
           url: '/v1/terminal/settlements',
           token: till.token,
           idempotencyKey: kind === 'settle' ? randomUUID() : undefined,
           body: {
-            qr: issueToken(o.ring, { ecardId }).token,
+            qr: o.tokens.next(),
             bill: { setting: inpatient ? 'inpatient' : 'outpatient', items },
             estimate: kind === 'estimate',
             paymentPin: PIN,
@@ -186,6 +249,7 @@ export async function runMix(o: {
       else if (kind === 'estimate') estimates++;
       else {
         settlements++;
+        if (till.kind === 'hospital') inpatientSettlements++;
         if (res.body.id) mine.push(res.body.id);
       }
     }
@@ -195,9 +259,12 @@ export async function runMix(o: {
   const elapsed = (performance.now() - t1) / 1000;
   latencies.sort((a, b) => a - b);
   return {
+    mix: o.mix ?? 'realistic',
     clients: o.tills.length,
     seconds: elapsed,
     settlements,
+    inpatientSettlements,
+    outpatientSettlements: settlements - inpatientSettlements,
     estimates,
     refunds,
     errors,
@@ -206,5 +273,6 @@ export async function runMix(o: {
     requestsPerSec: (settlements + estimates + refunds) / elapsed,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    tokensSignedDuringRun: o.tokens.signedDuringRun(),
   };
 }

@@ -1,24 +1,25 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import pg from 'pg';
-import { machineBusySeconds, postgresCpuSeconds } from './proc.ts';
+import { PostgresCpuSampler, childrenCpuSeconds, loadAverage, machineBusySeconds } from './proc.ts';
 
 export interface PgbenchResult {
   tps: number;
   latencyMsAvg: number;
   clients: number;
   seconds: number;
-  scale: number;
   transactions: number;
-  /** CPU milliseconds per transaction: the PostgreSQL backends, pgbench itself, the whole machine. */
-  cpuMsPerTransaction: { postgres: number; pgbench: number; machine: number };
+  /**
+   * CPU milliseconds per transaction: the backends of the database pgbench ran on, PostgreSQL's shared
+   * writer processes, pgbench itself, and the whole machine.
+   */
+  cpuMsPerTransaction: { postgres: number; postgresShared: number; pgbench: number; machine: number };
+  /** The 1-minute load average when it started (the machine is shared). */
+  loadAverage: number;
 }
 
-/** CPU seconds of this process's finished children (pgbench, once spawnSync has reaped it). */
-function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+export interface TpcbResult extends PgbenchResult {
+  scale: number;
 }
 
 /** The server URL with another database name. */
@@ -50,21 +51,22 @@ function pgArgs(url: string): { args: string[]; env: NodeJS.ProcessEnv } {
 }
 
 /**
- * Standard pgbench TPC-B (the built-in script) on the same server, as the baseline every settlement figure is
- * divided by: `pgbench -i -s scale`, then `pgbench -c clients -j min(clients, 2) -T seconds -M prepared`.
+ * Runs pgbench on `url`'s database for `seconds` with `clients` connections (`-j min(clients, 2)`,
+ * `-M prepared`) and the given script arguments (none: the built-in TPC-B), measuring the CPU of that
+ * database's backends only.
  */
-export async function runPgbench(
-  serverUrl: string,
-  opts: { clients: number; seconds: number; scale: number },
+export async function runPgbenchOn(
+  url: string,
+  opts: { clients: number; seconds: number; extraArgs?: string[] },
 ): Promise<PgbenchResult> {
-  const url = await recreateDatabase(serverUrl, 'yibao_bench_pgbench');
   const { args, env } = pgArgs(url);
   const db = args.pop()!;
-  execFileSync('pgbench', ['-i', '-q', '-s', String(opts.scale), ...args, db], { env, stdio: 'ignore' });
+  const loadAvg = loadAverage();
+  const sampler = new PostgresCpuSampler(withDatabase(url, 'postgres'), db);
+  await sampler.start();
   const c0 = childrenCpuSeconds();
-  const p0 = postgresCpuSeconds();
   const m0 = machineBusySeconds();
-  const run = spawnSync(
+  const child = spawn(
     'pgbench',
     [
       '-c',
@@ -75,32 +77,54 @@ export async function runPgbench(
       String(opts.seconds),
       '-M',
       'prepared',
+      ...(opts.extraArgs ?? []),
       ...args,
       db,
     ],
-    { env, encoding: 'utf8' },
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const cpu = {
-    pgbench: childrenCpuSeconds() - c0,
-    postgres: postgresCpuSeconds() - p0,
-    machine: machineBusySeconds() - m0,
-  };
-  if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [status] = (await once(child, 'exit')) as [number | null];
+  const cpuPg = await sampler.stop();
+  const pgbenchCpu = childrenCpuSeconds() - c0;
+  const machine = machineBusySeconds() - m0;
+  if (status !== 0) throw new Error(`pgbench failed: ${stderr}`);
   const tps =
-    /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout) ??
-    /tps = ([\d.]+)/.exec(run.stdout);
-  const lat = /latency average = ([\d.]+) ms/.exec(run.stdout);
-  const tx = /number of transactions actually processed: (\d+)/.exec(run.stdout);
-  if (!tps) throw new Error(`could not read pgbench output:\n${run.stdout}`);
+    /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
+  const lat = /latency average = ([\d.]+) ms/.exec(stdout);
+  const tx = /number of transactions actually processed: (\d+)/.exec(stdout);
+  if (!tps) throw new Error(`could not read pgbench output:\n${stdout}`);
+  const per = (v: number) => (1000 * v) / Math.max(1, tx ? Number(tx[1]) : 0);
   return {
     tps: Number(tps[1]),
     latencyMsAvg: lat ? Number(lat[1]) : NaN,
     clients: opts.clients,
     seconds: opts.seconds,
-    scale: opts.scale,
     transactions: tx ? Number(tx[1]) : 0,
-    cpuMsPerTransaction: Object.fromEntries(
-      Object.entries(cpu).map(([k, v]) => [k, (1000 * v) / Math.max(1, tx ? Number(tx[1]) : 0)]),
-    ) as PgbenchResult['cpuMsPerTransaction'],
+    cpuMsPerTransaction: {
+      postgres: per(cpuPg.backends),
+      postgresShared: per(cpuPg.shared),
+      pgbench: per(pgbenchCpu),
+      machine: per(machine),
+    },
+    loadAverage: loadAvg,
   };
+}
+
+/**
+ * Standard pgbench TPC-B (the built-in script) on the same server, as the baseline every settlement figure is
+ * divided by: `pgbench -i -s scale` into its own database, then `runPgbenchOn` it.
+ */
+export async function runPgbench(
+  serverUrl: string,
+  opts: { clients: number; seconds: number; scale: number },
+): Promise<TpcbResult> {
+  const url = await recreateDatabase(serverUrl, 'yibao_bench_pgbench');
+  const { args, env } = pgArgs(url);
+  const db = args.pop()!;
+  execFileSync('pgbench', ['-i', '-q', '-s', String(opts.scale), ...args, db], { env, stdio: 'ignore' });
+  return { ...(await runPgbenchOn(url, opts)), scale: opts.scale };
 }

@@ -1,16 +1,21 @@
 /**
  * `npm run bench`: the benchmarks, each beside a baseline measured in the same run on the same machine.
  *
- *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8] [--lite-people 100000]
- *                    [--server postgres://…] [--only qr|postgres|pglite]
+ *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8[,64]] [--lite-people 100000]
+ *                    [--mixes realistic,pharmacy] [--server postgres://…] [--only qr|postgres|pglite]
  *
  * Prints a table and writes bench/results.json.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runPgbench, withDatabase, type PgbenchResult } from './pgbench.ts';
-import { runSettlementBench, type SettlementBenchResult } from './settlement.ts';
+import { runPgbench, withDatabase, type PgbenchResult, type TpcbResult } from './pgbench.ts';
+import { runSettlementBench, type SettlementPhase } from './settlement.ts';
+import { runSameRows, setUpSameRows } from './same-rows.ts';
+import type { MixName } from './mix.ts';
+import type { LoadResult } from './population.ts';
+import { openPostgres } from '../src/platform/db.ts';
+import { loadAverage } from './proc.ts';
 import { runEmbeddedBench } from './embedded.ts';
 import { formatQrBench, runQrBench } from './qr.ts';
 import { runStatementBench, type StatementBenchResult } from './statements.ts';
@@ -21,6 +26,7 @@ const { values } = parseArgs({
     'lite-people': { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
     clients: { type: 'string', default: '8' },
+    mixes: { type: 'string', default: 'realistic,pharmacy' },
     server: {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -31,10 +37,15 @@ const { values } = parseArgs({
 const populations = values.people.split(',').map((p) => Number(p.replace(/_/g, '')));
 const litePeople = Number(values['lite-people']);
 const seconds = Number(values.seconds);
-const clients = Number(values.clients);
-if ([...populations, litePeople, seconds, clients].some((n) => !Number.isInteger(n) || n <= 0)) {
+const clientCounts = values.clients.split(',').map(Number);
+/** The first client count is the one PGlite and the headline figures use. */
+const clients = clientCounts[0]!;
+if ([...populations, litePeople, seconds, ...clientCounts].some((n) => !Number.isInteger(n) || n <= 0)) {
   throw new Error('--people, --lite-people, --seconds and --clients take positive whole numbers');
 }
+const mixes = values.mixes.split(',') as MixName[];
+if (!mixes.length || mixes.some((m) => m !== 'realistic' && m !== 'pharmacy'))
+  throw new Error('--mixes takes realistic and/or pharmacy');
 const wants = (part: string) => !values.only || values.only === part;
 /** The yearly statement job runs over populations up to this size (it takes about 1 min per million). */
 const STATEMENTS_UP_TO = 1_000_000;
@@ -55,26 +66,33 @@ console.log('\n== QR tokens (Ed25519), beside raw node:crypto');
 const qr = runQrBench({ durationMs: 4000 });
 console.log(formatQrBench(qr));
 
+/** One HTTP phase beside its baselines of the same run: TPC-B and the same-rows script at its client count. */
+interface PhaseRun extends SettlementPhase {
+  tpcb: TpcbResult;
+  sameRows: PgbenchResult;
+  /** settlements/s ÷ TPC-B tps, and ÷ the same-rows script's settlements/s (same mix, same clients). */
+  ratio: number;
+  ratioSameRows: number;
+}
 interface PostgresRun {
   people: number;
-  settlement: SettlementBenchResult;
+  load: LoadResult;
+  phases: PhaseRun[];
   statements: StatementBenchResult | null;
-  pgbench: PgbenchResult;
-  ratio: number;
 }
 const postgres: PostgresRun[] = [];
 if (wants('postgres')) {
   for (const people of populations) {
     console.log(
-      `\n== Settlement through the HTTP API on PostgreSQL: ${fmt(people)} people, ${clients} clients, ${seconds} s`,
+      `\n== Settlement through the HTTP API on PostgreSQL: ${fmt(people)} people, ${mixes.join(' and ')} mix, ${clientCounts.join(' and ')} clients, ${seconds} s each (load average ${loadAverage()})`,
     );
-    const settlement = await runSettlementBench({ serverUrl: values.server, people, clients, seconds });
-    console.log(
-      `  population loaded with COPY in ${settlement.load.seconds.toFixed(1)} s (${fmt(settlement.load.rows)} rows, ${fmt(settlement.load.rowsPerSec)} rows/s)`,
-    );
-    console.log(
-      `  ${settlement.settlementsPerSec.toFixed(1)} settlements/s, p50 ${settlement.p50Ms.toFixed(1)} ms, p99 ${settlement.p99Ms.toFixed(1)} ms`,
-    );
+    const bench = await runSettlementBench({
+      serverUrl: values.server,
+      people,
+      clients: clientCounts,
+      mixes,
+      seconds,
+    });
     let statements: StatementBenchResult | null = null;
     if (people <= STATEMENTS_UP_TO) {
       console.log(
@@ -85,15 +103,43 @@ if (wants('postgres')) {
         `  ${fmt(statements.people)} people in ${statements.seconds.toFixed(1)} s: ${fmt(statements.peoplePerSec)} people/s`,
       );
     }
-    console.log(`\n== pgbench TPC-B on the same server: ${clients} clients, ${seconds} s`);
-    const pgbench = await runPgbench(values.server, { clients, seconds, scale: 10 });
-    console.log(`  ${pgbench.tps.toFixed(1)} tps`);
+    console.log(`\n== The same rows as a pgbench script (bench/settlement.pgbench.sql) on the same database`);
+    const db = await openPostgres(bench.url, 2);
+    const sample = await setUpSameRows(db, bench);
+    await db.close();
+    const sameRows = new Map<string, PgbenchResult>();
+    for (const mix of mixes)
+      for (const c of clientCounts) {
+        const r = await runSameRows(bench.url, { clients: c, seconds, mix, people: sample });
+        console.log(
+          `  ${mix} mix, ${c} clients: ${r.tps.toFixed(1)} settlements/s, CPU ms/settlement PostgreSQL ${r.cpuMsPerTransaction.postgres.toFixed(2)} (+${r.cpuMsPerTransaction.postgresShared.toFixed(2)} shared), pgbench ${r.cpuMsPerTransaction.pgbench.toFixed(2)} (load average ${r.loadAverage})`,
+        );
+        sameRows.set(`${mix}:${c}`, r);
+      }
+    console.log(`\n== pgbench TPC-B on the same server: ${clientCounts.join(' and ')} clients, ${seconds} s`);
+    const tpcb = new Map<number, TpcbResult>();
+    for (const c of clientCounts) {
+      const r = await runPgbench(values.server, { clients: c, seconds, scale: 10 });
+      console.log(
+        `  ${c} clients: ${r.tps.toFixed(1)} tps, CPU ms/transaction PostgreSQL ${r.cpuMsPerTransaction.postgres.toFixed(2)} (+${r.cpuMsPerTransaction.postgresShared.toFixed(2)} shared), pgbench ${r.cpuMsPerTransaction.pgbench.toFixed(2)} (load average ${r.loadAverage})`,
+      );
+      tpcb.set(c, r);
+    }
     postgres.push({
       people,
-      settlement,
+      load: bench.load,
       statements,
-      pgbench,
-      ratio: settlement.settlementsPerSec / pgbench.tps,
+      phases: bench.phases.map((p) => {
+        const t = tpcb.get(p.clients)!;
+        const s = sameRows.get(`${p.mix}:${p.clients}`)!;
+        return {
+          ...p,
+          tpcb: t,
+          sameRows: s,
+          ratio: p.settlementsPerSec / t.tps,
+          ratioSameRows: p.settlementsPerSec / s.tps,
+        };
+      }),
     });
   }
 }
@@ -111,36 +157,51 @@ if (wants('pglite')) {
 
 /** Rows of the table; a row whose first cell starts with '#' is a section header. */
 const rows: Array<[string, ...string[]]> = [];
-if (postgres.length) {
-  rows.push(['# PostgreSQL server', ...postgres.map((r) => `${fmt(r.people)} people`)]);
-  const col = (f: (r: PostgresRun) => string) => postgres.map(f);
+for (const r of postgres) {
+  const ph = r.phases;
+  rows.push([
+    `# PostgreSQL server, ${fmt(r.people)} people`,
+    ...ph.map((p) => `${p.mix}, ${p.clients} clients`),
+  ]);
+  const col = (f: (p: PhaseRun) => string) => ph.map(f);
+  const ms = (xs: number[], digits = 2) => xs.map((x) => x.toFixed(digits)).join(' / ');
   rows.push(
-    ['population load (COPY), rows/s', ...col((r) => fmt(r.settlement.load.rowsPerSec))],
-    ['settlements/s', ...col((r) => r.settlement.settlementsPerSec.toFixed(1))],
-    ['all requests/s (incl. estimates, refunds)', ...col((r) => r.settlement.requestsPerSec.toFixed(1))],
+    ['population load (COPY), rows/s', ...col(() => fmt(r.load.rowsPerSec))],
+    ['settlements/s (HTTP API)', ...col((p) => p.settlementsPerSec.toFixed(1))],
+    ['  of which inpatient (20-100 lines)', ...col((p) => fmt(p.inpatientSettlements))],
+    ['all requests/s (incl. estimates, refunds)', ...col((p) => p.requestsPerSec.toFixed(1))],
+    ['p50 / p99 latency, ms', ...col((p) => `${p.p50Ms.toFixed(1)} / ${p.p99Ms.toFixed(1)}`)],
+    ['errors', ...col((p) => String(p.errors))],
+    ['server RSS (max), MiB', ...col((p) => p.serverRssMb.toFixed(0))],
     [
-      'p50 / p99 latency, ms',
-      ...col((r) => `${r.settlement.p50Ms.toFixed(1)} / ${r.settlement.p99Ms.toFixed(1)}`),
-    ],
-    ['errors', ...col((r) => String(r.settlement.errors))],
-    ['server RSS (max), MiB', ...col((r) => r.settlement.serverRssMb.toFixed(0))],
-    [
-      'CPU ms/settlement: server/postgres/client/machine',
-      ...col((r) => {
-        const c = r.settlement.cpuMsPerSettlement;
-        return [c.server, c.postgres, c.client, c.machine].map((x) => x.toFixed(1)).join(' / ');
+      'CPU ms/settlement: server/PG db/PG shared/client',
+      ...col((p) => {
+        const c = p.cpuMsPerSettlement;
+        return ms([c.server, c.postgres, c.postgresShared, c.client]);
       }),
     ],
-    ['yearly statements, people/s', ...col((r) => (r.statements ? fmt(r.statements.peoplePerSec) : '-'))],
-    ['pgbench TPC-B tps (same clients)', ...col((r) => r.pgbench.tps.toFixed(1))],
+    ['CPU ms/settlement, whole machine', ...col((p) => p.cpuMsPerSettlement.machine.toFixed(2))],
+    ['load average at the start', ...col((p) => p.loadAverage.toFixed(2))],
+    ['same-rows pgbench script, settlements/s', ...col((p) => p.sameRows.tps.toFixed(1))],
     [
-      'pgbench CPU ms/tx: postgres/pgbench/machine',
-      ...col((r) => {
-        const c = r.pgbench.cpuMsPerTransaction;
-        return [c.postgres, c.pgbench, c.machine].map((x) => x.toFixed(2)).join(' / ');
+      '  its CPU ms: PG db/PG shared/pgbench',
+      ...col((p) => {
+        const c = p.sameRows.cpuMsPerTransaction;
+        return ms([c.postgres, c.postgresShared, c.pgbench]);
       }),
     ],
-    ['settlements/s ÷ pgbench tps', ...col((r) => r.ratio.toFixed(3))],
+    ['pgbench TPC-B tps (same clients)', ...col((p) => p.tpcb.tps.toFixed(1))],
+    [
+      '  its CPU ms: PG db/PG shared/pgbench',
+      ...col((p) => {
+        const c = p.tpcb.cpuMsPerTransaction;
+        return ms([c.postgres, c.postgresShared, c.pgbench]);
+      }),
+    ],
+    ['settlements/s ÷ TPC-B tps', ...col((p) => p.ratio.toFixed(3))],
+    ['settlements/s ÷ same-rows script', ...col((p) => p.ratioSameRows.toFixed(3))],
+    ['same-rows script ÷ TPC-B tps', ...col((p) => (p.sameRows.tps / p.tpcb.tps).toFixed(3))],
+    ['yearly statements, people/s', ...col(() => (r.statements ? fmt(r.statements.peoplePerSec) : '-'))],
   );
 }
 if (pglite) {
@@ -172,7 +233,8 @@ writeFileSync(
     {
       at: new Date().toISOString(),
       machine,
-      options: { populations, litePeople, seconds, clients },
+      options: { populations, litePeople, seconds, clients: clientCounts, mixes },
+      loadAverageAtEnd: loadAverage(),
       qr,
       postgres,
       pglite,

@@ -1,40 +1,77 @@
 /**
  * Settlement throughput through the HTTP API on a PostgreSQL server: a population of N insured people
- * loaded with COPY (bench/population.ts); the server in its own process (`yibao serve`, production mode);
- * C concurrent clients for S seconds with the mix of bench/mix.ts, each payment with a freshly issued QR
- * token. Also the CPU each side used, so that the table can say what bounds the figure.
+ * loaded with COPY (bench/population.ts); then, per mix and client count, the server in its own process
+ * (`yibao serve`, production mode) and C concurrent clients for S seconds with the mix of bench/mix.ts over
+ * keep-alive connections (node:http), each payment with its own QR token signed before the phase. Also the
+ * CPU each side used (PostgreSQL: the benchmark database's backends only), so that the table can say what
+ * bounds the figure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { openPostgres } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { hashPaymentPin, paymentPinKey } from '../src/cards/payment-pin.ts';
 import { loadKeyRing, rotateKeys } from '../src/qr/store.ts';
-import { recreateDatabase } from './pgbench.ts';
-import { PIN, createTills, runMix, type MixResult, type Send } from './mix.ts';
+import { recreateDatabase, withDatabase } from './pgbench.ts';
+import {
+  PIN,
+  createInstitutions,
+  createTills,
+  runMix,
+  signTokens,
+  tokensFor,
+  type MixName,
+  type MixResult,
+  type Send,
+} from './mix.ts';
 import { loadPopulationCopy, type LoadResult } from './population.ts';
-import { rssMbOf, withCpu } from './proc.ts';
+import { loadAverage, rssMbOf, withCpu } from './proc.ts';
 
 export interface SettlementBenchOptions {
   serverUrl: string;
   people: number;
-  clients: number;
+  /** Client counts: one phase per mix per count. */
+  clients: number[];
+  mixes: MixName[];
   seconds: number;
   /** Database name on the server (recreated). */
   database?: string;
 }
 
-export interface SettlementBenchResult extends MixResult {
-  people: number;
-  load: LoadResult;
+/** One timed phase: one mix at one client count, against a server started for it. */
+export interface SettlementPhase extends MixResult {
   serverRssMb: number;
   /**
-   * CPU milliseconds per settlement (all requests of the run divided by its settlements): the server process,
-   * the PostgreSQL backends, the load generator (this process), and the whole machine (which includes
-   * anything else running on it).
+   * CPU milliseconds per settlement (all requests of the phase divided by its settlements): the server
+   * process, the benchmark database's PostgreSQL backends, PostgreSQL's shared writer processes (WAL writer,
+   * checkpointer, background writer: shared with any other database), the load generator (this process),
+   * and the whole machine (which includes anything else running on it).
    */
-  cpuMsPerSettlement: { server: number; postgres: number; client: number; machine: number };
+  cpuMsPerSettlement: {
+    server: number;
+    postgres: number;
+    postgresShared: number;
+    client: number;
+    machine: number;
+  };
+  /** Backends of the benchmark database seen during the phase (the server's pool). */
+  postgresBackends: number;
+  /** The 1-minute load average when the phase started (the machine is shared). */
+  loadAverage: number;
+}
+
+export interface SettlementBenchResult {
+  people: number;
+  load: LoadResult;
+  phases: SettlementPhase[];
+  /** The uniform e-card sample the phases drew from (the same-rows pgbench script draws from it too). */
+  ecardIds: string[];
+  url: string;
+  institutions: { pharmacy: string; hospital: string };
+  /** The key id the tokens were signed with. */
+  kid: string;
 }
 
 async function startServer(
@@ -84,8 +121,52 @@ export async function sampleEcards(
   return rows.map((r) => r.id);
 }
 
+/** Sends one request over a keep-alive connection of `agent` and parses the JSON answer. */
+function httpSend(agent: http.Agent, port: number): Send {
+  return (r) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify(r.body);
+      const req = http.request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: r.url,
+          headers: {
+            authorization: `Bearer ${r.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(r.idempotencyKey ? { 'idempotency-key': r.idempotencyKey } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              resolve({
+                status: res.statusCode ?? 0,
+                body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+                  id?: string;
+                  error?: { code: string };
+                },
+              });
+            } catch (err) {
+              reject(err instanceof Error ? err : new Error(String(err)));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
 export async function runSettlementBench(o: SettlementBenchOptions): Promise<SettlementBenchResult> {
-  const url = await recreateDatabase(o.serverUrl, o.database ?? 'yibao_bench');
+  const database = o.database ?? 'yibao_bench';
+  const url = await recreateDatabase(o.serverUrl, database);
   const db = await openPostgres(url, 4);
   const secretKey = randomBytes(32).toString('hex');
   try {
@@ -102,49 +183,64 @@ export async function runSettlementBench(o: SettlementBenchOptions): Promise<Set
         }
       },
     });
-
-    const now = new Date();
-    const tills = await createTills(db, o.clients, now);
-    await rotateKeys(db, Buffer.from(secretKey, 'hex'), now);
+    console.log(
+      `  population loaded with COPY in ${load.seconds.toFixed(1)} s (${load.rows.toLocaleString('en')} rows, ${Math.round(load.rowsPerSec).toLocaleString('en')} rows/s)`,
+    );
+    await rotateKeys(db, Buffer.from(secretKey, 'hex'), new Date());
     const ring = await loadKeyRing(db, Buffer.from(secretKey, 'hex'));
     const ecardIds = await sampleEcards(db, o.people);
 
-    const port = 18080 + Math.floor(Math.random() * 1000);
-    const server = await startServer(url, port, secretKey, Math.max(4, o.clients));
-    const base = `http://127.0.0.1:${port}`;
-    let rssMax = 0;
-    const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(server.pid!))), 500);
-    const send: Send = async (r) => {
-      const res = await fetch(base + r.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${r.token}`,
-          'content-type': 'application/json',
-          ...(r.idempotencyKey ? { 'idempotency-key': r.idempotencyKey } : {}),
-        },
-        body: JSON.stringify(r.body),
-      });
-      return { status: res.status, body: (await res.json()) as { id?: string; error?: { code: string } } };
-    };
-    const { result: mix, cpu } = await withCpu(server.pid!, () =>
-      runMix({ send, tills, ring, ecardIds, seconds: o.seconds }),
-    );
-    clearInterval(rssTimer);
-    server.kill('SIGTERM');
-    await once(server, 'exit');
-    if (mix.firstErrors.length) console.error(`  first errors: ${mix.firstErrors.join('; ')}`);
-    const per = (s: number) => (1000 * s) / Math.max(1, mix.settlements);
+    const institutions = await createInstitutions(db, new Date());
+    const phases: SettlementPhase[] = [];
+    for (const mix of o.mixes) {
+      for (const clients of o.clients) {
+        const tills = await createTills(db, institutions, clients, new Date(), mix);
+        const port = 18080 + Math.floor(Math.random() * 1000);
+        const server = await startServer(url, port, secretKey, Math.max(4, clients));
+        let rssMax = 0;
+        const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(server.pid!))), 500);
+        const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+        const loadAvg = loadAverage();
+        // Signed now, so that they are fresh for the whole phase; signing is not part of the timed phase.
+        const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, clients), o.seconds);
+        const { result, cpu } = await withCpu(
+          { otherPid: server.pid!, serverUrl: withDatabase(o.serverUrl, 'postgres'), database },
+          () => runMix({ send: httpSend(agent, port), tills, tokens, seconds: o.seconds, mix }),
+        );
+        agent.destroy();
+        clearInterval(rssTimer);
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+        if (result.firstErrors.length) console.error(`  first errors: ${result.firstErrors.join('; ')}`);
+        const per = (v: number) => (1000 * v) / Math.max(1, result.settlements);
+        const phase: SettlementPhase = {
+          ...result,
+          serverRssMb: rssMax,
+          cpuMsPerSettlement: {
+            server: per(cpu.other),
+            postgres: per(cpu.postgres.backends),
+            postgresShared: per(cpu.postgres.shared),
+            client: per(cpu.self),
+            machine: per(cpu.machine),
+          },
+          postgresBackends: cpu.postgres.backendsSeen,
+          loadAverage: loadAvg,
+        };
+        const c = phase.cpuMsPerSettlement;
+        console.log(
+          `  ${mix} mix, ${clients} clients: ${phase.settlementsPerSec.toFixed(1)} settlements/s, p50 ${phase.p50Ms.toFixed(1)} ms, p99 ${phase.p99Ms.toFixed(1)} ms; CPU ms/settlement server ${c.server.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)} (+${c.postgresShared.toFixed(2)} shared), load generator ${c.client.toFixed(2)} (load average ${loadAvg})`,
+        );
+        phases.push(phase);
+      }
+    }
     return {
-      ...mix,
       people: o.people,
       load,
-      serverRssMb: rssMax,
-      cpuMsPerSettlement: {
-        server: per(cpu.other),
-        postgres: per(cpu.postgres),
-        client: per(cpu.self),
-        machine: per(cpu.machine),
-      },
+      phases,
+      ecardIds,
+      url,
+      institutions: { pharmacy: institutions.pharmacy.id, hospital: institutions.hospital.id },
+      kid: ring.signingKey().kid,
     };
   } finally {
     await db.close();
