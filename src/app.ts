@@ -40,6 +40,7 @@ import { mirrorPhysicalCard } from './essc/mirror.ts';
 import { onPhysicalCardChange } from './cards/events.ts';
 import { webRoutes } from './web/static.ts';
 import { nationalAdminRoutes, nationalRoutes } from './national/routes.ts';
+import { regionRoutes } from './regions/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -101,6 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   onPhysicalCardChange(mirrorPhysicalCard);
   app.decorate('paymentPinKey', paymentPinKey(secretKey));
   app.decorate('secretKey', secretKey);
+  // Set by src/server.ts when the process serves a region of the federation (`yibao serve --region`).
+  app.decorate('regions', null);
   app.decorateRequest('caller', null);
   installLocale(app);
   app.addSchema(ErrorBody);
@@ -169,6 +172,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           name: 'claims',
           description: 'The agency’s review of settled claims: flags, a sampled queue, decisions',
         },
+        {
+          name: 'regions',
+          description:
+            'Cross-region direct settlement: filings for treatment in another region, clearing and reconciliation between regions',
+        },
         { name: 'ledger', description: 'The double-entry ledger: individual account balances and movements' },
         {
           name: 'cards',
@@ -223,6 +231,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(claimRoutes);
   await app.register(nationalAdminRoutes);
   await app.register(nationalRoutes);
+  await app.register(regionRoutes);
   if (opts.web !== false) await webRoutes(app);
   return app;
 }

@@ -12,6 +12,7 @@ import { checkLedger } from './ledger/check.ts';
 import { checkSettlements } from './settlement/check.ts';
 import { runStatementJob, startStatementJob } from './contributions/statements.ts';
 import { runTorture } from './torture/run.ts';
+import { startHub } from './regions/hub.ts';
 import { writeClientLog } from './torture/client.ts';
 import { cliLang, render } from './i18n/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -21,7 +22,11 @@ import { errorMessage } from './platform/http.ts';
 const lang = cliLang(process.argv.slice(2));
 
 const USAGE = `usage: yibao <command>
-  serve [--demo]            migrate, then serve the API (demo mode seeds demo data)
+  serve [--demo] [--region CODE]
+                            migrate, then serve the API (demo mode seeds demo data); with --region, as that
+                            region of the cross-region federation over NATS (YIBAO_NATS_URL; docs/REGIONS.md)
+  hub                       the federation's hub (region directory, key federation, clearing) on its own
+                            DATABASE_URL and YIBAO_NATS_URL
   migrate                   apply pending SQL migrations
   seed                      load the demo data (idempotent)
   registry import FILE      load population-registry rows from a CSV file (id_number,name)
@@ -59,11 +64,28 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
-  const config = loadConfig(process.env, values.demo ? { mode: 'demo' } : {});
+  const config = loadConfig(process.env, {
+    ...(values.demo ? { mode: 'demo' as const } : {}),
+    ...(command === 'serve' && values.region ? { region: values.region } : {}),
+  });
   switch (command) {
     case 'serve':
       await serve(config);
       return -1; // keep running
+    case 'hub': {
+      const db = await openConfiguredDb(config);
+      await migrate(db);
+      const hub = await startHub({ db, natsUrl: config.natsUrl });
+      console.log(`yibao hub: serving the region directory and clearing over NATS at ${config.natsUrl}`);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        process.once(signal, () => {
+          void hub
+            .stop()
+            .then(() => db.close())
+            .then(() => process.exit(0));
+        });
+      return -1;
+    }
     case 'migrate': {
       const db = await openConfiguredDb(config);
       try {

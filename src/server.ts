@@ -7,6 +7,7 @@ import { ensureAdmin } from './accounts/admin.ts';
 import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, seedDemo } from './demo/seed.ts';
 import type { App } from './platform/http.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { RegionFederation } from './regions/federation.ts';
 
 /** How often old idempotency keys and QR nonces are purged. */
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
@@ -48,6 +49,15 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
       console.log();
     }
   }
+  // A region of the federation: its consumers run before the first till can send it anything.
+  if (config.region) {
+    app.regions = await RegionFederation.start(app, {
+      region: config.region,
+      natsUrl: config.natsUrl,
+      ...(config.regionName ? { name: config.regionName } : {}),
+    });
+    console.log(`  Region ${config.region}: federated over NATS at ${config.natsUrl}`);
+  }
   await app.listen({ port: config.port, host: config.host });
   if (app.hasRoute({ method: 'GET', url: '/*' })) {
     const base = `http://localhost:${config.port}`;
@@ -64,6 +74,7 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
   const stop = () =>
     (stopping ??= (async () => {
       await app.close();
+      await app.regions?.stop();
       await housekeeping.stop();
       await db.close();
     })());

@@ -184,4 +184,16 @@ export const enErrors: typeof zhErrors = {
   claim_already_reviewed: 'This settlement has been reviewed already',
   claim_not_found: 'No flagged settlement with this id in your region',
   fallback: 'The request could not be completed ({{code}})',
+  clearing_confirmed: 'The clearing of this month with this region is confirmed already',
+  clearing_not_agreed: 'The two regions’ clearing figures do not agree yet',
+  cross_region_unsupported:
+    'Across regions only a settlement by QR code with the cash share paid at the till is supported',
+  filing_not_found: 'No such filing',
+  filing_not_pending: 'The filing is {{status}}',
+  filing_period_invalid: 'The filing’s valid period is too long for its kind, or already over',
+  filing_same_region: 'A filing names a region other than the insured region',
+  region_request_expired:
+    'The insured region did not act on this request in time; nothing was settled: settle again with a new request',
+  region_unavailable:
+    'The other region does not answer; nothing was done: try again shortly with the same request',
 };

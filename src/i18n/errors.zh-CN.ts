@@ -181,4 +181,13 @@ export const zhErrors = {
   claim_already_reviewed: '该结算已审核',
   claim_not_found: '本地区没有该被标记的结算',
   fallback: '请求未能完成（{{code}}）',
+  clearing_confirmed: '该月与该地区的清算已确认，不能再改',
+  clearing_not_agreed: '双方清算数据尚未一致，不能确认',
+  cross_region_unsupported: '异地结算只支持扫码、现金部分在收费窗口支付',
+  filing_not_found: '没有找到该异地就医备案',
+  filing_not_pending: '该备案已处理（{{status}}）',
+  filing_period_invalid: '备案有效期过长或已结束（各类备案有最长期限）',
+  filing_same_region: '备案的就医地不能是参保地',
+  region_request_expired: '参保地未能及时处理该请求，未结算；请用新的请求重新结算',
+  region_unavailable: '对方地区暂时无法应答，未作任何处理；请稍后用同一请求重试',
 };

@@ -16,6 +16,7 @@ const MovementView = Type.Object({
       Type.Literal('institution_payment'),
       Type.Literal('contribution'),
       Type.Literal('deposit'),
+      Type.Literal('region_clearing'),
     ],
     { description: 'What moved the money' },
   ),

@@ -12,11 +12,22 @@ export const ACCOUNT_KINDS = [
   'institution_receivable',
   'institution_cash',
   'institution_bank',
+  'region_clearing',
+  'region_transfer',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
-/** Kinds owned by a region (owner id = region code). */
-export type RegionKind = 'pooled_fund' | 'premium_income' | 'opening_balance' | 'patient_cash';
+/**
+ * Kinds owned by a region (owner id = region code). `region_clearing` and `region_transfer` are owned by the
+ * OTHER region of a cross-region settlement (src/regions, docs/REGIONS.md).
+ */
+export type RegionKind =
+  | 'pooled_fund'
+  | 'premium_income'
+  | 'opening_balance'
+  | 'patient_cash'
+  | 'region_clearing'
+  | 'region_transfer';
 /** Kinds owned by an institution (owner id = institution id). */
 export type InstitutionKind = 'institution_receivable' | 'institution_cash' | 'institution_bank';
 
@@ -26,6 +37,7 @@ export const POSTING_KINDS = [
   'institution_payment',
   'contribution',
   'deposit',
+  'region_clearing',
 ] as const;
 export type PostingKind = (typeof POSTING_KINDS)[number];
 

@@ -35,6 +35,15 @@ export interface Config {
   qrClockSkewSeconds: number;
   /** Public holidays (`YYYY-MM-DD`) the card working-day calendar skips besides weekends. */
   publicHolidays: string[];
+  /**
+   * The region this deployment serves in the cross-region federation (`yibao serve --region`, YIBAO_REGION);
+   * unset: a stand-alone deployment (src/regions, docs/REGIONS.md).
+   */
+  region?: string;
+  /** The region's display name in the hub's directory (YIBAO_REGION_NAME). */
+  regionName?: string;
+  /** The NATS server (with JetStream) the regions and the hub talk through. */
+  natsUrl: string;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -77,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     paymentPinThresholdFen: int('YIBAO_PAYMENT_PIN_THRESHOLD_FEN', 50_000, env),
     qrClockSkewSeconds: int('YIBAO_QR_CLOCK_SKEW_SECONDS', 30, env),
     publicHolidays: holidays(env),
+    region: env.YIBAO_REGION || undefined,
+    regionName: env.YIBAO_REGION_NAME || undefined,
+    natsUrl: env.YIBAO_NATS_URL || 'nats://127.0.0.1:4222',
     ...overrides,
   };
 }

@@ -101,6 +101,19 @@ export const PolicyRulesSchema = Type.Object(
       { A: CatalogueCategoryRules, B: CatalogueCategoryRules },
       { additionalProperties: false, description: 'catalogue classes (甲类 A, 乙类 B)' },
     ),
+    crossRegion: Type.Optional(
+      Type.Object(
+        {
+          unfiledFundRatioCutBp: RatioBp(
+            'percentage points every fund ratio loses for a bill settled in another region without a valid filing (异地就医备案)',
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'cross-region direct settlement (src/regions); absent = no cut',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -259,6 +272,14 @@ export function policyProblems(rules: unknown): Problems {
         checkUnknownKeys(section, ['selfPayFirstBp'], `catalogue.${category}`, problems, 'policy_field');
         checkInteger(section, 'selfPayFirstBp', `catalogue.${category}.selfPayFirstBp`, problems, RATIO);
       }
+    }
+  }
+
+  if (rules.crossRegion !== undefined) {
+    const cross = objectAt(rules, 'crossRegion', 'crossRegion', problems);
+    if (cross) {
+      checkUnknownKeys(cross, ['unfiledFundRatioCutBp'], 'crossRegion', problems, 'policy_field');
+      checkInteger(cross, 'unfiledFundRatioCutBp', 'crossRegion.unfiledFundRatioCutBp', problems, RATIO);
     }
   }
 

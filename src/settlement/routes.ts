@@ -299,18 +299,16 @@ export async function settlementRoutes(app: App): Promise<void> {
         response: {
           200: SettlementSchema,
           201: SettlementSchema,
-          ...errorResponses(401, 403, 404, 409, 422),
+          ...errorResponses(401, 403, 404, 409, 422, 503),
         },
       },
     },
     async (req, reply) => {
-      const out = await settle(
-        ctxOf(req),
-        app.qrKeySets,
-        terminalOf(req),
-        req.body,
-        req.headers['idempotency-key'],
-      );
+      // A code signed by another region of the federation settles there (src/regions, docs/REGIONS.md).
+      const across = app.regions && (await app.regions.insuredRegionOf(req.body.qr));
+      const out = across
+        ? await app.regions!.settle(ctxOf(req), terminalOf(req), req.body, req.headers['idempotency-key'])
+        : await settle(ctxOf(req), app.qrKeySets, terminalOf(req), req.body, req.headers['idempotency-key']);
       if (out.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(out.status as 201).send(out.body);
     },
@@ -398,17 +396,21 @@ export async function settlementRoutes(app: App): Promise<void> {
           lines: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1, maxItems: 500 })),
           reason: Type.String({ minLength: 2, maxLength: 200 }),
         }),
-        response: { 201: RefundSchema, ...errorResponses(401, 403, 404, 409, 422) },
+        response: { 201: RefundSchema, ...errorResponses(401, 403, 404, 409, 422, 503) },
       },
     },
     async (req, reply) => {
-      const out = await refund(
-        ctxOf(req),
-        terminalOf(req),
-        req.params.id,
-        req.body,
-        req.headers['idempotency-key'],
-      );
+      const terminal = terminalOf(req);
+      const across = app.regions && (await app.regions.isCrossing(terminal.institutionId!, req.params.id));
+      const out = across
+        ? await app.regions!.refund(
+            ctxOf(req),
+            terminal,
+            req.params.id,
+            req.body,
+            req.headers['idempotency-key'],
+          )
+        : await refund(ctxOf(req), terminal, req.params.id, req.body, req.headers['idempotency-key']);
       if (out.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(out.status as 201).send(out.body);
     },

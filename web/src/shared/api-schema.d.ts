@@ -2124,6 +2124,112 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/filings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My filings for treatment in another region, newest first */
+    get: operations['listMyFilings'];
+    put?: never;
+    /**
+     * File for treatment in another region (异地就医备案)
+     * @description Resident elsewhere and temporary work are approved on filing; a referral waits for the insured region’s staff. Without a valid filing a cross-region settlement follows the policy’s unfiled ratios.
+     */
+    post: operations['fileForTreatmentElsewhere'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/filings/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a pending or approved filing of mine */
+    post: operations['withdrawMyFiling'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/filings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The region’s filings (the queue: `status=pending`), oldest first */
+    get: operations['listRegionFilings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/filings/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject a pending filing of the region */
+    post: operations['decideRegionFiling'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/regions/clearing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report a month’s cross-region figures to the hub, then confirm and post every agreed pair */
+    post: operations['runRegionClearing'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/regions/reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The day’s reconciliation with every region whose people this region treated */
+    post: operations['runRegionReconciliation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2168,12 +2274,14 @@ export interface components {
           | 'catalogue_code_other_kind'
           | 'catalogue_code_unknown'
           | 'catalogue_effective_date_invalid'
-          | 'category_not_allowed'
           | 'channel_already_authorised'
           | 'claim_already_reviewed'
           | 'claim_not_found'
+          | 'clearing_confirmed'
+          | 'clearing_not_agreed'
           | 'consent_required'
           | 'coverage_declared'
+          | 'cross_region_unsupported'
           | 'details_mismatch'
           | 'display_not_allowed'
           | 'duplicate_catalogue_code'
@@ -2192,6 +2300,10 @@ export interface components {
           | 'essc_exists'
           | 'essc_not_found'
           | 'essc_suspended'
+          | 'filing_not_found'
+          | 'filing_not_pending'
+          | 'filing_period_invalid'
+          | 'filing_same_region'
           | 'hire_date_in_future'
           | 'id_not_checked'
           | 'idempotency_key_in_use'
@@ -2282,6 +2394,8 @@ export interface components {
           | 'qr_unknown_key'
           | 'rate_limited'
           | 'region_not_found'
+          | 'region_request_expired'
+          | 'region_unavailable'
           | 'rejection_reason_required'
           | 'relative_name_mismatch'
           | 'relative_not_insured'
@@ -2378,6 +2492,11 @@ export interface components {
           /** @description share of the item the person pays first, before any rule (basis points, 10000 = 100%) */
           selfPayFirstBp: number;
         };
+      };
+      /** @description cross-region direct settlement (src/regions); absent = no cut */
+      crossRegion?: {
+        /** @description percentage points every fund ratio loses for a bill settled in another region without a valid filing (异地就医备案) (basis points, 10000 = 100%) */
+        unfiledFundRatioCutBp: number;
       };
     };
     /** NationalRequest */
@@ -4584,7 +4703,13 @@ export interface operations {
               /** Format: uuid */
               postingId: string;
               /** @description What moved the money */
-              kind: 'settlement' | 'refund' | 'institution_payment' | 'contribution' | 'deposit';
+              kind:
+                | 'settlement'
+                | 'refund'
+                | 'institution_payment'
+                | 'contribution'
+                | 'deposit'
+                | 'region_clearing';
               /** @description The business record behind it, e.g. `settlement` */
               referenceType: string;
               /** @description Settlements and refunds: my own bill, or a bound relative’s (family mutual aid out) */
@@ -4660,7 +4785,13 @@ export interface operations {
               /** Format: uuid */
               postingId: string;
               /** @description What moved the money */
-              kind: 'settlement' | 'refund' | 'institution_payment' | 'contribution' | 'deposit';
+              kind:
+                | 'settlement'
+                | 'refund'
+                | 'institution_payment'
+                | 'contribution'
+                | 'deposit'
+                | 'region_clearing';
               /** @description The business record behind it, e.g. `settlement` */
               referenceType: string;
               /** @description Settlements and refunds: my own bill, or a bound relative’s (family mutual aid out) */
@@ -10916,6 +11047,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getTerminalSettlement: {
@@ -11261,6 +11401,15 @@ export interface operations {
       };
       /** @description Refused by a business rule */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -14407,6 +14556,592 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NationalAnswer'];
+        };
+      };
+    };
+  };
+  listMyFilings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            filings: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              personId: string;
+              /** @description The insured region, which decides */
+              regionCode: string;
+              /** @enum {unknown} */
+              kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+              /** @description The region of treatment */
+              targetRegion: string;
+              /** Format: date */
+              validFrom: string;
+              /** Format: date */
+              validTo: string;
+              reason: string;
+              status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+              decidedAt: string | null;
+              decisionNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  fileForTreatmentElsewhere: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {unknown} */
+          kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+          targetRegion: string;
+          /** Format: date */
+          validFrom: string;
+          /** Format: date */
+          validTo: string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            personId: string;
+            /** @description The insured region, which decides */
+            regionCode: string;
+            /** @enum {unknown} */
+            kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+            /** @description The region of treatment */
+            targetRegion: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
+            status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+            decidedAt: string | null;
+            decisionNote: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by a business rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  withdrawMyFiling: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            personId: string;
+            /** @description The insured region, which decides */
+            regionCode: string;
+            /** @enum {unknown} */
+            kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+            /** @description The region of treatment */
+            targetRegion: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
+            status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+            decidedAt: string | null;
+            decisionNote: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listRegionFilings: {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            filings: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              personId: string;
+              /** @description The insured region, which decides */
+              regionCode: string;
+              /** @enum {unknown} */
+              kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+              /** @description The region of treatment */
+              targetRegion: string;
+              /** Format: date */
+              validFrom: string;
+              /** Format: date */
+              validTo: string;
+              reason: string;
+              status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+              decidedAt: string | null;
+              decisionNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  decideRegionFiling: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          approve: boolean;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            personId: string;
+            /** @description The insured region, which decides */
+            regionCode: string;
+            /** @enum {unknown} */
+            kind: 'resident_elsewhere' | 'temporary_work' | 'referral';
+            /** @description The region of treatment */
+            targetRegion: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string;
+            reason: string;
+            status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+            decidedAt: string | null;
+            decisionNote: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  runRegionClearing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          month: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            statements: {
+              month: string;
+              insuredRegion: string;
+              treatmentRegion: string;
+              insuredAmount: number | null;
+              treatmentAmount: number | null;
+              insuredSettlements: number | null;
+              treatmentSettlements: number | null;
+              status: 'waiting' | 'agreed' | 'mismatch' | 'confirmed';
+            }[];
+            posted: {
+              counterparty: string;
+              role: 'insured' | 'treatment';
+              amount: number;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, already done) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  runRegionReconciliation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: date */
+          date?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            reconciliations: {
+              treatmentRegion: string;
+              insuredRegion: string;
+              /** Format: date */
+              date: string;
+              settlements: number;
+              onlyTreatment: string[];
+              onlyInsured: string[];
+              different: string[];
+              balanced: boolean;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };

@@ -1,0 +1,413 @@
+import type { JetStreamClient } from 'nats';
+import type { Caller, Ctx } from '../platform/context.ts';
+import type { Db, Queryable } from '../platform/db.ts';
+import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
+import { requestHash } from '../platform/idempotency.ts';
+import {
+  institutionCash,
+  institutionReceivable,
+  patientCash,
+  post,
+  regionAccount,
+} from '../ledger/ledger.ts';
+import type { SettleRequest, SettlementView } from '../settlement/settle.ts';
+import type { RefundRequest, RefundView } from '../settlement/refund.ts';
+import { ForeignKeys } from './directory.ts';
+import type { AcrossAnswer, RefundAcross, SettleAcross } from './messages.ts';
+import { json, requestMsgId, subjects } from './nats.ts';
+import { appErrorOf, regionUnavailable, type Refusal } from './rpc.ts';
+
+/**
+ * The treatment region's side of a cross-region settlement (docs/REGIONS.md). The till's request for a code
+ * signed by another region is checked here with that region's federated keys (offline), written down as
+ * `sent` under the till's Idempotency-Key, published to the insured region's request subject with the key as
+ * `Nats-Msg-Id`, and answered when the insured region's answer has been recorded by this region's answer
+ * consumer (`recordAnswer`): the institution's receivable and cash, owed by the insured region
+ * (`region_clearing`). No answer within the wait is `region_unavailable`; the till asks again with the same
+ * key, which waits for the same request (the stream drops the second copy) or returns the recorded answer.
+ */
+export interface TreatmentDeps {
+  db: Db;
+  region: string;
+  js: JetStreamClient;
+  foreign: ForeignKeys;
+  /** How long the till waits for the insured region's answer. */
+  waitMs: number;
+  /** How long the insured region may still act on a request the till has given up on. */
+  requestTtlMs: number;
+  clockSkewSeconds: number;
+  waiters: Waiters;
+}
+
+/** In-process waits for answers, by request id; resolved by the answer consumer after it has recorded one. */
+export class Waiters {
+  #waiting = new Map<string, Array<() => void>>();
+
+  wait(id: string, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const list = this.#waiting.get(id)?.filter((f) => f !== done) ?? [];
+        if (list.length) this.#waiting.set(id, list);
+        else this.#waiting.delete(id);
+        resolve(false);
+      }, ms);
+      this.#waiting.set(id, [...(this.#waiting.get(id) ?? []), done]);
+    });
+  }
+
+  wake(id: string): void {
+    for (const f of this.#waiting.get(id) ?? []) f();
+    this.#waiting.delete(id);
+  }
+}
+
+interface CrossingRow {
+  request_hash: string;
+  attempt: number;
+  insured_region: string;
+  status: 'sent' | 'settled' | 'refused' | 'partially_refunded' | 'refunded';
+  settlement_id: string | null;
+  view: SettlementView | null;
+  refusal: Refusal | null;
+}
+
+/** Whether a scanned code belongs to another region of the federation (then `settleAcross` takes it). */
+export async function insuredRegionOf(deps: TreatmentDeps, qr: string | undefined): Promise<string | null> {
+  return qr ? deps.foreign.regionOf(qr) : null;
+}
+
+const settleWaitId = (institutionId: string, key: string, attempt: number) =>
+  `settle:${institutionId}:${key}:${attempt}`;
+const refundWaitId = (settlementId: string, key: string, attempt: number) =>
+  `refund:${settlementId}:${key}:${attempt}`;
+
+export async function settleAcross(
+  deps: TreatmentDeps,
+  ctx: Ctx,
+  terminal: Caller,
+  req: SettleRequest,
+  key: string | undefined,
+): Promise<{ status: number; body: SettlementView; replayed: boolean }> {
+  if (req.estimate || req.card || req.cashBy === 'bank_account')
+    throw unprocessable(
+      'cross_region_unsupported',
+      'Across regions only a settlement by QR code with the cash share paid at the till is supported',
+    );
+  if (!key)
+    throw badRequest(
+      'idempotency_key_required',
+      'Send an Idempotency-Key header so that a retry cannot pay twice',
+    );
+  const institutionId = terminal.institutionId!;
+  const hash = requestHash({ ...req, paymentPin: undefined });
+  const row = await crossingOf(deps.db, institutionId, key);
+  if (row && row.request_hash !== hash)
+    throw unprocessable(
+      'idempotency_key_mismatch',
+      'This Idempotency-Key was already used with a different request body',
+    );
+  if (row?.view) return { status: 201, body: row.view, replayed: true };
+  const { rows: inst } = await deps.db.query<{ code: string; name: string; accepts_ecard: boolean }>(
+    'select code, name, accepts_ecard from institutions where id = $1',
+    [institutionId],
+  );
+  if (!inst[0]?.accepts_ecard)
+    throw unprocessable(
+      'ecard_not_accepted',
+      'This institution does not accept the e-card; read the physical card instead',
+    );
+  // Signature and time at the till, with the insured region's federated keys (offline).
+  const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
+  const attempt = row ? (row.status === 'refused' ? row.attempt + 1 : row.attempt) : 0;
+  const msgId = requestMsgId(deps.region, institutionId, key, attempt);
+  const message: SettleAcross = {
+    kind: 'settle',
+    msgId,
+    treatmentRegion: deps.region,
+    institution: { id: institutionId, code: inst[0].code, name: inst[0].name },
+    terminalId: terminal.terminalId,
+    key,
+    hash,
+    attempt,
+    at: ctx.now.toISOString(),
+    deadline: new Date(ctx.now.getTime() + deps.requestTtlMs).toISOString(),
+    qr: req.qr!,
+    bill: req.bill,
+    ...(req.paymentPin ? { paymentPin: req.paymentPin } : {}),
+    ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
+  };
+  await deps.db.query(
+    `insert into region_crossings (institution_id, key, request_hash, attempt, insured_region, terminal_id, status, sent_at)
+     values ($1, $2, $3, $4, $5, $6, 'sent', $7)
+     on conflict (institution_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null,
+       sent_at = excluded.sent_at where region_crossings.status = 'refused'`,
+    [institutionId, key, hash, attempt, insured, terminal.terminalId, ctx.now],
+  );
+  const waitId = settleWaitId(institutionId, key, attempt);
+  const answered = deps.waiters.wait(waitId, deps.waitMs);
+  try {
+    await deps.js.publish(subjects.request(insured, 'settle'), json.encode(message), {
+      msgID: msgId,
+      timeout: 2_000,
+    });
+  } catch (err) {
+    deps.waiters.wake(waitId);
+    // Not in the stream: nothing was sent, so nothing is left behind either.
+    await deps.db.query(
+      `delete from region_crossings where institution_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
+      [institutionId, key, attempt],
+    );
+    throw regionUnavailable(insured, (err as Error).message);
+  }
+  await answered;
+  const after = await crossingOf(deps.db, institutionId, key);
+  if (after?.view) return { status: 201, body: after.view, replayed: false };
+  if (after?.status === 'refused' && after.attempt === attempt && after.refusal)
+    throw appErrorOf(after.refusal);
+  throw regionUnavailable(insured, 'no answer in time');
+}
+
+async function crossingOf(
+  q: Queryable,
+  institutionId: string,
+  key: string,
+): Promise<CrossingRow | undefined> {
+  const { rows } = await q.query<CrossingRow>(
+    `select request_hash, attempt, insured_region, status, settlement_id, view, refusal from region_crossings
+      where institution_id = $1 and key = $2`,
+    [institutionId, key],
+  );
+  return rows[0];
+}
+
+/** Whether a settlement id is a cross-region one of this institution (then `refundAcross` takes its refund). */
+export async function isCrossing(
+  q: Queryable,
+  institutionId: string,
+  settlementId: string,
+): Promise<boolean> {
+  const { rows } = await q.query(
+    'select 1 from region_crossings where institution_id = $1 and settlement_id = $2',
+    [institutionId, settlementId],
+  );
+  return rows.length > 0;
+}
+
+export async function refundAcross(
+  deps: TreatmentDeps,
+  ctx: Ctx,
+  terminal: Caller,
+  settlementId: string,
+  req: RefundRequest,
+  key: string | undefined,
+): Promise<{ status: number; body: RefundView; replayed: boolean }> {
+  if (!key)
+    throw badRequest(
+      'idempotency_key_required',
+      'Send an Idempotency-Key header so that a retry cannot refund twice',
+    );
+  const institutionId = terminal.institutionId!;
+  const { rows: cross } = await deps.db.query<{ insured_region: string; code: string; name: string }>(
+    `select c.insured_region, i.code, i.name from region_crossings c join institutions i on i.id = c.institution_id
+      where c.institution_id = $1 and c.settlement_id = $2`,
+    [institutionId, settlementId],
+  );
+  if (!cross[0]) throw notFound('settlement_not_found', 'No such settlement at this institution');
+  const hash = requestHash({ settlementId, ...req });
+  const prior = await refundRowOf(deps.db, settlementId, key);
+  if (prior && prior.request_hash !== hash)
+    throw unprocessable(
+      'idempotency_key_mismatch',
+      'This Idempotency-Key was already used with a different request body',
+    );
+  if (prior?.view) return { status: 201, body: prior.view, replayed: true };
+  const attempt = prior ? (prior.status === 'refused' ? prior.attempt + 1 : prior.attempt) : 0;
+  const insured = cross[0].insured_region;
+  const msgId = requestMsgId(deps.region, `refund:${settlementId}`, key, attempt);
+  const message: RefundAcross = {
+    kind: 'refund',
+    msgId,
+    treatmentRegion: deps.region,
+    institution: { id: institutionId, code: cross[0].code, name: cross[0].name },
+    terminalId: terminal.terminalId,
+    key,
+    hash,
+    attempt,
+    at: ctx.now.toISOString(),
+    deadline: new Date(ctx.now.getTime() + deps.requestTtlMs).toISOString(),
+    settlementId,
+    ...(req.lines ? { lines: req.lines } : {}),
+    reason: req.reason,
+  };
+  await deps.db.query(
+    `insert into region_crossing_refunds (settlement_id, key, request_hash, attempt, status, sent_at)
+     values ($1, $2, $3, $4, 'sent', $5)
+     on conflict (settlement_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null
+       where region_crossing_refunds.status = 'refused'`,
+    [settlementId, key, hash, attempt, ctx.now],
+  );
+  const waitId = refundWaitId(settlementId, key, attempt);
+  const answered = deps.waiters.wait(waitId, deps.waitMs);
+  try {
+    await deps.js.publish(subjects.request(insured, 'refund'), json.encode(message), {
+      msgID: msgId,
+      timeout: 2_000,
+    });
+  } catch (err) {
+    deps.waiters.wake(waitId);
+    await deps.db.query(
+      `delete from region_crossing_refunds where settlement_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
+      [settlementId, key, attempt],
+    );
+    throw regionUnavailable(insured, (err as Error).message);
+  }
+  await answered;
+  const after = await refundRowOf(deps.db, settlementId, key);
+  if (after?.view) return { status: 201, body: after.view, replayed: false };
+  if (after?.status === 'refused' && after.attempt === attempt && after.refusal)
+    throw appErrorOf(after.refusal);
+  throw regionUnavailable(insured, 'no answer in time');
+}
+
+async function refundRowOf(q: Queryable, settlementId: string, key: string) {
+  const { rows } = await q.query<{
+    request_hash: string;
+    attempt: number;
+    status: 'sent' | 'refunded' | 'refused';
+    view: RefundView | null;
+    refusal: Refusal | null;
+  }>(
+    'select request_hash, attempt, status, view, refusal from region_crossing_refunds where settlement_id = $1 and key = $2',
+    [settlementId, key],
+  );
+  return rows[0];
+}
+
+/**
+ * Records an answer of an insured region (the answer consumer calls it; a duplicate or an answer to an older
+ * attempt changes nothing), then wakes the till waiting for it. A settlement posts, in this region's ledger:
+ * the insured region owes (`region_clearing` −) the institution's receivable (+ fund and account shares); the
+ * cash share the person paid at the till is the institution's cash, as at home.
+ */
+export async function recordAnswer(
+  deps: Pick<TreatmentDeps, 'db' | 'region' | 'waiters'>,
+  a: AcrossAnswer,
+  now: Date,
+) {
+  if (a.kind === 'settle') {
+    await deps.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: string; attempt: number; terminal_id: string | null }>(
+        'select status, attempt, terminal_id from region_crossings where institution_id = $1 and key = $2 for update',
+        [a.institutionId, a.key],
+      );
+      const row = rows[0];
+      if (!row || row.status !== 'sent' || row.attempt !== a.attempt) return;
+      if (!a.ok) {
+        await tx.query(
+          `update region_crossings set status = 'refused', refusal = $3, answered_at = $4 where institution_id = $1 and key = $2`,
+          [a.institutionId, a.key, JSON.stringify(a.error), now],
+        );
+        return;
+      }
+      const view = a.settlement!;
+      const t = view.result.totals;
+      const owed = t.fund + t.accountPaid + t.relativeAccountPaid;
+      const entries = [
+        { accountId: await regionAccount(tx, 'region_clearing', a.insuredRegion), amount: -owed },
+        { accountId: await institutionReceivable(tx, a.institutionId, deps.region), amount: owed },
+        { accountId: await patientCash(tx, deps.region), amount: -t.cashPaid },
+        { accountId: await institutionCash(tx, a.institutionId, deps.region), amount: t.cashPaid },
+      ].filter((e) => e.amount !== 0);
+      const posting =
+        entries.length >= 2
+          ? await post(tx, {
+              kind: 'settlement',
+              reference: { type: 'region_crossing', id: view.id! },
+              regionCode: deps.region,
+              entries,
+              at: new Date(view.createdAt),
+              memo: `cross-region: insured in ${a.insuredRegion}`,
+            })
+          : null;
+      await tx.query(
+        `update region_crossings set status = 'settled', settlement_id = $3, business_date = $4, total = $5, fund = $6,
+           account_paid = $7, relative_account_paid = $8, cash_paid = $9, view = $10, posting_id = $11, answered_at = $12
+         where institution_id = $1 and key = $2`,
+        [
+          a.institutionId,
+          a.key,
+          view.id,
+          view.businessDate,
+          t.total,
+          t.fund,
+          t.accountPaid,
+          t.relativeAccountPaid,
+          t.cashPaid,
+          JSON.stringify(view),
+          posting?.postingId ?? null,
+          now,
+        ],
+      );
+    });
+    deps.waiters.wake(settleWaitId(a.institutionId, a.key, a.attempt));
+    return;
+  }
+  await deps.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ status: string; attempt: number }>(
+      'select status, attempt from region_crossing_refunds where settlement_id = $1 and key = $2 for update',
+      [a.settlementId, a.key],
+    );
+    const row = rows[0];
+    if (!row || row.status !== 'sent' || row.attempt !== a.attempt) return;
+    if (!a.ok) {
+      await tx.query(
+        `update region_crossing_refunds set status = 'refused', refusal = $3, answered_at = $4 where settlement_id = $1 and key = $2`,
+        [a.settlementId, a.key, JSON.stringify(a.error), now],
+      );
+      return;
+    }
+    const r = a.refund!;
+    const owed = r.fund + r.accountPaid + r.relativeAccountPaid;
+    const entries = [
+      { accountId: await regionAccount(tx, 'region_clearing', a.insuredRegion), amount: owed },
+      { accountId: await institutionReceivable(tx, a.institutionId, deps.region), amount: -owed },
+      { accountId: await patientCash(tx, deps.region), amount: r.cashPaid },
+      { accountId: await institutionCash(tx, a.institutionId, deps.region), amount: -r.cashPaid },
+    ].filter((e) => e.amount !== 0);
+    const posting =
+      entries.length >= 2
+        ? await post(tx, {
+            kind: 'refund',
+            reference: { type: 'region_crossing_refund', id: r.id },
+            regionCode: deps.region,
+            entries,
+            at: new Date(r.createdAt),
+          })
+        : null;
+    await tx.query(
+      `update region_crossing_refunds set status = 'refunded', refund_id = $3, fund = $4, account = $5, cash = $6, view = $7,
+         posting_id = $8, answered_at = $9 where settlement_id = $1 and key = $2`,
+      [
+        a.settlementId,
+        a.key,
+        r.id,
+        r.fund,
+        r.accountPaid + r.relativeAccountPaid,
+        r.cashPaid,
+        JSON.stringify(r),
+        posting?.postingId ?? null,
+        now,
+      ],
+    );
+    await tx.query(
+      `update region_crossings set status = $2, refunded_fund = refunded_fund + $3, refunded_account = refunded_account + $4,
+         refunded_cash = refunded_cash + $5 where settlement_id = $1`,
+      [a.settlementId, r.settlementStatus, r.fund, r.accountPaid + r.relativeAccountPaid, r.cashPaid],
+    );
+  });
+  deps.waiters.wake(refundWaitId(a.settlementId!, a.key, a.attempt));
+}
