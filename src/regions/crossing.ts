@@ -10,7 +10,10 @@ import {
   post,
   regionAccount,
 } from '../ledger/ledger.ts';
-import type { SettleRequest, SettlementView } from '../settlement/settle.ts';
+import { coverageDeclared, type SettleRequest, type SettlementView } from '../settlement/settle.ts';
+import { declaredCoverage } from '../settlement/resolve.ts';
+import { billCoverageRead, type BillCoverage } from '../catalogue/store.ts';
+import { businessDate } from '../platform/business-date.ts';
 import type { RefundRequest, RefundView } from '../settlement/refund.ts';
 import { ForeignKeys } from './directory.ts';
 import type { AcrossAnswer, RefundAcross, SettleAcross } from './messages.ts';
@@ -122,6 +125,16 @@ export async function settleAcross(
     );
   // Signature and time at the till, with the insured region's federated keys (offline).
   const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
+  const declared = declaredCoverage(req.bill);
+  if (declared) throw coverageDeclared(declared);
+  // The bill against this (the treatment) region's catalogue and the institution's mappings.
+  const read = billCoverageRead(
+    deps.region,
+    businessDate(ctx.now),
+    institutionId,
+    req.bill.items.map((i) => i.code),
+  );
+  const coverage = (await deps.db.query<BillCoverage>(read.sql, read.params)).rows[0]!;
   const attempt = row ? (row.status === 'refused' ? row.attempt + 1 : row.attempt) : 0;
   const msgId = requestMsgId(deps.region, institutionId, key, attempt);
   const message: SettleAcross = {
@@ -137,6 +150,7 @@ export async function settleAcross(
     deadline: new Date(ctx.now.getTime() + deps.requestTtlMs).toISOString(),
     qr: req.qr!,
     bill: req.bill,
+    coverage,
     ...(req.paymentPin ? { paymentPin: req.paymentPin } : {}),
     ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
   };

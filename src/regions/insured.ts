@@ -21,6 +21,8 @@ import { esscPaymentPinStateRead } from '../essc/essc.ts';
 import { mutualAidPayerRead } from '../family/family.ts';
 import { accountOf, individualAccount, pooledFund, post, regionAccount } from '../ledger/ledger.ts';
 import { calculateSettlement, toNationalFigures } from '../settlement/calculator.ts';
+import { resolveBill } from '../settlement/resolve.ts';
+import { approvalsInForceRead, type ApprovalInForce } from '../catalogue/approvals.ts';
 import type { PolicyRules } from '../settlement/policy.ts';
 import { markPolicyUsed, policyInForceRead } from '../settlement/policy-store.ts';
 import type { SettlementView } from '../settlement/settle.ts';
@@ -187,6 +189,14 @@ async function settleIn(
       relative = { personId: payer.binder_person_id, accountId: rel.id, balance: rel.balance };
     }
   }
+  // The treatment region resolved the item codes against its catalogue; the person's approvals are ours.
+  const approvals = approvalsInForceRead(person.id, req.institution.id, businessDate);
+  const { bill } = resolveBill(
+    req.bill,
+    new Map(Object.entries(req.coverage.mapped)),
+    (await tx.query<{ approvals: ApprovalInForce[] }>(approvals.sql, approvals.params)).rows[0]!.approvals,
+    businessDate,
+  );
   const result = calculateSettlement({
     policy: rules,
     person: { insuranceType: person.insurance_type, retired: person.retired },
@@ -197,7 +207,7 @@ async function settleIn(
     },
     accountBalance: own.balance,
     relative: relative ? { accountBalance: relative.balance } : undefined,
-    bill: req.bill,
+    bill,
   });
   const t = result.totals;
   if (t.accountPaid + t.relativeAccountPaid > deps.config.paymentPinThresholdFen) {
@@ -236,9 +246,9 @@ async function settleIn(
     `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
        relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
        result, posting_id, created_at, card_activated, credential, essc_id, cash_method, treatment_region,
-       treatment_institution, filing_id)
+       treatment_institution, filing_id, catalogue_version)
      values ($1, $2, $3, null, null, $4, 'qr', $5, null, $6, $7, $8, $9, 'settled', $10, $11, $12, $13, $14, $15, $16,
-       $17, false, $18, $19, 'cash', $20, $21, $22)`,
+       $17, false, $18, $19, 'cash', $20, $21, $22, $23)`,
     [
       id,
       person.id,
@@ -262,6 +272,7 @@ async function settleIn(
       req.treatmentRegion,
       JSON.stringify(req.institution),
       filing?.id ?? null,
+      req.coverage.catalogue_version,
     ],
   );
   const items = req.bill.items;
@@ -318,6 +329,7 @@ async function settleIn(
     },
     relativePaid: t.relativeAccountPaid > 0,
     policyVersion: policy.version,
+    catalogueVersion: req.coverage.catalogue_version,
     businessDate,
     cardActivated: false,
     result,

@@ -1,4 +1,5 @@
-import type { Bill } from '../settlement/calculator.ts';
+import type { TillBill } from '../settlement/resolve.ts';
+import type { BillCoverage } from '../catalogue/store.ts';
 import type { SettlementView } from '../settlement/settle.ts';
 import type { RefundView } from '../settlement/refund.ts';
 import type { Refusal } from './rpc.ts';
@@ -22,11 +23,16 @@ interface RequestHead {
   deadline: string;
 }
 
-/** A settlement of a person of the insured region, with the bill resolved by the treatment region. */
+/**
+ * A settlement of a person of the insured region: the till's bill with what the treatment region's catalogue
+ * says of its item codes (the institution's approved mappings, the entries in force); the insured region adds
+ * the person's approvals and applies its own policy.
+ */
 export interface SettleAcross extends RequestHead {
   kind: 'settle';
   qr: string;
-  bill: Bill;
+  bill: TillBill;
+  coverage: BillCoverage;
   paymentPin?: string;
   familyAccount?: boolean;
 }

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'nats';
 import { call, createTestDb, createTestEnv, type TestEnv } from '../../test/support/env.ts';
+import { loadTestCatalogue, mapTestCatalogue } from '../../test/support/catalogue.ts';
 import {
   activeEcard,
   createInstitution,
+  createStaff,
   createTerminal,
   depositTo,
   item,
@@ -88,6 +90,20 @@ describe(
       await depositTo(envA, person.personId, 100_000);
       const inst = await createInstitution(envB, { kind: 'hospital', regionCode: B });
       till = { token: (await createTerminal(envB, inst)).token, institutionId: inst.institutionId };
+      // The treatment region's catalogue and the hospital's items mapped to it; the insured region's approval.
+      await loadTestCatalogue(envB.db, B, envB.clock.now());
+      await mapTestCatalogue(envB.db, inst.institutionId, envB.clock.now());
+      const staff = await createStaff(envA, A);
+      const approval = await call(envA.app, 'POST', `/v1/staff/persons/${person.personId}/approvals`, {
+        token: staff.token,
+        body: {
+          kind: 'special_outpatient',
+          subject: 'dialysis',
+          validFrom: '2026-01-01',
+          validTo: '2026-12-31',
+        },
+      });
+      assert.equal(approval.status, 201, approval.raw);
     });
 
     after(async () => {
@@ -103,11 +119,8 @@ describe(
       await hubDb?.close();
     });
 
-    // 100 yuan of approved special outpatient treatment: the fund's ratio is 90 % at home.
-    const bill = {
-      setting: 'outpatient',
-      items: [item('SO-1', 100, { serviceType: 'special_outpatient', approvalRef: 'AP-7' })],
-    };
+    // 100 yuan of special outpatient treatment the insured region approved: the fund's ratio is 90 % at home.
+    const bill = { setting: 'outpatient', specialOutpatient: 'dialysis', items: [item('DIALYSIS', 100)] };
 
     test('an unfiled cross-region settlement: the insured region’s policy with its unfiled cut', async () => {
       const qr = await qrOf(envA, person);
@@ -119,7 +132,19 @@ describe(
         person: { insuranceType: 'employee', retired: false },
         accumulators: { inpatientDeductiblePaid: 0, outpatientEligibleSpent: 0, fundPaid: 0 },
         accountBalance: 100_000,
-        bill: bill as never,
+        // The line as the treatment region's catalogue and the insured region's approval resolve it.
+        bill: {
+          setting: 'outpatient',
+          items: [
+            {
+              ...item('DIALYSIS', 100),
+              catalogue: 'in',
+              category: 'A',
+              serviceType: 'special_outpatient',
+              approvalRef: 'approved',
+            },
+          ],
+        },
       });
       assert.equal(r.body.result.totals.fund, 8_000);
       assert.deepEqual(r.body.result.totals, expected.totals);

@@ -310,6 +310,14 @@ async function institutionKind(q: Queryable, institutionId: string): Promise<'ho
   return rows[0]?.kind ?? 'hospital';
 }
 
+/** The refusal of a bill line that says what the fund covers (`declaredCoverage` names the field). */
+export const coverageDeclared = (field: string) =>
+  badRequest(
+    'coverage_declared',
+    `${field}: a bill names the institution's items only; what the fund covers comes from the catalogue, the item mappings and the person's approvals`,
+    { field },
+  );
+
 /**
  * Settles a bill in real time, in one transaction: consume the QR token, lock the person (then the relative
  * whose account may pay), lock the year's accumulators, compute under the policy in force, write the
@@ -331,13 +339,7 @@ export async function settle(
     );
   }
   const declared = declaredCoverage(req.bill);
-  if (declared) {
-    throw badRequest(
-      'coverage_declared',
-      `${declared}: a bill names the institution's items only; what the fund covers comes from the catalogue, the item mappings and the person's approvals`,
-      { field: declared },
-    );
-  }
+  if (declared) throw coverageDeclared(declared);
   const institutionId = terminal.institutionId!;
   const scope = `settlement:${institutionId}`;
   const hash = requestHash({
