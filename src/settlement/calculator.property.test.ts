@@ -92,7 +92,8 @@ function itemArb(setting: CareSetting): fc.Arbitrary<BillItem> {
         'special_material',
         'special_outpatient',
       ),
-      references: fc.constantFrom('domestic', 'imported', 'both'),
+      references: fc.constantFrom('domestic', 'imported', 'both', 'none'),
+      restrictedTo: fc.constantFrom(undefined, undefined, undefined, 'inpatient', 'special_outpatient'),
       domesticPrice: price,
       importedPrice: price,
       approvalRef: fc.constantFrom(undefined, 'APR-1', ' '),
@@ -111,12 +112,17 @@ function itemArb(setting: CareSetting): fc.Arbitrary<BillItem> {
       // The catalogue's own self-pay-first ratio exists for Class B only.
       if (r.selfPayFirstBp !== undefined && r.category === 'B') item.selfPayFirstBp = r.selfPayFirstBp;
       if (r.approvalRef !== undefined) item.approvalRef = r.approvalRef;
-      // Every special material carries at least one reference price, so the bill is always valid.
-      if (r.references !== 'imported') item.domesticReferencePrice = r.domesticPrice;
-      if (r.references !== 'domestic') item.importedReferencePrice = r.importedPrice;
+      if (r.restrictedTo !== undefined) item.restrictedTo = r.restrictedTo as BillItem['restrictedTo'];
+      // An approved special material carries a reference price (its approval's); an unapproved one may not.
+      const references = r.references === 'none' && hasRef(r.approvalRef) ? 'both' : r.references;
+      if (references === 'domestic' || references === 'both') item.domesticReferencePrice = r.domesticPrice;
+      if (references === 'imported' || references === 'both') item.importedReferencePrice = r.importedPrice;
       return item;
     });
 }
+
+/** Whether an approval reference counts (a blank one does not). */
+const hasRef = (ref: string | undefined) => ref !== undefined && ref.trim() !== '';
 
 /** Up to `scale` × 1.2, so accumulators start below, at and beyond their limits. */
 const upTo = (scale: number) =>
@@ -225,8 +231,9 @@ void describe('settlement properties', () => {
         line.amount,
       );
       assert.ok(line.fund <= line.policyScope, 'the fund pays only policy-scope amounts');
-      // Out of catalogue and Class C are wholly the person's; above the price limit is never the fund's.
-      const whollyOwn = item.catalogue === 'out' || item.category === 'C';
+      // Out of catalogue, Class C and outside the catalogue's restriction are wholly the person's; above the
+      // price limit is never the fund's.
+      const whollyOwn = item.catalogue === 'out' || item.category === 'C' || item.restrictedTo !== undefined;
       assert.equal(line.outOfCatalogue, whollyOwn ? line.amount : 0);
       const above =
         !whollyOwn && item.priceLimit !== undefined && item.unitPrice > item.priceLimit
@@ -234,6 +241,14 @@ void describe('settlement properties', () => {
           : 0;
       assert.equal(line.overLimit, above);
       assert.ok(line.fund <= line.amount - line.overLimit - line.outOfCatalogue);
+      // A special material above the limit with no reference price gets nothing from the fund.
+      if (
+        item.serviceType === 'special_material' &&
+        item.domesticReferencePrice === undefined &&
+        item.importedReferencePrice === undefined &&
+        item.unitPrice > input.policy.specialMaterial.unitPriceLimitFen
+      )
+        assert.equal(line.fund, 0);
       if (whollyOwn)
         assert.deepEqual(line.accumulatorDeltas, {
           inpatientDeductiblePaid: 0,

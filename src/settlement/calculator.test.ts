@@ -342,6 +342,40 @@ void describe('missing approval', () => {
     );
   });
 
+  void test('a line outside the catalogue’s restriction is wholly the person’s, fully self-paid', () => {
+    const result = outpatient(
+      [
+        item({ serviceType: 'outpatient', unitPrice: 80 * YUAN, restrictedTo: 'inpatient' }),
+        item({ serviceType: 'outpatient', unitPrice: 40 * YUAN, restrictedTo: 'special_outpatient' }),
+      ],
+      { accumulators: PAST_THRESHOLDS },
+    );
+    assert.deepEqual(
+      result.lines.map((l) => [
+        l.rule,
+        l.fund,
+        l.outOfCatalogue,
+        l.accumulatorDeltas.outpatientEligibleSpent,
+      ]),
+      [
+        ['restricted', 0, 80 * YUAN, 0],
+        ['restricted', 0, 40 * YUAN, 0],
+      ],
+    );
+    assert.equal(result.totals.outOfCatalogue, 120 * YUAN);
+    assert.deepEqual(english(result.lines[0]!.explanations), [
+      'restricted to inpatient care: 80.00 yuan to the person',
+    ]);
+  });
+
+  void test('a special material above the limit without a reference price settles as approval missing', () => {
+    const result = settle({
+      items: [item({ serviceType: 'special_material', unitPrice: 2_000 * YUAN })],
+      policy: { ...DEMO_POLICY, approvalRequired: [] },
+    });
+    assert.deepEqual([only(result.lines).rule, only(result.lines).fund], ['approval_missing', 0]);
+  });
+
   void test('a blank approval reference counts as missing', () => {
     const result = outpatient([item({ serviceType: 'special_outpatient', approvalRef: '  ' })]);
     assert.equal(only(result.lines).rule, 'approval_missing');
