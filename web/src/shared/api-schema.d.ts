@@ -2168,7 +2168,6 @@ export interface components {
           | 'catalogue_code_other_kind'
           | 'catalogue_code_unknown'
           | 'catalogue_effective_date_invalid'
-          | 'category_not_allowed'
           | 'channel_already_authorised'
           | 'claim_already_reviewed'
           | 'claim_not_found'

@@ -175,7 +175,8 @@ const en: typeof zh = {
   },
   errors: {
     claim_already_reviewed: 'Already reviewed',
-    coverage_declared: 'A bill lists the institution’s items only; the catalogue decides what the fund covers',
+    coverage_declared:
+      'A bill lists the institution’s items only; the catalogue decides what the fund covers',
     claim_not_found: 'No such flagged settlement',
     approval_not_found: 'No such approval',
     approval_revoked: 'This approval is already revoked',
