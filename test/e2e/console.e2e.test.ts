@@ -58,6 +58,22 @@ async function registered(inRegistry: boolean) {
   return { ...c, token, personId: r.body.personId as string };
 }
 
+/**
+ * Puts the demo person past this year's outpatient threshold (as if they had spent 12,000 yuan already), so
+ * that the fund pays its share of an ordinary outpatient line at the demo pharmacy.
+ */
+async function demoPastOutpatientThreshold(): Promise<void> {
+  const { rows } = await e2e().db.query<{ id: string }>('select id from persons where id_number = $1', [
+    syntheticCitizen(0).idNumber,
+  ]);
+  await e2e().db.query(
+    `insert into person_year_accumulators (person_id, year, inpatient_deductible_paid, outpatient_eligible_spent, fund_paid)
+     values ($1, $2, 0, 1200000, 0)
+     on conflict (person_id, year) do update set outpatient_eligible_spent = 1200000`,
+    [rows[0]!.id, Number(todayInBeijing().slice(0, 4))],
+  );
+}
+
 /** Opens the console in a fresh window and signs in. */
 async function signIn(who: { login: string; password: string }, path: string): Promise<Page> {
   const ctx = await e2e().newContext();
@@ -330,8 +346,10 @@ test('scan audit: an accepted and a refused scan are listed, and the outcome fil
 test('person lookup: record, account and settlements; the e-card is suspended after a confirmation and resumed', async () => {
   const demo = syntheticCitizen(0);
   const terminal = e2e().terminalCredential;
+  await demoPastOutpatientThreshold();
   const person = await login(e2e().app, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
   const qr = await call(e2e().app, 'GET', '/v1/me/ecard/qr', { token: person.token });
+  // Four boxes of the pharmacy's class A ibuprofen: the fund pays 70% above the outpatient threshold.
   const settled = await call(e2e().app, 'POST', '/v1/terminal/settlements', {
     token: terminal,
     headers: { 'idempotency-key': `console-e2e-${Date.now()}` },
@@ -339,21 +357,12 @@ test('person lookup: record, account and settlements; the e-card is suspended af
       qr: qr.body.token,
       bill: {
         setting: 'outpatient',
-        items: [
-          {
-            code: 'D1',
-            name: '透析',
-            quantity: 1,
-            unitPrice: 10_000,
-            catalogue: 'in',
-            serviceType: 'special_outpatient',
-            approvalRef: 'AP-E2E-1',
-          },
-        ],
+        items: [{ code: 'XM01AE01', name: '布洛芬缓释胶囊', quantity: 4, unitPrice: 1_850 }],
       },
     },
   });
   assert.equal(settled.status, 201, settled.raw);
+  assert.equal(settled.body.result.totals.fund, 5_180, settled.raw);
 
   const page = await signIn(STAFF, '/console/persons');
   await page.getByLabel('身份证号码', { exact: true }).fill(demo.idNumber);
@@ -365,7 +374,13 @@ test('person lookup: record, account and settlements; the e-card is suspended af
     .getByRole('region', { name: '个人账户' })
     .getByText(formatFen(balance), { exact: true })
     .waitFor();
-  await page.getByRole('region', { name: '结算记录' }).getByRole('cell', { name: '¥90.00' }).waitFor();
+  const settlementRow = page.getByRole('region', { name: '结算记录' }).getByRole('row').nth(1);
+  await settlementRow.getByRole('cell', { name: '¥51.80' }).waitFor();
+  // The catalogue version the lines were resolved against.
+  await settlementRow
+    .getByRole('cell', { name: String(settled.body.catalogueVersion), exact: true })
+    .waitFor();
+  assert.ok(settled.body.catalogueVersion > 0, settled.raw);
 
   const ecard = page.getByRole('region', { name: '医保电子凭证' });
   await ecard.getByRole('button', { name: '暂停电子凭证' }).click();
@@ -838,18 +853,9 @@ test('approvals: staff register a person’s special outpatient approval (an unk
 });
 
 test('claims review: staff run the day’s rules, see a price above the limit flagged in words, and record a decision', async () => {
-  const demo = syntheticCitizen(0);
   const today = todayInBeijing();
-  const { rows } = await e2e().db.query<{ id: string }>('select id from persons where id_number = $1', [
-    demo.idNumber,
-  ]);
   // Past the outpatient threshold, so that the fund pays its share of the line.
-  await e2e().db.query(
-    `insert into person_year_accumulators (person_id, year, inpatient_deductible_paid, outpatient_eligible_spent, fund_paid)
-     values ($1, $2, 0, 1200000, 0)
-     on conflict (person_id, year) do update set outpatient_eligible_spent = 1200000`,
-    [rows[0]!.id, Number(today.slice(0, 4))],
-  );
+  await demoPastOutpatientThreshold();
   const person = await login(e2e().app, DEMO_ACCOUNTS.person.login, DEMO_ACCOUNTS.person.password);
   const qr = await call(e2e().app, 'GET', '/v1/me/ecard/qr', { token: person.token });
   const settled = await call(e2e().app, 'POST', '/v1/terminal/settlements', {
@@ -866,9 +872,6 @@ test('claims review: staff run the day’s rules, see a price above the limit fl
             quantity: 1,
             // Above the catalogue's limit of 30 yuan.
             unitPrice: 4_000,
-            catalogue: 'in',
-            category: 'A',
-            serviceType: 'outpatient',
           },
         ],
       },

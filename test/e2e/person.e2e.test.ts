@@ -224,22 +224,9 @@ test('the demo person reads a settlement with its breakdown, the account movemen
       bill: {
         setting: 'outpatient',
         items: [
-          {
-            code: 'A1',
-            name: '阿莫西林',
-            quantity: 2,
-            unitPrice: 1850,
-            catalogue: 'in',
-            serviceType: 'outpatient',
-          },
-          {
-            code: 'X9',
-            name: '保健品',
-            quantity: 1,
-            unitPrice: 3000,
-            catalogue: 'out',
-            serviceType: 'outpatient',
-          },
+          // The pharmacy's own codes: amoxicillin is mapped to a class A entry, the health product is not.
+          { code: 'XJ01CA04', name: '阿莫西林', quantity: 2, unitPrice: 1850 },
+          { code: 'ZZ-VC-100', name: '保健品', quantity: 1, unitPrice: 3000 },
         ],
       },
     },
@@ -260,16 +247,7 @@ test('the demo person reads a settlement with its breakdown, the account movemen
       qr: relQr.body.token,
       bill: {
         setting: 'outpatient',
-        items: [
-          {
-            code: 'B2',
-            name: '布洛芬',
-            quantity: 4,
-            unitPrice: 2500,
-            catalogue: 'in',
-            serviceType: 'outpatient',
-          },
-        ],
+        items: [{ code: 'XM01AE01', name: '布洛芬', quantity: 4, unitPrice: 2500 }],
       },
     },
   });
@@ -301,6 +279,8 @@ test('the demo person reads a settlement with its breakdown, the account movemen
   assert.equal(await figure('现金支付').locator('dd').innerText(), formatFen(totals.cashPaid));
   assert.ok(totals.outOfCatalogue === 3000 && totals.accountPaid > 0, JSON.stringify(totals));
   await settlements.getByRole('cell', { name: '阿莫西林' }).waitFor();
+  // The catalogue version the lines were resolved against.
+  await settlements.getByText(`按第 ${settled.json().catalogueVersion} 版医保目录结算`).first().waitFor();
   const movements = page.getByRole('region', { name: '个人账户' });
   await movements.getByText('医疗结算').first().waitFor();
   await movements.getByText(formatFen(-totals.accountPaid)).first().waitFor();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, fieldError, useE2E } from './support.ts';
+import { ADMIN_PASSWORD, DEMO_ACCOUNTS, DEMO_PAYMENT_PIN, fieldError, useE2E } from './support.ts';
 import {
   addItems,
   apiCall,
@@ -19,7 +19,9 @@ import { maskIdNumber, maskName } from '../../src/platform/mask.ts';
 import { syntheticCitizen } from '../../src/demo/synthetic.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
 import { DEMO_MAPPED } from '../../src/demo/catalogue.ts';
-import { labels } from './labels.ts';
+import { t as serverText } from '../../src/i18n/index.ts';
+import { todayInBeijing } from '../../web/src/shared/dates.ts';
+import { chooseLanguage, labels, type Language } from './labels.ts';
 import type { TerminalSettlement as Settlement } from '../../web/src/terminal/types.ts';
 
 const e2e = useE2E();
@@ -29,6 +31,24 @@ const demoCitizen = syntheticCitizen(0);
 
 const settlementsCount = async () =>
   (await e2e().db.query<{ n: number }>('select count(*)::int8 as n from settlements')).rows[0]!.n;
+
+/** A till of the demo hospital: the admin gives the hospital a staff account, which creates a terminal. */
+async function hospitalTill(): Promise<string> {
+  const { baseUrl, db } = e2e();
+  const admin = await personToken(baseUrl, 'admin', ADMIN_PASSWORD);
+  const { rows } = await db.query<{ id: string }>("select id from institutions where code = 'H99000000001'");
+  const login = { login: 'hospital-cashier', password: 'hospital-e2e-pass' };
+  await apiCall(baseUrl, 'POST', `/v1/admin/institutions/${rows[0]!.id}/staff`, {
+    token: admin,
+    body: { ...login, displayName: 'Hospital cashier 收费员' },
+  });
+  const staff = await personToken(baseUrl, login.login, login.password);
+  const created = await apiCall<{ credential: string }>(baseUrl, 'POST', '/v1/institution/terminals', {
+    token: staff,
+    body: { name: 'Outpatient till 门诊收费处' },
+  });
+  return created.credential;
+}
 
 test('the till signs in, reads the QR code from an image, shows the masked person, settles from the price list and prints the receipt', async () => {
   const { baseUrl, terminalCredential } = e2e();
@@ -61,10 +81,15 @@ test('the till signs in, reads the QR code from an image, shows the masked perso
 
   await addItems(page, [{ name: '阿莫西林', quantity: 2 }, { name: '维生素C' }]);
   assert.equal(await billTotalText(page), '¥90.60'); // 2 × 25.80 + 39.00
+  // Each line shows what the agency's data says of the item, read-only: no choice of catalogue or service.
+  await page.locator('tr[data-item="XJ01CA04"] [data-coverage="A"]').getByText('甲类').waitFor();
+  await page.locator('tr[data-item="ZZ-VC-100"] [data-coverage="unmapped"]').getByText('目录外').waitFor();
+  assert.equal(await page.locator('.bill-table select').count(), 0);
   const beforeEstimate = await settlementsCount();
   await page.getByRole('button', { name: '预结算' }).click();
   await page.getByRole('heading', { name: /预结算结果/ }).waitFor();
   assert.equal(await figureText(page, 'total'), '¥90.60');
+  assert.equal(await figureText(page, 'outOfCatalogue'), '¥39.00');
   assert.equal(await settlementsCount(), beforeEstimate, 'an estimate writes nothing');
   assert.equal(await balanceOf(baseUrl, token), before, 'an estimate charges nothing');
   await e2e().screenshot(page, 'terminal-estimate');
@@ -329,7 +354,12 @@ test('institution staff create a terminal, use it on this device, revoke it, kee
   await page.getByLabel('单位', { exact: true }).fill('瓶');
   await page.getByLabel('单价（元）', { exact: true }).fill('12.3');
   await page.getByRole('button', { name: '添加到价目表' }).click();
-  await page.getByRole('cell', { name: 'XR05CB01' }).waitFor();
+  await page.getByRole('cell', { name: 'XR05CB01', exact: true }).waitFor();
+  // A new item is out of catalogue until the agency approves its mapping; the demo items show their class.
+  await page.locator('tr[data-item="XR05CB01"] [data-coverage="unmapped"]').getByText('目录外').waitFor();
+  const metformin = page.locator('tr[data-item="XA10BA02"]');
+  await metformin.locator('[data-coverage="B"]').getByText('乙类').waitFor();
+  await metformin.getByText(/限价 ¥30\.00/).waitFor();
   await page.getByLabel('项目编码', { exact: true }).fill('XR05CB01');
   await page.getByLabel('项目名称', { exact: true }).fill('again');
   await page.getByLabel('单价（元）', { exact: true }).fill('1');
@@ -348,6 +378,10 @@ test('institution staff create a terminal, use it on this device, revoke it, kee
   );
   assert.equal(list.items.find((i) => i.code === 'XR05CB01')?.unitPrice, 1_230);
   await e2e().screenshot(page, 'terminal-staff-prices');
+  // The unmapped item links to the mappings page, its code filled in.
+  await page.getByRole('link', { name: '为 XR05CB01 申请目录对照' }).click();
+  await page.getByRole('heading', { name: '申请对照' }).waitFor();
+  assert.equal(await page.getByLabel('本机构项目编码').inputValue(), 'XR05CB01');
 
   await page.getByRole('link', { name: '扫码记录' }).click();
   await page.getByRole('heading', { name: '扫码记录' }).waitFor();
@@ -472,5 +506,99 @@ test('institution staff see their item mappings, request one, and upload a CSV (
     .waitFor();
   await page.locator('tr[data-item="CSV-2"][data-status="pending"]').waitFor();
   await e2e().screenshot(page, 'terminal-staff-mappings');
+  await ctx.close();
+});
+
+/**
+ * In `lang`: the bill shows an unmapped item as out of catalogue and a class B drug priced above the catalogue's
+ * limit of 30 yuan with the part above it; the settlement shows that part as its own figure (超限价自付).
+ */
+async function overLimitAtTheTill(lang: Language): Promise<void> {
+  const { baseUrl, terminalCredential } = e2e();
+  const t = labels(lang);
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await page.goto('/terminal');
+  await chooseLanguage(page, lang);
+  await signInTerminal(page, terminalCredential);
+  const token = await personToken(baseUrl, person.login, person.password);
+  await scanText(page, (await qrImageFor(baseUrl, token)).text);
+  await addItems(page, [{ name: '维生素C' }, { name: '二甲双胍', quantity: 2 }]);
+  const vitamin = page.locator('tr[data-item="ZZ-VC-100"] [data-coverage="unmapped"]');
+  assert.equal((await vitamin.locator('.badge').innerText()).trim(), t('terminal:labels.coverage.unmapped'));
+  const metformin = page.locator('tr[data-item="XA10BA02"]');
+  await metformin.locator('[data-coverage="B"]').getByText(t('terminal:labels.coverage.B')).waitFor();
+  // 32.60 yuan a box against a limit of 30.00: 2.60 a box, two boxes.
+  await metformin.getByText(t('terminal:bill.aboveLimit', { limit: '¥30.00', amount: '¥5.20' })).waitFor();
+  if (lang === 'zh-CN') await e2e().screenshot(page, 'terminal-bill-over-limit');
+
+  const id = await settleBill(page, []);
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: terminalCredential,
+  });
+  assert.deepEqual([s.result.totals.overLimit, s.result.totals.outOfCatalogue], [520, 3_900]);
+  const figure = page.locator('[data-figure="overLimit"]');
+  assert.equal((await figure.locator('dt').innerText()).trim(), t('terminal:breakdown.overLimit'));
+  assert.equal((await figure.locator('dd').innerText()).trim(), '¥5.20');
+  if (lang === 'zh-CN') assert.equal(t('terminal:breakdown.overLimit'), '超限价自付');
+  else assert.doesNotMatch(t('terminal:breakdown.overLimit'), /\p{Script=Han}/u);
+  assert.ok(s.catalogueVersion! > 0, 'settled against the demo catalogue');
+  assert.equal(
+    await figureText(page, 'catalogueVersion'),
+    t('terminal:breakdown.catalogueVersionValue', { version: s.catalogueVersion }),
+  );
+  await e2e().screenshot(page, `terminal-over-limit${lang === 'zh-CN' ? '' : '-en'}`);
+  await ctx.close();
+}
+
+test('the bill shows an unmapped item out of catalogue, and a price above the catalogue’s limit; the settlement shows 超限价自付', () =>
+  overLimitAtTheTill('zh-CN'));
+
+test('the same in English: out of catalogue, and the part above the price limit under its English label', () =>
+  overLimitAtTheTill('en'));
+
+test('at the hospital: a bed day on an outpatient bill is self-paid as the catalogue restricts it to inpatients, and approved dialysis is paid as special outpatient care', async () => {
+  const { baseUrl, db } = e2e();
+  const credential = await hospitalTill();
+  // The agency registers the demo person's dialysis, at the demo hospital.
+  const { rows } = await db.query<{ id: string }>('select id from persons where id_number = $1', [
+    demoCitizen.idNumber,
+  ]);
+  const staff = await personToken(baseUrl, DEMO_ACCOUNTS.staff.login, DEMO_ACCOUNTS.staff.password);
+  const today = todayInBeijing();
+  await apiCall(baseUrl, 'POST', `/v1/staff/persons/${rows[0]!.id}/approvals`, {
+    token: staff,
+    body: {
+      kind: 'special_outpatient',
+      subject: 'dialysis',
+      institutionCode: 'H99000000001',
+      validFrom: today,
+      validTo: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+    },
+  });
+
+  const ctx = await e2e().newContext();
+  const page = await ctx.newPage();
+  await signInTerminal(page, credential);
+  const token = await personToken(baseUrl, person.login, person.password);
+  await scanText(page, (await qrImageFor(baseUrl, token)).text);
+  await addItems(page, [{ name: '住院床位费' }, { name: '血液透析' }]);
+  await page.getByLabel('门诊慢特病病种').selectOption({ label: '透析' });
+  const id = await settleBill(page, []);
+  const s = await apiCall<Settlement>(baseUrl, 'GET', `/v1/terminal/settlements/${id}`, {
+    token: credential,
+  });
+  const [bed, dialysis] = s.result.lines;
+  assert.deepEqual(
+    [bed!.rule, bed!.fund, bed!.outOfCatalogue, dialysis!.rule, dialysis!.fund],
+    ['restricted', 0, 8_000, 'special_outpatient', 37_800],
+  );
+  // The server's explanation of the restricted line, on the line itself.
+  await page
+    .locator('tr[data-rule="restricted"]')
+    .getByText(serverText('zh-CN', 'line.restricted_inpatient', { amount: 8_000 }))
+    .waitFor();
+  assert.equal(await figureText(page, 'fund'), formatFen(37_800));
+  await e2e().screenshot(page, 'terminal-hospital-restricted');
   await ctx.close();
 });

@@ -132,6 +132,7 @@ export function SettlementsPanel({ personId }: { personId: string }) {
                   <th className="num">{t('persons.fund')}</th>
                   <th className="num">{t('persons.accountPaid')}</th>
                   <th className="num">{t('persons.cashPaid')}</th>
+                  <th className="num">{t('persons.catalogueVersion')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -141,6 +142,13 @@ export function SettlementsPanel({ personId }: { personId: string }) {
                     <td>{t(`persons.settings.${s.result.setting}`, { defaultValue: s.result.setting })}</td>
                     <td>{t(`persons.settlementStatuses.${s.status}`)}</td>
                     <SettlementSumCells totals={s.result.totals} />
+                    <td className="num" data-catalogue-version={s.catalogueVersion ?? ''}>
+                      {s.catalogueVersion === null
+                        ? '—'
+                        : s.catalogueVersion === 0
+                          ? t('persons.noCatalogue')
+                          : s.catalogueVersion}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -268,6 +268,8 @@ const zh = {
     settlements: '结算记录',
     noSettlements: '暂无结算记录',
     setting: '就诊类型',
+    catalogueVersion: '目录版本',
+    noCatalogue: '无',
     settings: { outpatient: '门诊', inpatient: '住院' },
     settlementStatuses: {
       estimate: '预结算',
@@ -916,6 +918,8 @@ const en: typeof zh = {
     settlements: 'Settlements',
     noSettlements: 'No settlements yet',
     setting: 'Setting',
+    catalogueVersion: 'Catalogue version',
+    noCatalogue: 'none',
     settings: { outpatient: 'Outpatient', inpatient: 'Inpatient' },
     settlementStatuses: {
       estimate: 'Estimate',

@@ -41,6 +41,8 @@ export function SettlementRecords() {
                           }),
                           account: st.bankInstruction.accountMasked,
                         })}`}
+                      {!!st.catalogueVersion &&
+                        ` · ${t('records.catalogueVersion', { version: st.catalogueVersion })}`}
                     </p>
                     <h4>{t('records.breakdown')}</h4>
                     <dl className="facts breakdown">

@@ -318,6 +318,7 @@ const zh = {
     settlements: '结算记录',
     noSettlements: '暂无结算记录。',
     paidWith: '支付凭证：{{credential}}',
+    catalogueVersion: '按第 {{version}} 版医保目录结算',
     credential: { ecard: '医保电子凭证', essc: '电子社保卡', card: '实体社保卡' },
     bankPaid: '现金部分由社保卡银行账户支付（{{bank}} {{account}}）',
     settlementStatus: {
@@ -755,6 +756,7 @@ const en: typeof zh = {
     settlements: 'Settlements',
     noSettlements: 'No settlements yet.',
     paidWith: 'Paid with: {{credential}}',
+    catalogueVersion: 'Settled by version {{version}} of the catalogue',
     credential: {
       ecard: 'medical insurance e-card',
       essc: 'electronic social security card',

@@ -194,7 +194,8 @@ const en: typeof zh = {
     region_request_expired: 'The insured region did not answer in time; nothing was settled: settle again',
     region_unavailable: 'The insured region does not answer; nothing was done: try again shortly',
     claim_already_reviewed: 'Already reviewed',
-    coverage_declared: 'A bill lists the institution’s items only; the catalogue decides what the fund covers',
+    coverage_declared:
+      'A bill lists the institution’s items only; the catalogue decides what the fund covers',
     claim_not_found: 'No such flagged settlement',
     approval_not_found: 'No such approval',
     approval_revoked: 'This approval is already revoked',

@@ -216,19 +216,21 @@ export function Field({ label, error, hint, id, ...input }: FieldProps) {
 interface SelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
   label: string;
   error?: string;
+  hint?: string;
   options: ReadonlyArray<{ value: string; label: string }>;
 }
 
-export function Select({ label, error, options, id, ...select }: SelectProps) {
+export function Select({ label, error, hint, options, id, ...select }: SelectProps) {
   const auto = useId();
   const selectId = id ?? auto;
+  const described = [hint && `${selectId}-hint`, error && `${selectId}-error`].filter(Boolean).join(' ');
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
       <label htmlFor={selectId}>{label}</label>
       <select
         id={selectId}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${selectId}-error` : undefined}
+        aria-describedby={described || undefined}
         {...select}
       >
         {options.map((o) => (
@@ -237,6 +239,11 @@ export function Select({ label, error, options, id, ...select }: SelectProps) {
           </option>
         ))}
       </select>
+      {hint && (
+        <small id={`${selectId}-hint`} className="hint">
+          {hint}
+        </small>
+      )}
       {error && (
         <small id={`${selectId}-error`} className="field-error" role="alert">
           {error}

@@ -3,22 +3,41 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import { formatFen } from '../shared/money.ts';
 import { Field, Form, Money, Select, SubmitButton, useSubmit } from '../shared/ui.tsx';
-import { addItem, billTotal, lineAmount, parseQuantity, type BillLine } from './bill.ts';
-import { SERVICE_TYPES, type Catalogue, type PriceItem, type ServiceType, type Setting } from './types.ts';
+import {
+  addItem,
+  billTotal,
+  coverageOf,
+  lineAmount,
+  overLimitOf,
+  parseQuantity,
+  type BillLine,
+  type Visit,
+} from './bill.ts';
+import { CoverageBadge, useCoverageLabel } from './Coverage.tsx';
+import {
+  SPECIAL_OUTPATIENT_DISEASES,
+  type PriceItem,
+  type Setting,
+  type SpecialOutpatient,
+} from './types.ts';
 
-/** The bill: items picked from the institution's price list, their quantities and how each is treated. */
+/**
+ * The bill: the visit's setting (and special outpatient disease), items picked from the institution's price
+ * list and their quantities. Each line shows what the agency's data says of the item (its class, or out of
+ * catalogue and why; the part above a price limit), read-only: the server resolves the same at settlement.
+ */
 export function BillEditor({
   priceList,
   lines,
   onLines,
-  setting,
-  onSetting,
+  visit,
+  onVisit,
 }: {
   priceList: PriceItem[];
   lines: BillLine[];
   onLines: (lines: BillLine[]) => void;
-  setting: Setting;
-  onSetting: (s: Setting) => void;
+  visit: Visit;
+  onVisit: (v: Visit) => void;
 }) {
   const { t } = useTranslation('terminal');
   const [itemId, setItemId] = useState(priceList[0]?.id ?? '');
@@ -31,26 +50,43 @@ export function BillEditor({
     onLines(addItem(lines, item, n));
     setQuantity('1');
   }, ['item', 'quantity']);
+  const coverageLabel = useCoverageLabel();
   const change = (line: BillLine, patch: Partial<BillLine>) =>
     onLines(lines.map((l) => (l === line ? { ...l, ...patch } : l)));
-  const serviceOptions = SERVICE_TYPES.map((s) => ({ value: s, label: t(`labels.serviceType.${s}`) }));
-  const catalogueOptions = (['in', 'out'] as const).map((c) => ({
-    value: c,
-    label: t(`labels.catalogue.${c}`),
-  }));
 
   return (
     <section className="card" aria-labelledby="bill-title">
       <h2 id="bill-title">{t('bill.title')}</h2>
-      <Select
-        label={t('bill.setting')}
-        value={setting}
-        onChange={(e) => onSetting(e.target.value as Setting)}
-        options={(['outpatient', 'inpatient'] as const).map((s) => ({
-          value: s,
-          label: t(`labels.setting.${s}`),
-        }))}
-      />
+      <div className="row visit-row">
+        <Select
+          label={t('bill.setting')}
+          name="setting"
+          value={visit.setting}
+          onChange={(e) => onVisit({ ...visit, setting: e.target.value as Setting })}
+          options={(['outpatient', 'inpatient'] as const).map((s) => ({
+            value: s,
+            label: t(`labels.setting.${s}`),
+          }))}
+        />
+        {visit.setting === 'outpatient' && (
+          <Select
+            label={t('bill.specialOutpatient')}
+            name="specialOutpatient"
+            value={visit.specialOutpatient ?? ''}
+            hint={t('bill.specialOutpatientHint')}
+            onChange={(e) =>
+              onVisit({ ...visit, specialOutpatient: (e.target.value || null) as SpecialOutpatient | null })
+            }
+            options={[
+              { value: '', label: t('bill.ordinaryOutpatient') },
+              ...SPECIAL_OUTPATIENT_DISEASES.map((d) => ({
+                value: d,
+                label: t(`labels.specialOutpatient.${d}`),
+              })),
+            ]}
+          />
+        )}
+      </div>
       {priceList.length === 0 ? (
         <p className="banner warn">{t('bill.noPriceList')}</p>
       ) : (
@@ -63,7 +99,7 @@ export function BillEditor({
               error={add.fieldError('item')}
               options={priceList.map((i) => ({
                 value: i.id,
-                label: `${i.name} · ${formatFen(i.unitPrice)}${i.unit ? `/${i.unit}` : ''}`,
+                label: `${i.name} · ${formatFen(i.unitPrice)}${i.unit ? `/${i.unit}` : ''} · ${coverageLabel(coverageOf(i))}`,
               }))}
             />
             <Field
@@ -92,8 +128,7 @@ export function BillEditor({
                   {t('bill.unitPrice')}
                 </th>
                 <th scope="col">{t('bill.quantity')}</th>
-                <th scope="col">{t('bill.serviceType')}</th>
-                <th scope="col">{t('bill.catalogue')}</th>
+                <th scope="col">{t('bill.coverage')}</th>
                 <th scope="col" className="num">
                   {t('bill.amount')}
                 </th>
@@ -104,7 +139,7 @@ export function BillEditor({
             </thead>
             <tbody>
               {lines.map((l) => (
-                <tr key={l.key}>
+                <tr key={l.key} data-item={l.item.code}>
                   <td>
                     {l.item.name}
                     <br />
@@ -117,20 +152,8 @@ export function BillEditor({
                     <QuantityCell line={l} onQuantity={(quantity) => change(l, { quantity })} />
                   </td>
                   <td>
-                    <Select
-                      label={t('bill.serviceTypeOf', { name: l.item.name })}
-                      value={l.serviceType}
-                      onChange={(e) => change(l, { serviceType: e.target.value as ServiceType })}
-                      options={serviceOptions}
-                    />
-                  </td>
-                  <td>
-                    <Select
-                      label={t('bill.catalogueOf', { name: l.item.name })}
-                      value={l.catalogue}
-                      onChange={(e) => change(l, { catalogue: e.target.value as Catalogue })}
-                      options={catalogueOptions}
-                    />
+                    <CoverageBadge item={l.item} />
+                    <OverLimit line={l} />
                   </td>
                   <td className="num">
                     <Money fen={lineAmount(l)} />
@@ -150,7 +173,7 @@ export function BillEditor({
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={5}>
+                <th scope="row" colSpan={4}>
                   {t('bill.total')}
                 </th>
                 <td className="num bill-total">
@@ -163,6 +186,19 @@ export function BillEditor({
         </div>
       )}
     </section>
+  );
+}
+
+/** The part of a line above its catalogue price limit, when there is one: the person's to pay. */
+function OverLimit({ line }: { line: BillLine }) {
+  const { t } = useTranslation('terminal');
+  const amount = overLimitOf(line);
+  const c = coverageOf(line.item);
+  if (amount === 0 || c.kind !== 'class' || c.priceLimit === null) return null;
+  return (
+    <div className="muted over-limit" data-over-limit={amount}>
+      <small>{t('bill.aboveLimit', { limit: formatFen(c.priceLimit), amount: formatFen(amount) })}</small>
+    </div>
   );
 }
 

@@ -3,10 +3,15 @@ import { Money } from '../shared/ui.tsx';
 import { SETTLEMENT_FIGURES } from '../shared/settlement.tsx';
 import type { Settlement } from './types.ts';
 
-/** A settlement's (or an estimate's) breakdown: who pays what, and line by line. */
+/**
+ * A settlement's (or an estimate's) breakdown: who pays what, and line by line, with the catalogue version the
+ * lines were resolved against. A line above its price limit shows the part the person pays (超限价自付); a line
+ * the catalogue restricts to another setting shows the server's explanation.
+ */
 export function Breakdown({ settlement: s }: { settlement: Settlement }) {
   const { t } = useTranslation('terminal');
   const totals = s.result.totals;
+  const overLimit = (totals.overLimit ?? 0) > 0;
   return (
     <div className="breakdown">
       <dl className="facts figures">
@@ -24,6 +29,16 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
           <dt>{t('breakdown.credential')}</dt>
           <dd>{t(`labels.credential.${s.credential}`)}</dd>
         </div>
+        {s.catalogueVersion !== null && (
+          <div className="figure figure-catalogue" data-figure="catalogueVersion">
+            <dt>{t('breakdown.catalogueVersion')}</dt>
+            <dd>
+              {s.catalogueVersion === 0
+                ? t('breakdown.noCatalogue')
+                : t('breakdown.catalogueVersionValue', { version: s.catalogueVersion })}
+            </dd>
+          </div>
+        )}
         {s.bankInstruction && (
           <div className="figure figure-bank" data-figure="bank">
             <dt>{t('breakdown.bankPaid')}</dt>
@@ -43,6 +58,11 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
             <th scope="col" className="num">
               {t('bill.amount')}
             </th>
+            {overLimit && (
+              <th scope="col" className="num">
+                {t('breakdown.overLimit')}
+              </th>
+            )}
             <th scope="col" className="num">
               {t('breakdown.fund')}
             </th>
@@ -59,12 +79,25 @@ export function Breakdown({ settlement: s }: { settlement: Settlement }) {
         </thead>
         <tbody>
           {s.result.lines.map((l) => (
-            <tr key={l.index}>
-              <td>{l.name}</td>
+            <tr key={l.index} data-line={l.index} data-rule={l.rule}>
+              <td>
+                {l.name}
+                {l.rule === 'restricted' &&
+                  l.explanations.map((x) => (
+                    <div key={x} className="muted line-explanation">
+                      <small>{x}</small>
+                    </div>
+                  ))}
+              </td>
               <td>{t(`labels.serviceType.${l.serviceType}`, { defaultValue: l.serviceType })}</td>
               <td className="num">
                 <Money fen={l.amount} />
               </td>
+              {overLimit && (
+                <td className="num" data-figure-line="overLimit">
+                  <Money fen={l.overLimit ?? 0} />
+                </td>
+              )}
               <td className="num">
                 <Money fen={l.fund} />
               </td>

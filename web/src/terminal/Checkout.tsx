@@ -7,8 +7,8 @@ import { BillEditor } from './BillEditor.tsx';
 import { EligibilityPanel } from './EligibilityPanel.tsx';
 import { ScanPanel } from './ScanPanel.tsx';
 import { SettlePanel } from './SettlePanel.tsx';
-import type { BillLine } from './bill.ts';
-import type { Eligibility, Payer, PriceItem, Setting } from './types.ts';
+import type { BillLine, Visit } from './bill.ts';
+import type { Eligibility, Payer, PriceItem } from './types.ts';
 
 /** One customer at the till: identify the payer, ring up the bill, estimate, settle. */
 export function Checkout() {
@@ -17,7 +17,7 @@ export function Checkout() {
   const prices = useLoad(() => api<{ items: PriceItem[] }>('terminal', '/v1/terminal/price-list'));
   const [scanned, setScanned] = useState<{ payer: Payer; eligibility: Eligibility } | null>(null);
   const [lines, setLines] = useState<BillLine[]>([]);
-  const [setting, setSetting] = useState<Setting>('outpatient');
+  const [visit, setVisit] = useState<Visit>({ setting: 'outpatient', specialOutpatient: null });
   return (
     <div className="checkout">
       <h2 className="sr-only">{t('nav.checkout')}</h2>
@@ -36,15 +36,15 @@ export function Checkout() {
                 priceList={items}
                 lines={lines}
                 onLines={setLines}
-                setting={setting}
-                onSetting={setSetting}
+                visit={visit}
+                onVisit={setVisit}
               />
             )}
           </LoadState>
           <SettlePanel
             payer={scanned?.payer ?? null}
             lines={lines}
-            setting={setting}
+            visit={visit}
             onSettled={(s) => void navigate(`/terminal/settlements/${s.id}`)}
           />
         </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../shared/api.ts';
 import { beijingDateTime } from '../shared/dates.ts';
 import { Field, Form, LoadState, Notice, SubmitButton, useLoad, useSubmit } from '../shared/ui.tsx';
@@ -71,9 +72,11 @@ export function MappingsPage() {
   );
 }
 
+/** A request for one item; `?item=CODE` (the price list's link for an item that needs a mapping) fills its code in. */
 function RequestOne({ onRequested }: { onRequested: () => void }) {
   const { t } = useTranslation('terminal');
-  const [itemCode, setItemCode] = useState('');
+  const [params] = useSearchParams();
+  const [itemCode, setItemCode] = useState(params.get('item') ?? '');
   const [catalogueCode, setCatalogueCode] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const submission = useSubmit(async () => {

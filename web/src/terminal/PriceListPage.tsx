@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { ApiError, api } from '../shared/api.ts';
 import { formatFen, parseYuan } from '../shared/money.ts';
 import {
@@ -8,15 +9,20 @@ import {
   Form,
   LoadState,
   Money,
-  Select,
   SubmitButton,
   useLoad,
   useSubmit,
 } from '../shared/ui.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
-import { SERVICE_TYPES, type Catalogue, type PriceItem, type ServiceType } from './types.ts';
+import { CoverageBadge } from './Coverage.tsx';
+import { coverageOf } from './bill.ts';
+import type { PriceItem } from './types.ts';
 
-/** The institution's price list, which its tills build bills from: add, change the price, remove. */
+/**
+ * The institution's price list, which its tills build bills from: add, change the price, remove. Each item
+ * shows its mapping to the agency's catalogue (目录对照) and, once approved, the class and price limit in force;
+ * an item that needs a mapping links to the mappings page.
+ */
 export function PriceListPage() {
   const { t } = useTranslation('terminal');
   const list = useLoad(() => api<{ items: PriceItem[] }>('institution', '/v1/institution/price-list'));
@@ -45,8 +51,7 @@ export function PriceListPage() {
                   <tr>
                     <th scope="col">{t('prices.code')}</th>
                     <th scope="col">{t('prices.name')}</th>
-                    <th scope="col">{t('bill.serviceType')}</th>
-                    <th scope="col">{t('bill.catalogue')}</th>
+                    <th scope="col">{t('prices.mapping')}</th>
                     <th scope="col" className="num">
                       {t('bill.unitPrice')}
                     </th>
@@ -57,16 +62,14 @@ export function PriceListPage() {
                 </thead>
                 <tbody>
                   {items.map((i) => (
-                    <tr key={i.id}>
+                    <tr key={i.id} data-item={i.code}>
                       <td>{i.code}</td>
                       <td>
                         {i.name}
                         {i.unit && <span className="muted"> / {i.unit}</span>}
                       </td>
-                      <td>{t(`labels.serviceType.${i.serviceType}`)}</td>
                       <td>
-                        {t(`labels.catalogue.${i.catalogue}`)}
-                        {i.category && ` · ${i.category}`}
+                        <MappingCell item={i} />
                       </td>
                       <td className="num">
                         <Money fen={i.unitPrice} />
@@ -91,6 +94,39 @@ export function PriceListPage() {
       </section>
       <NewPriceItem onAdded={list.reload} />
     </div>
+  );
+}
+
+/** The item's mapping status and class; a link to ask for a mapping where one is needed. */
+function MappingCell({ item }: { item: PriceItem }) {
+  const { t } = useTranslation('terminal');
+  const c = coverageOf(item);
+  const m = item.mapping;
+  return (
+    <>
+      <CoverageBadge item={item} />
+      {m && (
+        <div className="muted">
+          <small>
+            {m.catalogueCode}
+            {m.catalogueName && ` ${m.catalogueName}`}
+            {c.kind === 'class' &&
+              c.priceLimit !== null &&
+              ` · ${t('prices.priceLimit', { limit: formatFen(c.priceLimit) })}`}
+          </small>
+        </div>
+      )}
+      {(c.kind === 'unmapped' || c.kind === 'rejected' || c.kind === 'lapsed') && (
+        <div>
+          <Link
+            to={`/terminal/staff/mappings?item=${encodeURIComponent(item.code)}`}
+            aria-label={t('prices.requestMappingOf', { code: item.code })}
+          >
+            {t('prices.requestMapping')}
+          </Link>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -127,15 +163,7 @@ function PriceChange({ item, onChanged }: { item: PriceItem; onChanged: () => vo
 
 function NewPriceItem({ onAdded }: { onAdded: () => void }) {
   const { t } = useTranslation('terminal');
-  const empty = {
-    code: '',
-    name: '',
-    unit: '',
-    price: '',
-    catalogue: 'in' as Catalogue,
-    category: '',
-    serviceType: 'outpatient' as ServiceType,
-  };
+  const empty = { code: '', name: '', unit: '', price: '' };
   const [form, setForm] = useState(empty);
   const set = (patch: Partial<typeof empty>) => setForm((f) => ({ ...f, ...patch }));
   const submission = useSubmit(async () => {
@@ -148,17 +176,17 @@ function NewPriceItem({ onAdded }: { onAdded: () => void }) {
         name: form.name.trim(),
         unit: form.unit.trim(),
         unitPrice,
-        catalogue: form.catalogue,
-        category: form.category === 'A' || form.category === 'B' ? form.category : null,
-        serviceType: form.serviceType,
       },
     });
     setForm(empty);
     onAdded();
-  }, ['code', 'name', 'unit', 'unitPrice', 'catalogue', 'category', 'serviceType']);
+  }, ['code', 'name', 'unit', 'unitPrice']);
   return (
     <section className="card" aria-labelledby="new-item-title">
       <h2 id="new-item-title">{t('prices.newTitle')}</h2>
+      <p className="muted">
+        {t('prices.coverageNote')} <Link to="/terminal/staff/mappings">{t('nav.mappings')}</Link>
+      </p>
       <Form submission={submission}>
         <Field
           label={t('prices.code')}
@@ -191,31 +219,6 @@ function NewPriceItem({ onAdded }: { onAdded: () => void }) {
           onChange={(e) => set({ price: e.target.value })}
           error={submission.fieldError('unitPrice')}
           required
-        />
-        <Select
-          label={t('bill.serviceType')}
-          value={form.serviceType}
-          onChange={(e) => set({ serviceType: e.target.value as ServiceType })}
-          error={submission.fieldError('serviceType')}
-          options={SERVICE_TYPES.map((s) => ({ value: s, label: t(`labels.serviceType.${s}`) }))}
-        />
-        <Select
-          label={t('bill.catalogue')}
-          value={form.catalogue}
-          onChange={(e) => set({ catalogue: e.target.value as Catalogue })}
-          error={submission.fieldError('catalogue')}
-          options={(['in', 'out'] as const).map((c) => ({ value: c, label: t(`labels.catalogue.${c}`) }))}
-        />
-        <Select
-          label={t('prices.category')}
-          value={form.category}
-          onChange={(e) => set({ category: e.target.value })}
-          error={submission.fieldError('category')}
-          options={[
-            { value: '', label: t('prices.noCategory') },
-            { value: 'A', label: t('prices.classA') },
-            { value: 'B', label: t('prices.classB') },
-          ]}
         />
         <SubmitButton busy={submission.busy}>{t('prices.add')}</SubmitButton>
       </Form>

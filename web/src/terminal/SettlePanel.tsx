@@ -4,8 +4,8 @@ import { ApiError, api } from '../shared/api.ts';
 import { Checkbox, ErrorBanner, Field, Select, useSubmit } from '../shared/ui.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { attemptKeys } from './attempt.ts';
-import { billOf, type BillLine } from './bill.ts';
-import type { Payer, Settlement, Setting } from './types.ts';
+import { billOf, type BillLine, type Visit } from './bill.ts';
+import type { Payer, Settlement } from './types.ts';
 
 /**
  * Estimate and settle the bill for the identified payer. A settlement carries one Idempotency-Key per
@@ -15,12 +15,12 @@ import type { Payer, Settlement, Setting } from './types.ts';
 export function SettlePanel({
   payer,
   lines,
-  setting,
+  visit,
   onSettled,
 }: {
   payer: Payer | null;
   lines: BillLine[];
-  setting: Setting;
+  visit: Visit;
   onSettled: (s: Settlement) => void;
 }) {
   const { t } = useTranslation('terminal');
@@ -31,8 +31,7 @@ export function SettlePanel({
   const [estimate, setEstimate] = useState<{ fingerprint: string; result: Settlement } | null>(null);
   const fingerprint = JSON.stringify({
     payer,
-    setting,
-    lines: billOf(setting, lines).items,
+    bill: billOf(visit, lines),
     familyAccount,
     cashBy,
   });
@@ -40,7 +39,7 @@ export function SettlePanel({
   const request = () => {
     if (!payer) throw new ApiError(400, 'scan_first', t('settle.needScan'));
     if (!lines.length) throw new ApiError(400, 'bill_empty', t('settle.needItems'));
-    return { ...payer, bill: billOf(setting, lines), familyAccount, cashBy };
+    return { ...payer, bill: billOf(visit, lines), familyAccount, cashBy };
   };
   const estimation = useSubmit(async () => {
     setEstimate(null);

@@ -5,23 +5,25 @@ import type { Answer, RequestBody } from '../shared/api-types.ts';
 export type TerminalMe = Answer<'getTerminalMe'>;
 export type TerminalView = Answer<'listTerminals'>['terminals'][number];
 
-/** One item of the institution's price list. */
+/** One item of the institution's price list, with what the agency's data says of its code (`mapping`). */
 export type PriceItem = Answer<'getTerminalPriceList'>['items'][number];
-export type ServiceType = PriceItem['serviceType'];
-/** The service types in the order the screens offer them. */
-export const SERVICE_TYPES = [
-  'outpatient',
-  'inpatient',
-  'large_equipment',
-  'special_material',
-  'special_outpatient',
-] as const satisfies readonly ServiceType[];
-export type Catalogue = PriceItem['catalogue'];
+/** The item code's mapping to the agency's catalogue; null: not mapped. */
+export type PriceItemMapping = NonNullable<PriceItem['mapping']>;
 
 type SettleBody = RequestBody<'settle'>;
 export type Setting = SettleBody['bill']['setting'];
-/** A bill item as POST /v1/terminal/settlements takes it. */
-export type BillItem = SettleBody['bill']['items'][number];
+export type SpecialOutpatient = NonNullable<SettleBody['bill']['specialOutpatient']>;
+/** The diseases of approved special outpatient care, in the order the till offers them. */
+export const SPECIAL_OUTPATIENT_DISEASES = [
+  'dialysis',
+  'anti_rejection',
+  'chemotherapy',
+  'radiotherapy',
+  'interventional',
+  'nuclide',
+] as const satisfies readonly SpecialOutpatient[];
+/** The bill as POST /v1/terminal/settlements takes it. */
+export type Bill = SettleBody['bill'];
 
 /** Who pays: the scanned QR text, or the physical card with its chip PIN. */
 export type Payer = Required<Pick<SettleBody, 'qr'>> | Required<Pick<SettleBody, 'card'>>;
