@@ -46,6 +46,22 @@ export interface CatalogueRow {
   validTo: string | null;
 }
 
+/** A row with every optional column empty but those given: for data written in code (the demo, tests). */
+export const catalogueRow = (
+  r: Partial<CatalogueRow> & Pick<CatalogueRow, 'code' | 'name' | 'class'>,
+): CatalogueRow => ({
+  dosageForm: null,
+  specification: null,
+  unit: null,
+  priceLimit: null,
+  selfPayFirstBp: null,
+  serviceType: null,
+  restrictions: {},
+  validFrom: null,
+  validTo: null,
+  ...r,
+});
+
 export interface RowError {
   line: number;
   code: ErrorCode;

@@ -3,20 +3,9 @@
  * generated deterministically, plus the entries the demo price lists map to. Names are synthetic.
  */
 import { prng } from './synthetic.ts';
-import type { CatalogueKind, CatalogueRow } from '../catalogue/rows.ts';
+import { catalogueRow, type CatalogueKind, type CatalogueRow } from '../catalogue/rows.ts';
 
-const row = (r: Partial<CatalogueRow> & Pick<CatalogueRow, 'code' | 'name' | 'class'>): CatalogueRow => ({
-  dosageForm: null,
-  specification: null,
-  unit: null,
-  priceLimit: null,
-  selfPayFirstBp: null,
-  serviceType: null,
-  restrictions: {},
-  validFrom: null,
-  validTo: null,
-  ...r,
-});
+const row = catalogueRow;
 
 /** The catalogue entries the demo institutions' own items are mapped to (own code → this code). */
 export const DEMO_MAPPED: Record<string, CatalogueRow> = {

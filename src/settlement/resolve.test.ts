@@ -5,21 +5,12 @@ import { declaredCoverage, resolveBill, type TillBill } from './resolve.ts';
 import { calculateSettlement } from './calculator.ts';
 import { DEMO_POLICY } from './policy.ts';
 import type { MappedEntry } from '../catalogue/store.ts';
+import { catalogueRow } from '../catalogue/rows.ts';
 import type { ApprovalInForce } from '../catalogue/approvals.ts';
 
 const DAY = '2026-06-15';
-const entry = (code: string, e: Partial<MappedEntry> = {}): MappedEntry => ({
-  code,
-  name: `目录${code}`,
-  class: 'A',
-  priceLimit: null,
-  selfPayFirstBp: null,
-  serviceType: null,
-  restrictions: {},
-  validFrom: null,
-  validTo: null,
-  ...e,
-});
+const entry = (code: string, e: Partial<MappedEntry> = {}): MappedEntry =>
+  catalogueRow({ code, name: `目录${code}`, class: 'A', ...e });
 const line = (code: string, unitPrice = 1_000, name?: string) => ({
   code,
   quantity: 1,

@@ -5,25 +5,12 @@
  * catalogue.
  */
 import type { Db } from '../../src/platform/db.ts';
-import type { CatalogueKind, CatalogueRow } from '../../src/catalogue/rows.ts';
+import { catalogueRow, type CatalogueKind, type CatalogueRow } from '../../src/catalogue/rows.ts';
 import { loadCatalogue } from '../../src/catalogue/store.ts';
 import { insertApprovedMappings } from '../../src/catalogue/mappings.ts';
 
-const row = (code: string, r: Partial<CatalogueRow> = {}): CatalogueRow => ({
-  code,
-  name: `药品${code}`,
-  class: 'A',
-  dosageForm: null,
-  specification: null,
-  unit: null,
-  priceLimit: null,
-  selfPayFirstBp: null,
-  serviceType: null,
-  restrictions: {},
-  validFrom: null,
-  validTo: null,
-  ...r,
-});
+const row = (code: string, r: Partial<CatalogueRow> = {}): CatalogueRow =>
+  catalogueRow({ code, name: `药品${code}`, class: 'A', ...r });
 
 /** Ordinary Class A drugs under the short codes tests have always used. */
 const ORDINARY = ['A', 'A1', 'A2', 'A9', 'A01', 'B', 'C', 'C1', 'C2', 'D1', 'K', 'S', 'IP', 'I1', 'I2'];
