@@ -10639,6 +10639,14 @@ export interface operations {
                 psn_cash_pay: number;
                 balc: number;
               };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
+              };
               /** @description Indexes of the lines already refunded */
               refundedLines: number[];
             }[];
@@ -10854,6 +10862,14 @@ export interface operations {
               psn_cash_pay: number;
               balc: number;
             };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
+            };
           };
         };
       };
@@ -10989,6 +11005,14 @@ export interface operations {
               acct_mulaid_pay: number;
               psn_cash_pay: number;
               balc: number;
+            };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
             };
           };
         };
@@ -11201,6 +11225,14 @@ export interface operations {
               acct_mulaid_pay: number;
               psn_cash_pay: number;
               balc: number;
+            };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
             };
             /** @description Indexes of the lines already refunded */
             refundedLines: number[];
@@ -11461,6 +11493,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11482,6 +11516,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11566,6 +11602,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11587,6 +11625,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11685,6 +11725,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11706,6 +11748,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11922,6 +11966,14 @@ export interface operations {
                 psn_cash_pay: number;
                 balc: number;
               };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
+              };
             }[];
           };
         };
@@ -12105,6 +12157,14 @@ export interface operations {
                 acct_mulaid_pay: number;
                 psn_cash_pay: number;
                 balc: number;
+              };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
               };
             }[];
           };
