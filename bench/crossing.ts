@@ -38,7 +38,7 @@ import { loadAverage } from './proc.ts';
 const INSURED = 'demo';
 const TREATMENT = 'bench_b';
 
-export interface LoopResult {
+interface LoopResult {
   settlements: number;
   errors: number;
   firstErrors: string[];

@@ -98,11 +98,14 @@ export async function regionRoutes(app: App): Promise<void> {
     {
       schema: {
         operationId: 'listFilingRegions',
-        summary: 'The other regions of the federation a person may file for (empty on a stand-alone deployment)',
+        summary:
+          'The other regions of the federation a person may file for (empty on a stand-alone deployment)',
         tags: ['regions'],
         security: bearer,
         response: {
-          200: Type.Object({ regions: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
+          200: Type.Object({
+            regions: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+          }),
           ...errorResponses(401, 403),
         },
       },
