@@ -63,19 +63,19 @@ export interface BenchInstitutions {
 }
 
 /** A pharmacy and a hospital (created once per database). */
-export async function createInstitutions(db: Db, now: Date): Promise<BenchInstitutions> {
+export async function createInstitutions(db: Db, now: Date, regionCode = 'demo'): Promise<BenchInstitutions> {
   const pharmacy = await createInstitution(db, {
     code: 'P99000000001',
     name: 'Bench pharmacy',
     kind: 'pharmacy',
-    regionCode: 'demo',
+    regionCode,
   });
   const hospital = await createInstitution(db, {
     code: 'H99000000001',
     name: 'Bench hospital',
     kind: 'hospital',
     tier: 3,
-    regionCode: 'demo',
+    regionCode,
   });
   const staff = await createUser(db, {
     role: 'institution',
@@ -84,7 +84,7 @@ export async function createInstitutions(db: Db, now: Date): Promise<BenchInstit
     displayName: 'bench',
     institutionId: pharmacy.id,
   });
-  await loadWorkloadCatalogue(db, [pharmacy, hospital], now);
+  await loadWorkloadCatalogue(db, [pharmacy, hospital], now, regionCode);
   return { pharmacy, hospital, staff };
 }
 
@@ -119,11 +119,12 @@ export async function loadWorkloadCatalogue(
   db: Db,
   institutions: Array<{ id: string; kind: string }>,
   now: Date,
+  region = 'demo',
 ): Promise<void> {
   const rows = Object.fromEntries(CATALOGUE_KINDS.map((k) => [k, demoCatalogueRows(k)]));
   await db.transaction(async (tx) => {
     for (const kind of CATALOGUE_KINDS)
-      await loadCatalogue(tx, { region: 'demo', kind, rows: rows[kind]!, importedBy: null, now });
+      await loadCatalogue(tx, { region, kind, rows: rows[kind]!, importedBy: null, now });
     for (const inst of institutions) {
       const pairs = ITEM_CODES.flatMap((itemCode, i) => {
         if (i % 10 === 9) return [];

@@ -3,6 +3,11 @@
  *
  *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8[,64]] [--lite-people 100000]
  *                    [--mixes realistic,pharmacy] [--server postgres://…] [--only qr|postgres|pglite]
+ *                    [--cross-region on|off]
+ *
+ * With PostgreSQL, the cross-region figure (bench/crossing.ts, docs/REGIONS.md) runs on the first population at
+ * the first client count unless `--cross-region off`; it needs NATS with JetStream (a `nats-server` of its own
+ * when installed, else YIBAO_NATS_URL) and says so when it is skipped.
  *
  * Prints a table and writes bench/results.json.
  */
@@ -19,6 +24,7 @@ import { loadAverage } from './proc.ts';
 import { runEmbeddedBench } from './embedded.ts';
 import { formatQrBench, runQrBench } from './qr.ts';
 import { runStatementBench, type StatementBenchResult } from './statements.ts';
+import { runCrossRegionBench, type CrossRegionResult } from './crossing.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +38,10 @@ const { values } = parseArgs({
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     },
     only: { type: 'string' },
+    'cross-region': { type: 'string', default: 'on' },
   },
 });
+if (!['on', 'off'].includes(values['cross-region'])) throw new Error('--cross-region takes on or off');
 const populations = values.people.split(',').map((p) => Number(p.replace(/_/g, '')));
 const litePeople = Number(values['lite-people']);
 const seconds = Number(values.seconds);
@@ -79,6 +87,8 @@ interface PostgresRun {
   load: LoadResult;
   phases: PhaseRun[];
   statements: StatementBenchResult | null;
+  /** Settlements of people insured in another region beside the same loop at home (first population only). */
+  crossRegion: CrossRegionResult | null;
 }
 const postgres: PostgresRun[] = [];
 if (wants('postgres')) {
@@ -93,6 +103,17 @@ if (wants('postgres')) {
       mixes,
       seconds,
     });
+    let crossRegion: CrossRegionResult | null = null;
+    if (people === populations[0]) {
+      if (values['cross-region'] === 'off') crossRegion = { skipped: '--cross-region off' };
+      else {
+        console.log(
+          `\n== Cross-region settlement (two regions on two databases of the same server, the hub, NATS JetStream): ${clients} clients, ${seconds} s each (load average ${loadAverage()})`,
+        );
+        crossRegion = await runCrossRegionBench({ serverUrl: values.server, bench, clients, seconds });
+      }
+      if ('skipped' in crossRegion) console.log(`  cross-region figure SKIPPED: ${crossRegion.skipped}`);
+    }
     let statements: StatementBenchResult | null = null;
     if (people <= STATEMENTS_UP_TO) {
       console.log(
@@ -129,6 +150,7 @@ if (wants('postgres')) {
       people,
       load: bench.load,
       statements,
+      crossRegion,
       phases: bench.phases.map((p) => {
         const t = tpcb.get(p.clients)!;
         const s = sameRows.get(`${p.mix}:${p.clients}`)!;
@@ -203,6 +225,18 @@ for (const r of postgres) {
     ['same-rows script ÷ TPC-B tps', ...col((p) => (p.sameRows.tps / p.tpcb.tps).toFixed(3))],
     ['yearly statements, people/s', ...col(() => (r.statements ? fmt(r.statements.peoplePerSec) : '-'))],
   );
+  const x = r.crossRegion;
+  if (x && 'skipped' in x) rows.push([`# Cross-region settlement: SKIPPED (${x.skipped})`]);
+  else if (x) {
+    const figures = (l: typeof x.sameRegion) =>
+      `${l.settlementsPerSec.toFixed(1)}/s, p99 ${l.p99Ms.toFixed(1)} ms${l.errors ? `, ${l.errors} errors` : ''}`;
+    rows.push(
+      [`# Cross-region settlement, ${x.clients} clients (pharmacy bills)`, 'settlements/s, p99'],
+      ['same region (A’s tills, A’s people)', figures(x.sameRegion)],
+      ['cross region (B’s tills, A’s people)', figures(x.crossRegion)],
+      ['cross ÷ same', x.ratio.toFixed(3)],
+    );
+  }
 }
 if (pglite) {
   rows.push(

@@ -23,6 +23,7 @@ import {
   signTokens,
   tokensFor,
   type MixName,
+  type BenchInstitutions,
   type MixResult,
   type Send,
 } from './mix.ts';
@@ -70,15 +71,20 @@ export interface SettlementBenchResult {
   ecardIds: string[];
   url: string;
   institutions: { pharmacy: string; hospital: string };
+  /** The same, with the staff member who creates terminals (the cross-region phase adds tills). */
+  benchInstitutions: BenchInstitutions;
+  /** The deployment's secret key (QR signing keys, payment PINs), for another server on the same database. */
+  secretKey: string;
   /** The key id the tokens were signed with. */
   kid: string;
 }
 
-async function startServer(
+export async function startServer(
   url: string,
   port: number,
   secretKey: string,
   poolSize: number,
+  env: Record<string, string> = {},
 ): Promise<ChildProcess> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (see docs/PERFORMANCE.md).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -93,10 +99,12 @@ async function startServer(
       YIBAO_SECRET_KEY: secretKey,
       YIBAO_LOG_LEVEL: 'warn',
       YIBAO_DB_POOL_SIZE: String(poolSize),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: on a busy shared machine tsx alone can take most of it.
+  for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
     } catch {
@@ -122,7 +130,7 @@ export async function sampleEcards(
 }
 
 /** Sends one request over a keep-alive connection of `agent` and parses the JSON answer. */
-function httpSend(agent: http.Agent, port: number): Send {
+export function httpSend(agent: http.Agent, port: number): Send {
   return (r) =>
     new Promise((resolve, reject) => {
       const body = JSON.stringify(r.body);
@@ -240,6 +248,8 @@ export async function runSettlementBench(o: SettlementBenchOptions): Promise<Set
       ecardIds,
       url,
       institutions: { pharmacy: institutions.pharmacy.id, hospital: institutions.hospital.id },
+      benchInstitutions: institutions,
+      secretKey,
       kid: ring.signingKey().kid,
     };
   } finally {

@@ -54,6 +54,8 @@ export async function serve(config: Config): Promise<{ app: App; db: Db; stop: (
     app.regions = await RegionFederation.start(app, {
       region: config.region,
       natsUrl: config.natsUrl,
+      waitMs: config.regionWaitMs,
+      ackWaitMs: config.regionAckWaitMs,
       ...(config.regionName ? { name: config.regionName } : {}),
     });
     console.log(`  Region ${config.region}: federated over NATS at ${config.natsUrl}`);

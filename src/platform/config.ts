@@ -44,6 +44,13 @@ export interface Config {
   regionName?: string;
   /** The NATS server (with JetStream) the regions and the hub talk through. */
   natsUrl: string;
+  /**
+   * How long a till waits for the insured region's answer (YIBAO_REGION_WAIT_MS, default 8 s) and after how long
+   * JetStream redelivers a request or answer a crashed region took but never acknowledged
+   * (YIBAO_REGION_ACK_WAIT_MS, default 30 s).
+   */
+  regionWaitMs: number;
+  regionAckWaitMs: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -89,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     region: env.YIBAO_REGION || undefined,
     regionName: env.YIBAO_REGION_NAME || undefined,
     natsUrl: env.YIBAO_NATS_URL || 'nats://127.0.0.1:4222',
+    regionWaitMs: int('YIBAO_REGION_WAIT_MS', 8_000, env),
+    regionAckWaitMs: int('YIBAO_REGION_ACK_WAIT_MS', 30_000, env),
     ...overrides,
   };
 }

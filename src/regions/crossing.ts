@@ -155,11 +155,11 @@ export async function settleAcross(
     ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
   };
   await deps.db.query(
-    `insert into region_crossings (institution_id, key, request_hash, attempt, insured_region, terminal_id, status, sent_at)
-     values ($1, $2, $3, $4, $5, $6, 'sent', $7)
+    `insert into region_crossings (institution_id, key, request_hash, attempt, insured_region, terminal_id, status, sent_at, bill)
+     values ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)
      on conflict (institution_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null,
        sent_at = excluded.sent_at where region_crossings.status = 'refused'`,
-    [institutionId, key, hash, attempt, insured, terminal.terminalId, ctx.now],
+    [institutionId, key, hash, attempt, insured, terminal.terminalId, ctx.now, JSON.stringify(req.bill)],
   );
   const waitId = settleWaitId(institutionId, key, attempt);
   const answered = deps.waiters.wait(waitId, deps.waitMs);
@@ -258,11 +258,11 @@ export async function refundAcross(
     reason: req.reason,
   };
   await deps.db.query(
-    `insert into region_crossing_refunds (settlement_id, key, request_hash, attempt, status, sent_at)
-     values ($1, $2, $3, $4, 'sent', $5)
+    `insert into region_crossing_refunds (settlement_id, key, request_hash, attempt, status, sent_at, institution_id)
+     values ($1, $2, $3, $4, 'sent', $5, $6)
      on conflict (settlement_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null
        where region_crossing_refunds.status = 'refused'`,
-    [settlementId, key, hash, attempt, ctx.now],
+    [settlementId, key, hash, attempt, ctx.now, institutionId],
   );
   const waitId = refundWaitId(settlementId, key, attempt);
   const answered = deps.waiters.wait(waitId, deps.waitMs);
@@ -404,7 +404,7 @@ export async function recordAnswer(
         : null;
     await tx.query(
       `update region_crossing_refunds set status = 'refunded', refund_id = $3, fund = $4, account = $5, cash = $6, view = $7,
-         posting_id = $8, answered_at = $9 where settlement_id = $1 and key = $2`,
+         posting_id = $8, answered_at = $9, business_date = $10 where settlement_id = $1 and key = $2`,
       [
         a.settlementId,
         a.key,
@@ -415,6 +415,7 @@ export async function recordAnswer(
         JSON.stringify(r),
         posting?.postingId ?? null,
         now,
+        businessDate(new Date(r.createdAt)),
       ],
     );
     await tx.query(

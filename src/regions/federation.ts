@@ -25,7 +25,9 @@ import {
   type TreatmentDeps,
 } from './crossing.ts';
 import type { AcrossAnswer, AcrossRequest } from './messages.ts';
-import { serveRequests } from './rpc.ts';
+import { ask, serveRequests } from './rpc.ts';
+import { eligibilityAcross, type Eligibility } from '../settlement/eligibility.ts';
+import { unprocessable } from '../platform/errors.ts';
 import {
   insuredLines,
   insuredRegionsOn,
@@ -145,6 +147,27 @@ export class RegionFederation {
         log,
       ),
     );
+    // Insured side: the eligibility of a code of this region's person scanned at another region's till.
+    this.#subs.push(
+      serveRequests<{ qr: string; at: string }, { eligibility: Eligibility }>(
+        this.nc,
+        subjects.eligibility(this.region),
+        async (r) => ({
+          eligibility: await eligibilityAcross(
+            {
+              db: this.app.db,
+              caller: null,
+              now: new Date(r.at),
+              config: this.app.config,
+              paymentPinKey: this.app.paymentPinKey,
+            },
+            this.app.qrKeySets,
+            r.qr,
+          ),
+        }),
+        log,
+      ),
+    );
     // Insured side: requests for this region's people, one at a time, acknowledged after the answer is out.
     const requests = await (
       await this.js.consumers.get(REQUEST_STREAM, durables.insured(this.region))
@@ -219,6 +242,32 @@ export class RegionFederation {
   /** The insured region of a scanned code when it is another region's, else null (settle at home). */
   insuredRegionOf(qr: string | undefined): Promise<string | null> {
     return insuredRegionOf(this.treatment, qr);
+  }
+
+  /**
+   * The till's scan of another region's code: signature and time checked here with the federated keys
+   * (offline), the institution's acceptance of the e-card here, then the person's eligibility from the insured
+   * region (core request/reply; `region_unavailable` when it does not answer).
+   */
+  async eligibility(ctx: Ctx, terminal: Caller, qr: string): Promise<Eligibility> {
+    const { region } = await this.treatment.foreign.verify(qr, ctx.now, this.app.config.qrClockSkewSeconds);
+    const { rows } = await this.app.db.query<{ accepts_ecard: boolean }>(
+      'select accepts_ecard from institutions where id = $1',
+      [terminal.institutionId],
+    );
+    if (!rows[0]?.accepts_ecard)
+      throw unprocessable(
+        'ecard_not_accepted',
+        'This institution does not accept the e-card; read the physical card instead',
+      );
+    const r = await ask<{ eligibility: Eligibility }>(
+      this.nc,
+      region,
+      subjects.eligibility(region),
+      { qr, at: ctx.now.toISOString() },
+      this.#askMs,
+    );
+    return r.eligibility;
   }
 
   settle(

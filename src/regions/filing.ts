@@ -111,7 +111,8 @@ export async function fileForTreatment(
       req.reason ?? '',
       approved ? 'approved' : 'pending',
       approved ? now : null,
-      approved ? 'auto' : null,
+      // Approved on filing (承诺制): decided then, by nobody, with no note (a note is a person's words).
+      null,
       now,
     ],
   );

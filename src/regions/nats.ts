@@ -35,6 +35,7 @@ export const subjects = {
   requestsOf: (insured: string) => `yibao.req.${insured}.>`,
   answer: (treatment: string) => `yibao.ans.${treatment}`,
   reconcile: (insured: string) => `yibao.region.${insured}.reconcile`,
+  eligibility: (insured: string) => `yibao.region.${insured}.eligibility`,
   hubKeys: 'yibao.hub.keys',
   hubDirectory: 'yibao.hub.directory',
   hubClearingReport: 'yibao.hub.clearing.report',

@@ -20,6 +20,7 @@ import { DEMO_POLICY } from '../settlement/policy.ts';
 import { calculateSettlement } from '../settlement/calculator.ts';
 import { checkLedger } from '../ledger/check.ts';
 import { checkSettlements } from '../settlement/check.ts';
+import { reconciliationLines } from '../settlement/reconciliation.ts';
 import { startHub } from './hub.ts';
 import { RegionFederation, type RegionOptions } from './federation.ts';
 import { unfiledPolicy } from './filing.ts';
@@ -288,6 +289,91 @@ describe(
       assert.equal(r!.insuredRegion, A);
       assert.equal(r!.settlements, 4);
       assert.equal(r!.balanced, true, JSON.stringify(r));
+    });
+
+    test('the treatment institution’s day: its list, the settlement, the receipt, the reconciliation and payment', async () => {
+      const day = '2026-06-15';
+      const list = await call(envB.app, 'GET', `/v1/terminal/settlements?date=${day}`, { token: till.token });
+      assert.equal(list.status, 200, list.raw);
+      const listed = list.body.settlements as Array<{
+        id: string;
+        status: string;
+        refundedLines: number[];
+        crossRegion: { insuredRegion: string; filed: boolean };
+      }>;
+      assert.deepEqual(new Set(listed.map((v) => v.id)), new Set(settled));
+      const refunded = listed.find((v) => v.id === settled[1])!;
+      assert.equal(refunded.status, 'refunded');
+      assert.deepEqual(refunded.refundedLines, [0]);
+      assert.deepEqual(
+        listed.map((v) => v.crossRegion.insuredRegion),
+        settled.map(() => A),
+      );
+      const one = await call(envB.app, 'GET', `/v1/terminal/settlements/${settled[0]}`, {
+        token: till.token,
+      });
+      assert.equal(one.status, 200, one.raw);
+      assert.equal(one.body.result.totals.fund, 8_000);
+      assert.deepEqual(one.body.crossRegion, {
+        insuredRegion: A,
+        treatmentRegion: B,
+        filed: false,
+        filingKind: null,
+      });
+      assert.deepEqual(one.body.refundedLines, []);
+      const receipt = await call(envB.app, 'GET', `/v1/terminal/settlements/${settled[0]}/receipt`, {
+        token: till.token,
+        headers: { 'accept-language': 'zh-CN' },
+      });
+      assert.equal(receipt.status, 200, receipt.raw);
+      assert.match(receipt.raw, /异地就医\s+未备案/);
+      assert.match(receipt.raw, new RegExp(`参保地\\s+${A}`));
+      assert.match(receipt.raw, /DIALYSIS 1x100\.00/);
+      assert.match(receipt.raw, /统筹基金支付\s+80\.00/);
+      const refundReceipt = await call(envB.app, 'GET', `/v1/terminal/settlements/${settled[1]}/receipt`, {
+        token: till.token,
+        headers: { 'accept-language': 'en' },
+      });
+      assert.match(refundReceipt.raw, /Insured in\s+ra/);
+      assert.match(refundReceipt.raw, /REFUNDED/);
+      // Another institution of the treatment region does not see them.
+      const other = await createInstitution(envB, { kind: 'hospital', regionCode: B });
+      const otherTill = (await createTerminal(envB, other)).token;
+      const hidden = await call(envB.app, 'GET', `/v1/terminal/settlements/${settled[0]}`, {
+        token: otherTill,
+      });
+      assert.equal(hidden.status, 404);
+
+      // The day's reconciliation counts them; what the agency owes the institution is their fund and account
+      // shares less the refund, which the insured region owes this region.
+      const recon = await call(envB.app, 'GET', `/v1/terminal/reconciliation?date=${day}`, {
+        token: till.token,
+      });
+      assert.equal(recon.status, 200, recon.raw);
+      const owed = 8_000 + 2_000 + 9_000 + 1_000 + 9_000 + 1_000;
+      assert.equal(recon.body.settlements.count, 4);
+      assert.equal(recon.body.settlements.crossRegion, 4);
+      assert.equal(recon.body.settlements.byCredential.ecard, 4);
+      assert.equal(recon.body.refunds.count, 1);
+      assert.equal(recon.body.refunds.crossRegion, 1);
+      assert.equal(recon.body.refunds.fund, 9_000);
+      assert.equal(recon.body.owedByAgency, owed);
+      const staff = await createStaff(envB, B);
+      const paid = await call(envB.app, 'POST', `/v1/staff/institutions/${till.institutionId}/payments`, {
+        token: staff.token,
+        body: { date: day },
+      });
+      assert.equal(paid.status, 201, paid.raw);
+      assert.equal(paid.body.paid.amount, owed);
+      const receivable = await envB.db.query<{ b: number }>(
+        `select balance as b from ledger_accounts where kind = 'institution_receivable' and owner_id = $1`,
+        [till.institutionId],
+      );
+      assert.equal(receivable.rows[0]!.b, 0);
+      // The national detail reconciliation (3202) lists them too.
+      const lines = await reconciliationLines(envB.db, till.institutionId, day);
+      assert.equal(lines.filter((l) => l.kind === 'settlement').length, 4);
+      assert.equal(lines.filter((l) => l.kind === 'refund').length, 1);
     });
 
     test('each region’s ledger holds, and every settlement is on both sides once with equal shares', async () => {

@@ -94,6 +94,34 @@ export async function regionRoutes(app: App): Promise<void> {
   );
 
   app.get(
+    '/v1/me/filing-regions',
+    {
+      schema: {
+        operationId: 'listFilingRegions',
+        summary:
+          'The other regions of the federation a person may file for (empty on a stand-alone deployment)',
+        tags: ['regions'],
+        security: bearer,
+        response: {
+          200: Type.Object({
+            regions: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      requirePerson(req);
+      // The regions whose keys this region holds from the hub's directory: the federation's other regions.
+      const { rows } = await app.db.query<{ code: string; name: string }>(
+        `select r.code, r.name from regions r where exists (select 1 from region_keys k where k.region_code = r.code)
+          order by r.code`,
+      );
+      return { regions: rows };
+    },
+  );
+
+  app.get(
     '/v1/me/filings',
     {
       schema: {

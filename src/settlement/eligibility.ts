@@ -41,7 +41,7 @@ interface ScannedCard {
 async function readScannedCode(
   ctx: Ctx,
   keys: QrKeySets,
-  institutionId: string,
+  institutionId: string | null,
   text: string,
 ): Promise<{ claims: TokenClaims; credential: KeySet; card: ScannedCard | null }> {
   const { keySet, claims } = await verifyScannedCode(ctx, keys, institutionId, text);
@@ -62,7 +62,7 @@ interface ScanRequest {
   card?: { number: string; pin: string };
 }
 
-interface Eligibility {
+export interface Eligibility {
   method: 'qr' | 'card';
   /** The credential read: the e-voucher's QR code, the e-SSC's QR code, or the physical card. */
   credential: Credential;
@@ -105,7 +105,7 @@ export async function scan(
   } as const;
   let ids: { ecardId?: string | null; personId?: string | null } = {};
   try {
-    const result = await check(ctx, keys, terminal, req, (found) => (ids = found));
+    const result = await check(ctx, keys, terminal.institutionId!, req, (found) => (ids = found));
     await recordScan(ctx.db, { ...audit, outcome: 'accepted', reason: null, ...ids });
     return result;
   } catch (err) {
@@ -115,10 +115,18 @@ export async function scan(
   }
 }
 
+/**
+ * The eligibility of a code of this region's person scanned at another region's till (src/regions): the same
+ * checks, the institution's own having been made by its region; nothing consumed, no audit row here.
+ */
+export function eligibilityAcross(ctx: Ctx, keys: QrKeySets, qr: string): Promise<Eligibility> {
+  return check(ctx, keys, null, { qr }, () => undefined);
+}
+
 async function check(
   ctx: Ctx,
   keys: QrKeySets,
-  terminal: Caller,
+  institutionId: string | null,
   req: ScanRequest,
   found: (ids: { ecardId?: string | null; personId?: string | null }) => void,
 ): Promise<Eligibility> {
@@ -129,7 +137,7 @@ async function check(
   let card: { status: string } | null = null;
   let expiresAt: string | null = null;
   if (req.qr) {
-    const read = await readScannedCode(ctx, keys, terminal.institutionId!, req.qr);
+    const read = await readScannedCode(ctx, keys, institutionId, req.qr);
     const claims = read.claims;
     credential = read.credential;
     found({ ecardId: claims.ecardId });
@@ -228,6 +236,12 @@ export async function eligibilityRoutes(app: App): Promise<void> {
         },
       },
     },
-    async (req) => scan(ctxOf(req), app.qrKeySets, requireRole(req, 'terminal'), req.body),
+    async (req) => {
+      const terminal = requireRole(req, 'terminal');
+      // A code signed by another region of the federation: its insured region says (src/regions).
+      if (app.regions && (await app.regions.insuredRegionOf(req.body.qr)))
+        return app.regions.eligibility(ctxOf(req), terminal, req.body.qr!);
+      return scan(ctxOf(req), app.qrKeySets, terminal, req.body);
+    },
   );
 }

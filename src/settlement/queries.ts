@@ -93,8 +93,46 @@ async function getSettlement(
   const [col, value] =
     'institutionId' in who ? ['s.institution_id', who.institutionId] : ['s.person_id', who.personId];
   const { rows } = await q.query<Row>(`${SELECT} where s.id = $1 and ${col} = $2`, [id, value]);
-  if (!rows[0]) throw notFound('settlement_not_found', 'No such settlement');
-  return toView(rows[0]);
+  if (rows[0]) return toView(rows[0]);
+  if ('institutionId' in who) {
+    const crossing = (await crossingsOf(q, who.institutionId, 'c.settlement_id = $2', [id]))[0];
+    if (crossing) return crossing.view;
+  }
+  throw notFound('settlement_not_found', 'No such settlement');
+}
+
+interface CrossingRow {
+  view: SettlementView;
+  bill: { items: Array<{ quantity: number; unitPrice: number }> } | null;
+  refunded_lines: number[];
+}
+
+/**
+ * The institution's settlements of persons insured in another region, as this (the treatment) region recorded
+ * the insured region's answer (`region_crossings`, src/regions): the insured region's view, with its status and
+ * refunded lines as the refunds that crossed since left them.
+ */
+async function crossingsOf(
+  q: Queryable,
+  institutionId: string,
+  where: string,
+  params: unknown[],
+  limit = 1,
+): Promise<Array<{ view: SettlementView; items: Array<{ quantity: number; unitPrice: number }> }>> {
+  const { rows } = await q.query<CrossingRow & { status: SettlementView['status'] }>(
+    `select c.view, c.bill, c.status,
+            coalesce((select array_agg(l.v::int order by l.v::int)
+                        from region_crossing_refunds r, jsonb_array_elements_text(r.view->'lines') as l(v)
+                       where r.settlement_id = c.settlement_id and r.status = 'refunded'), '{}') as refunded_lines
+       from region_crossings c
+      where c.institution_id = $1 and c.settlement_id is not null and ${where}
+      order by c.view->>'createdAt' desc, c.settlement_id limit ${Number(limit)}`,
+    [institutionId, ...params],
+  );
+  return rows.map((r) => ({
+    view: { ...r.view, status: r.status, refundedLines: r.refunded_lines } as SettlementView,
+    items: r.bill?.items ?? [],
+  }));
 }
 
 export async function listPersonSettlements(
@@ -114,15 +152,20 @@ export type TerminalSettlementView = SettlementView & { refundedLines: number[] 
 
 async function withRefundedLines(q: Queryable, views: SettlementView[]): Promise<TerminalSettlementView[]> {
   if (!views.length) return [];
+  if (views.every((v) => 'refundedLines' in v)) return views as TerminalSettlementView[];
+  const crossed = views.filter((v): v is TerminalSettlementView => 'refundedLines' in v);
   const { rows } = await q.query<{ settlement_id: string; line_index: number }>(
     `select settlement_id, line_index from settlement_lines
       where settlement_id = any($1::uuid[]) and refund_id is not null order by line_index`,
     [views.map((v) => v.id)],
   );
-  return views.map((v) => ({
-    ...v,
-    refundedLines: rows.filter((r) => r.settlement_id === v.id).map((r) => r.line_index),
-  }));
+  return views.map(
+    (v) =>
+      crossed.find((c) => c === v) ?? {
+        ...v,
+        refundedLines: rows.filter((r) => r.settlement_id === v.id).map((r) => r.line_index),
+      },
+  );
 }
 
 /** One settlement of the institution, with its refunded lines; another institution's is a 404. */
@@ -145,7 +188,11 @@ export async function listInstitutionSettlements(
     `${SELECT} where s.institution_id = $1 and s.business_date = $2 order by s.created_at desc, s.id limit $3`,
     [institutionId, businessDate, limit],
   );
-  return withRefundedLines(q, rows.map(toView));
+  const crossings = await crossingsOf(q, institutionId, 'c.business_date = $2', [businessDate], limit);
+  const views = [...rows.map(toView), ...crossings.map((c) => c.view)]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id!.localeCompare(b.id!))
+    .slice(0, limit);
+  return withRefundedLines(q, views);
 }
 
 /** The receipt of a settlement of this institution, as text or HTML. */
@@ -161,15 +208,26 @@ export async function receiptFor(
     'select name, code from institutions where id = $1',
     [institutionId],
   );
-  const { rows: lines } = await q.query<{
-    line_index: number;
-    quantity: number;
-    unit_price: number;
-    refund_id: string | null;
-  }>(
-    'select line_index, quantity, unit_price, refund_id from settlement_lines where settlement_id = $1 order by line_index',
-    [id],
-  );
+  let items: Array<{ quantity: number; unitPrice: number }>;
+  let refundedLines: number[];
+  if (view.crossRegion) {
+    // Recorded from the insured region's answer: the till's bill gives quantities and unit prices.
+    const crossing = (await crossingsOf(q, institutionId, 'c.settlement_id = $2', [id]))[0]!;
+    items = crossing.items;
+    refundedLines = (crossing.view as TerminalSettlementView).refundedLines;
+  } else {
+    const { rows: lines } = await q.query<{
+      line_index: number;
+      quantity: number;
+      unit_price: number;
+      refund_id: string | null;
+    }>(
+      'select line_index, quantity, unit_price, refund_id from settlement_lines where settlement_id = $1 order by line_index',
+      [id],
+    );
+    items = lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price }));
+    refundedLines = lines.filter((l) => l.refund_id).map((l) => l.line_index);
+  }
   const data: ReceiptData = {
     institutionName: inst[0]!.name,
     institutionCode: inst[0]!.code,
@@ -181,11 +239,12 @@ export async function receiptFor(
     insuranceType: view.person.insuranceType,
     policyVersion: view.policyVersion,
     result: view.result,
-    items: lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price })),
-    refundedLines: lines.filter((l) => l.refund_id).map((l) => l.line_index),
+    items,
+    refundedLines,
     status: view.status,
     credential: view.credential,
     bankInstruction: view.bankInstruction,
+    ...(view.crossRegion ? { crossRegion: view.crossRegion } : {}),
   };
   return format === 'html' ? receiptHtml(data, lang) : receiptText(data, lang);
 }

@@ -29,6 +29,8 @@ export interface ReceiptData {
   /** The credential that paid, and the bank instruction when the cash share went to the card's bank account. */
   credential: 'ecard' | 'essc' | 'card';
   bankInstruction: { bank: string; accountMasked: string; amount: number; status: string } | null;
+  /** A cross-region direct settlement: the person's insured region, and whether they had filed. */
+  crossRegion?: { insuredRegion: string; filed: boolean };
 }
 
 /** Display columns of a string (East Asian Wide and Fullwidth characters count as 2). */
@@ -91,6 +93,12 @@ export function receiptLines(r: ReceiptData, lang: Lang = DEFAULT_LANG): string[
     ...pair(label('type'), hasText(insurance) ? t(lang, insurance) : r.insuranceType),
     ...pair(label('policy'), r.policyVersion),
     ...pair(label('credential'), label(`credentials.${r.credential}`)),
+    ...(r.crossRegion
+      ? [
+          ...pair(label('cross_region'), label(r.crossRegion.filed ? 'filed' : 'unfiled')),
+          ...pair(label('insured_region'), printable(r.crossRegion.insuredRegion)),
+        ]
+      : []),
     rule(),
   ];
   for (const line of r.result.lines) {

@@ -16,6 +16,8 @@ interface DayFigures {
   byMethod: { cash: number; bankAccount: number };
   /** How many were paid with each credential. */
   byCredential: { ecard: number; essc: number; card: number };
+  /** How many were of persons insured in another region (their fund and account shares are owed by it). */
+  crossRegion: number;
 }
 
 export interface Reconciliation {
@@ -28,18 +30,39 @@ export interface Reconciliation {
   paid: { amount: number; paidAt: string } | null;
 }
 
+/**
+ * The day's settlements or refunds of the institution, one row each: its own region's (`settlements`,
+ * `refunds`) and those of persons insured in another region, settled through the federation and recorded by
+ * this (the treatment) region in `region_crossings` / `region_crossing_refunds` (src/regions, docs/REGIONS.md).
+ * The cash share of a cross-region settlement is always paid at the till.
+ */
+const DAY_ROWS = {
+  settlements: `select x.id, x.id as settlement_id, x.total, x.fund, x.account_paid, x.relative_account_paid, x.cash_paid,
+         x.cash_method, x.credential, false as cross_region, x.created_at
+    from settlements x where x.institution_id = $1 and x.business_date = $2
+  union all
+  select c.settlement_id, c.settlement_id, c.total, c.fund, c.account_paid, c.relative_account_paid, c.cash_paid,
+         'cash', c.view->>'credential', true, (c.view->>'createdAt')::timestamptz
+    from region_crossings c where c.institution_id = $1 and c.business_date = $2 and c.settlement_id is not null`,
+  // A refund takes its method and credential from its settlement.
+  refunds: `select x.id, x.settlement_id, x.total, x.fund, x.account_paid, x.relative_account_paid, x.cash_paid,
+         s.cash_method, s.credential, false as cross_region, x.created_at
+    from refunds x join settlements s on s.id = x.settlement_id and s.person_id = x.person_id
+   where x.institution_id = $1 and x.business_date = $2
+  union all
+  select r.refund_id, r.settlement_id, (r.view->>'total')::int8, r.fund, (r.view->>'accountPaid')::int8,
+         (r.view->>'relativeAccountPaid')::int8, r.cash, 'cash', c.view->>'credential', true,
+         (r.view->>'createdAt')::timestamptz
+    from region_crossing_refunds r join region_crossings c on c.settlement_id = r.settlement_id
+   where r.institution_id = $1 and r.business_date = $2 and r.status = 'refunded'`,
+};
+
 async function figures(
   q: Queryable,
   table: 'settlements' | 'refunds',
   institutionId: string,
   date: string,
 ): Promise<DayFigures> {
-  // A refund takes its method and credential from its settlement.
-  const from =
-    table === 'settlements'
-      ? 'settlements x'
-      : 'refunds x join settlements s on s.id = x.settlement_id and s.person_id = x.person_id';
-  const s = table === 'settlements' ? 'x' : 's';
   const { rows } = await q.query<
     Omit<DayFigures, 'byMethod' | 'byCredential'> & {
       bank: number;
@@ -52,11 +75,12 @@ async function figures(
             coalesce(sum(x.account_paid), 0)::int8 as "accountPaid",
             coalesce(sum(x.relative_account_paid), 0)::int8 as "relativeAccountPaid",
             coalesce(sum(x.cash_paid), 0)::int8 as "cashPaid",
-            coalesce(sum(x.cash_paid) filter (where ${s}.cash_method = 'bank_account'), 0)::int8 as bank,
-            count(*) filter (where ${s}.credential = 'ecard')::int8 as ecard,
-            count(*) filter (where ${s}.credential = 'essc')::int8 as essc,
-            count(*) filter (where ${s}.credential = 'card')::int8 as card
-       from ${from} where x.institution_id = $1 and x.business_date = $2`,
+            coalesce(sum(x.cash_paid) filter (where x.cash_method = 'bank_account'), 0)::int8 as bank,
+            count(*) filter (where x.credential = 'ecard')::int8 as ecard,
+            count(*) filter (where x.credential = 'essc')::int8 as essc,
+            count(*) filter (where x.credential = 'card')::int8 as card,
+            count(*) filter (where x.cross_region)::int8 as "crossRegion"
+       from (${DAY_ROWS[table]}) x`,
     [institutionId, date],
   );
   const { bank, ecard, essc, card, ...f } = rows[0]!;
@@ -144,12 +168,13 @@ export async function reconciliationLines(
 ): Promise<ReconciliationLine[]> {
   const { rows } = await q.query<ReconciliationLine>(
     `select kind, id, "settlementId", total, fund, "accountPaid", "relativeAccountPaid", "cashPaid" from (
-       select 'settlement' as kind, id::text, id::text as "settlementId", total, fund, account_paid as "accountPaid",
-              relative_account_paid as "relativeAccountPaid", cash_paid as "cashPaid", created_at
-         from settlements where institution_id = $1 and business_date = $2
+       select 'settlement' as kind, id::text, settlement_id::text as "settlementId", total, fund,
+              account_paid as "accountPaid", relative_account_paid as "relativeAccountPaid", cash_paid as "cashPaid",
+              created_at
+         from (${DAY_ROWS.settlements}) s
        union all
        select 'refund', id::text, settlement_id::text, total, fund, account_paid, relative_account_paid, cash_paid, created_at
-         from refunds where institution_id = $1 and business_date = $2) l
+         from (${DAY_ROWS.refunds}) r) l
       order by created_at, id`,
     [institutionId, date],
   );

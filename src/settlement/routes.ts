@@ -191,6 +191,20 @@ const SettlementSchema = Type.Object({
     explanations: Type.Array(RenderedText('Why the line came out so, in the reader’s language')),
   }),
   national: National,
+  crossRegion: Type.Optional(
+    Type.Object(
+      {
+        insuredRegion: Type.String(),
+        treatmentRegion: Type.String(),
+        filed: Type.Boolean({ description: 'Whether the person had a valid filing (异地就医备案)' }),
+        filingKind: Type.Union([Type.String(), Type.Null()]),
+      },
+      {
+        description:
+          'A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied',
+      },
+    ),
+  ),
 });
 
 /** What the institution's terminal sees of its own settlements: the settlement and its refunded lines. */
@@ -232,6 +246,10 @@ const Figures = Type.Object({
     { ecard: Type.Integer(), essc: Type.Integer(), card: Type.Integer() },
     { description: 'How many were paid with each credential' },
   ),
+  crossRegion: Type.Integer({
+    description:
+      'How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region)',
+  }),
 });
 const ReconciliationSchema = Type.Object({
   institutionId: Type.String({ format: 'uuid' }),

@@ -111,6 +111,13 @@ export interface SettlementView {
   cardActivated: boolean;
   result: SettlementResult;
   national: ReturnType<typeof toNationalFigures>;
+  /** A cross-region direct settlement (src/regions): the person's insured region, whose policy applied. */
+  crossRegion?: {
+    insuredRegion: string;
+    treatmentRegion: string;
+    filed: boolean;
+    filingKind: string | null;
+  };
 }
 
 interface PersonRow {

@@ -50,6 +50,7 @@ export async function createTestDb(kind: StoreKind): Promise<Db> {
   await migrate(db);
   const close = db.close.bind(db);
   return Object.assign(db, {
+    url: url.toString(),
     async close() {
       await close();
       const c = new pg.Client({ connectionString: base });
@@ -58,6 +59,13 @@ export async function createTestDb(kind: StoreKind): Promise<Db> {
       await c.end();
     },
   });
+}
+
+/** The connection URL of a test database on the PostgreSQL server (for a child process to open it too). */
+export function testDbUrl(db: Db): string {
+  const url = (db as Db & { url?: string }).url;
+  if (!url) throw new Error('not a test database on the PostgreSQL server');
+  return url;
 }
 
 export interface TestEnv {

@@ -1,3 +1,4 @@
+import { FilingQueue, RegionRuns } from './Regions.tsx';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router-dom';
@@ -35,6 +36,8 @@ const PAGES: ReadonlyArray<{ path: string; roles: readonly Role[]; element: (me:
   { path: 'catalogue', roles: ['staff', 'admin'], element: (me) => <Catalogue me={me} /> },
   { path: 'mappings', roles: ['staff', 'admin'], element: () => <MappingReview /> },
   { path: 'claims', roles: ['staff', 'admin'], element: (me) => <ClaimsReview me={me} /> },
+  { path: 'filings', roles: ['staff'], element: () => <FilingQueue /> },
+  { path: 'regions', roles: ['admin'], element: () => <RegionRuns /> },
   { path: 'offices', roles: ['admin'], element: () => <Offices /> },
 ];
 

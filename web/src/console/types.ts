@@ -91,3 +91,6 @@ export const SPECIAL_OUTPATIENT_DISEASES = [
 export type FlaggedClaim = Answer<'listFlaggedClaims'>['claims'][number];
 export type ClaimOutcome = RequestBody<'decideClaim'>['outcome'];
 export const CLAIM_OUTCOMES = ['accepted', 'recover', 'refer'] as const satisfies readonly ClaimOutcome[];
+export type RegionFiling = Answer<'listRegionFilings'>['filings'][number];
+export type ClearingOutcome = Answer<'runRegionClearing'>;
+export type RegionReconciliation = Answer<'runRegionReconciliation'>['reconciliations'][number];

@@ -13,6 +13,7 @@ import { Family } from './Family.tsx';
 import { Cards } from './Cards.tsx';
 import { Records } from './Records.tsx';
 import { Inbox } from './Inbox.tsx';
+import { Filings } from './Filings.tsx';
 import type { Me, Notification } from './types.ts';
 import './person.css';
 
@@ -74,6 +75,7 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
     { to: '/app/family', label: t('nav.family') },
     { to: '/app/cards', label: t('nav.cards') },
     { to: '/app/records', label: t('nav.records') },
+    { to: '/app/filings', label: t('nav.filings') },
     { to: '/app/inbox', label: count ? t('nav.inboxUnread', { count }) : t('nav.inbox') },
   ];
   return (
@@ -87,6 +89,7 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
         <Route path="family" element={<Family />} />
         <Route path="cards" element={<Cards me={me} />} />
         <Route path="records" element={<Records />} />
+        <Route path="filings" element={<Filings />} />
         <Route path="inbox" element={<Inbox onChange={unread.reload} />} />
         <Route path="*" element={<Navigate to="/app" replace />} />
       </Routes>

@@ -26,3 +26,5 @@ export type Bank = NonNullable<Essc['bankAccount']>['bank'];
 export type EsscQrCode = Answer<'getMyEsscQrCode'>;
 /** One of my approvals and filings (GET /v1/me/approvals). */
 export type MyApproval = Answer<'listMyApprovals'>['approvals'][number];
+export type Filing = Answer<'listMyFilings'>['filings'][number];
+export type FilingRegion = Answer<'listFilingRegions'>['regions'][number];

@@ -2145,6 +2145,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/filing-regions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The other regions of the federation a person may file for (empty on a stand-alone deployment) */
+    get: operations['listFilingRegions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/filings/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -10639,6 +10656,14 @@ export interface operations {
                 psn_cash_pay: number;
                 balc: number;
               };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
+              };
               /** @description Indexes of the lines already refunded */
               refundedLines: number[];
             }[];
@@ -10854,6 +10879,14 @@ export interface operations {
               psn_cash_pay: number;
               balc: number;
             };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
+            };
           };
         };
       };
@@ -10989,6 +11022,14 @@ export interface operations {
               acct_mulaid_pay: number;
               psn_cash_pay: number;
               balc: number;
+            };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
             };
           };
         };
@@ -11201,6 +11242,14 @@ export interface operations {
               acct_mulaid_pay: number;
               psn_cash_pay: number;
               balc: number;
+            };
+            /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+            crossRegion?: {
+              insuredRegion: string;
+              treatmentRegion: string;
+              /** @description Whether the person had a valid filing (异地就医备案) */
+              filed: boolean;
+              filingKind: string | null;
             };
             /** @description Indexes of the lines already refunded */
             refundedLines: number[];
@@ -11461,6 +11510,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11482,6 +11533,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11566,6 +11619,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11587,6 +11642,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11685,6 +11742,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             refunds: {
               count: number;
@@ -11706,6 +11765,8 @@ export interface operations {
                 essc: number;
                 card: number;
               };
+              /** @description How many were of persons insured in another region (cross-region direct settlement; their fund and account shares are owed by that region) */
+              crossRegion: number;
             };
             /** @description Fund and account shares less refunds (fen) */
             owedByAgency: number;
@@ -11922,6 +11983,14 @@ export interface operations {
                 psn_cash_pay: number;
                 balc: number;
               };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
+              };
             }[];
           };
         };
@@ -12105,6 +12174,14 @@ export interface operations {
                 acct_mulaid_pay: number;
                 psn_cash_pay: number;
                 balc: number;
+              };
+              /** @description A cross-region direct settlement (异地就医直接结算): the person is insured in another region, whose policy applied */
+              crossRegion?: {
+                insuredRegion: string;
+                treatmentRegion: string;
+                /** @description Whether the person had a valid filing (异地就医备案) */
+                filed: boolean;
+                filingKind: string | null;
               };
             }[];
           };
@@ -14720,6 +14797,58 @@ export interface operations {
       };
       /** @description Refused by a business rule */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listFilingRegions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            regions: {
+              code: string;
+              name: string;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request or failed validation */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller may not do this */
+      403: {
         headers: {
           [name: string]: unknown;
         };
