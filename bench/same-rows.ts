@@ -32,7 +32,13 @@ function documents(lines: number, inpatient: boolean): { result: string; answer:
     accountBalance: 300_000,
     bill: {
       setting: inpatient ? 'inpatient' : 'outpatient',
-      items: billItems(rnd, inpatient, lines) as never,
+      // Resolved as the server would, for a document of the same size: class A items of the bill's setting.
+      items: billItems(rnd, inpatient, lines).map((i) => ({
+        ...i,
+        catalogue: 'in' as const,
+        category: 'A' as const,
+        serviceType: inpatient ? ('inpatient' as const) : ('outpatient' as const),
+      })),
     },
   });
   const id = '00000000-0000-4000-8000-000000000001';
