@@ -460,6 +460,8 @@ export async function settle(
   }
   const run = (tx: Queryable, answer?: AnswerWrite<SettlementView>) =>
     settleIn(tx, ctx, terminal, institutionId, payer, req, answer);
+  // Every statement of the settlement looks its rows up by key: one generic plan each, never re-planned.
+  const plans = { genericPlans: true };
   if (req.estimate) {
     // Computed in a transaction that is always rolled back: an estimate never leaves a trace.
     let view: SettlementView | undefined;
@@ -467,27 +469,29 @@ export async function settle(
       .transaction(async (tx) => {
         view = (await run(tx)).view;
         throw ROLLBACK;
-      })
+      }, plans)
       .catch((err: unknown) => {
         if (err !== ROLLBACK) throw err;
       });
     return { status: 200, body: view!, replayed: false };
   }
   try {
-    return await ctx.db.transaction((tx) =>
-      idempotent(
-        tx,
-        scope,
-        idempotencyKey!,
-        hash,
-        async (answer) => {
-          // The stored answer (a reference to the settlement) is written with the settlement's own rows, in
-          // one statement.
-          const { view } = await run(tx, answer);
-          return { status: 201, body: view, stored: true };
-        },
-        settlementAnswers,
-      ),
+    return await ctx.db.transaction(
+      (tx) =>
+        idempotent(
+          tx,
+          scope,
+          idempotencyKey!,
+          hash,
+          async (answer) => {
+            // The stored answer (a reference to the settlement) is written with the settlement's own rows, in
+            // one statement.
+            const { view } = await run(tx, answer);
+            return { status: 201, body: view, stored: true };
+          },
+          settlementAnswers,
+        ),
+      plans,
     );
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
