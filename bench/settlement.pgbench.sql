@@ -72,7 +72,7 @@ with c as (select * from bench_const),
                            case when :hosp = 1 then c.h_term else c.p_term end, c.policy, 'qr', :eid, null, null,
                            case when :hosp = 1 then 'inpatient' else 'outpatient' end, extract(year from now())::int,
                            current_date, 'settled', :fund::int8 + :own::int8 + :cash::int8, :fund::int8, :own::int8, 0, :cash::int8,
-                           (select result::jsonb from bench_docs where lines = :lines), ids.posting, now(), false,
+                           (select result::json from bench_docs where lines = :lines), ids.posting, now(), false,
                            'ecard', null, 'cash'
                       from ids, c),
      lines as (insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price,
