@@ -4,6 +4,8 @@
 -- bench_docs, a settlement result and answer of each bill size, as the text the server sends).
 -- Variables: -D people=<sample size> -D inpatient_pct=<share of hospital bills, 25 as bench/mix.ts, 0 pharmacy>.
 -- Round trips, as the server's transaction: begin, key claim, person lock, the read, the write, commit.
+-- As the server (migration 091), the shared accounts' deltas go to one of their 16 balance shards, after the
+-- individual account's row lock.
 \set n random(1, :people)
 \if random(1, 100) <= :inpatient_pct
 \set hosp 1
@@ -16,6 +18,7 @@
 \set fund random(100, 20000)
 \set own random(1, 100)
 \set cash random(100, 5000)
+\set shard random(0, 15)
 begin;
 select ok from idempotency_claim(:key, 'settlement:00000000-0000-4000-8000-000000000000', 'k' || :key::text);
 select p.id as pid, b.ecard_id as eid, b.account_id as aid
@@ -49,10 +52,14 @@ with c as (select * from bench_const),
      moves as (update ledger_accounts a set balance = case when v.ok then a.balance + v.delta else a.balance end
                  from (select l.id, l.kind, l.balance, d.delta, (l.kind <> 'individual' or l.balance + d.delta >= 0) as ok
                          from (select id, kind, balance from ledger_accounts where id in (select id from d)
-                                order by id for update) l
+                                  and kind = 'individual' order by id for update) l
                          join d on d.id = l.id) v
                 where a.id = v.id
                returning a.id, v.kind, v.balance as before, v.delta, v.ok),
+     shards as (insert into ledger_balance_shards as s (account_id, shard, balance)
+                select d.id, :shard, d.delta from d where d.id <> :aid::uuid and (select count(*) from moves) >= 0
+                 order by d.id
+                on conflict (account_id, shard) do update set balance = s.balance + excluded.balance),
      posting as (insert into ledger_postings (id, kind, reference_type, reference_id, region_code, memo, created_at,
                    beneficiary_person_id)
                  select ids.posting, 'settlement', 'settlement', ids.sid::text, 'demo', '', now(), :pid from ids),
@@ -65,7 +72,7 @@ with c as (select * from bench_const),
                            case when :hosp = 1 then c.h_term else c.p_term end, c.policy, 'qr', :eid, null, null,
                            case when :hosp = 1 then 'inpatient' else 'outpatient' end, extract(year from now())::int,
                            current_date, 'settled', :fund::int8 + :own::int8 + :cash::int8, :fund::int8, :own::int8, 0, :cash::int8,
-                           (select result::jsonb from bench_docs where lines = :lines), ids.posting, now(), false,
+                           (select result::json from bench_docs where lines = :lines), ids.posting, now(), false,
                            'ecard', null, 'cash'
                       from ids, c),
      lines as (insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price,

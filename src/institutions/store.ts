@@ -209,8 +209,9 @@ export async function resolveTerminal(q: Queryable, token: string, now: Date): P
     institution_id: string;
     region_code: string;
     inst_status: string;
+    accepts_ecard: boolean;
   }>(
-    `select t.secret_hash, t.status, t.institution_id, i.region_code, i.status as inst_status
+    `select t.secret_hash, t.status, t.institution_id, i.region_code, i.status as inst_status, i.accepts_ecard
        from terminals t join institutions i on i.id = t.institution_id where t.id = $1`,
     [id],
   );
@@ -230,6 +231,7 @@ export async function resolveTerminal(q: Queryable, token: string, now: Date): P
     institutionId: t.institution_id,
     terminalId: id,
     regionCode: t.region_code,
+    acceptsEcard: t.accepts_ecard,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/db.ts';
+import { SHARDED_KINDS } from './ledger.ts';
 
 export interface LedgerCheck {
   ok: boolean;
@@ -17,7 +18,9 @@ export interface LedgerCheck {
  * Proves the ledger's invariants by reading only the ledger tables:
  * 1. every posting has at least two entries and its entries sum to zero;
  * 2. no individual account is negative;
- * 3. every account's balance equals the sum of its entries.
+ * 3. every account's balance equals the sum of its entries (a shared account's balance is its row's plus its
+ *    balance shards', migration 091), and only shared accounts have shards (an individual account's balance
+ *    is its row alone, so rule 2 sees all of it).
  * Sums are computed as numeric in SQL and compared as text, so nothing is lost to rounding.
  * Settlement adds its own invariants (fund ceiling, accumulators) next to these.
  */
@@ -61,9 +64,12 @@ export async function checkLedger(q: Queryable, limit = 50): Promise<LedgerCheck
   );
 
   const drift = await q.query<{ id: string; kind: string; balance: string; total: string; count: number }>(
-    `with sums as (
-       select a.id, a.kind, a.balance, coalesce(sum(e.amount), 0) as total
-         from ledger_accounts a left join ledger_entries e on e.account_id = a.id
+    `with shards as (
+       select account_id, sum(balance) as balance from ledger_balance_shards group by account_id),
+     sums as (
+       select a.id, a.kind, a.balance + coalesce(min(s.balance), 0) as balance, coalesce(sum(e.amount), 0) as total
+         from ledger_accounts a left join shards s on s.account_id = a.id
+         left join ledger_entries e on e.account_id = a.id
         group by a.id, a.kind, a.balance)
      select id, kind, balance::text as balance, total::text as total, count(*) over ()::int8 as count
        from sums where balance <> total order by id limit $1`,
@@ -76,13 +82,28 @@ export async function checkLedger(q: Queryable, limit = 50): Promise<LedgerCheck
     drift.rows[0]?.count ?? 0,
   );
 
+  const stray = await q.query<{ id: string; kind: string; count: number }>(
+    `select id, kind, count(*) over ()::int8 as count
+       from (select distinct a.id, a.kind from ledger_balance_shards s join ledger_accounts a on a.id = s.account_id
+              where a.kind <> all($2::text[])) t
+      order by id limit $1`,
+    [limit, SHARDED_KINDS],
+  );
+  report(
+    stray.rows,
+    (r) => `account ${r.id} (${r.kind}) has balance shards; only the shared accounts may`,
+    'accounts with stray shards',
+    stray.rows[0]?.count ?? 0,
+  );
+
   const counts = await q.query<{ accounts: number; postings: number; entries: number }>(
     `select (select count(*) from ledger_accounts)::int8 as accounts,
             (select count(*) from ledger_postings)::int8 as postings,
             (select count(*) from ledger_entries)::int8 as entries`,
   );
   const byKind = await q.query<{ kind: string; total: string }>(
-    'select kind, sum(balance)::text as total from ledger_accounts group by kind order by kind',
+    `select a.kind, (sum(a.balance) + coalesce(sum((select sum(s.balance) from ledger_balance_shards s where s.account_id = a.id)), 0))::text as total
+       from ledger_accounts a group by a.kind order by a.kind`,
   );
   return {
     ok: problems.length === 0,

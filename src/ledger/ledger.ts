@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { combineStatements, isUniqueViolation, type Statement } from '../platform/db.ts';
 import { lockedAccounts } from '../platform/locks.ts';
@@ -142,6 +142,8 @@ export interface AccountMove {
 
 /** The balance-moving clause's name inside a combined statement. */
 const MOVES = 'ledger_moves';
+/** The clause of the shared (sharded) accounts' moves. */
+const SHARED = 'ledger_shared';
 
 /**
  * A posting as writes, for `post` or for a caller that combines them with its own into one statement and so
@@ -153,7 +155,9 @@ const MOVES = 'ledger_moves';
  *
  * The first write locks the accounts in ascending id order (`lockedAccounts`) and moves each balance
  * unless the ledger's rules (`nextBalance`) refuse it, in which case it stays put and the outcome says why.
- * The table's CHECKs remain a backstop.
+ * The shared accounts (`SHARDED_KINDS`) are not locked there: their delta goes to one of their balance
+ * shards, picked at random per posting, after the account rows (see `ledger_balance_shards`). The table's
+ * CHECKs remain a backstop.
  */
 export function postingWrites(input: PostingInput): {
   postingId: string;
@@ -165,6 +169,7 @@ export function postingWrites(input: PostingInput): {
   const postingId = randomUUID();
   // Every touched account, also one whose entries cancel out, is locked and reported.
   const ids = [...new Set(input.entries.map((e) => e.accountId.toLowerCase()))];
+  const amounts = ids.map((id) => deltas.get(id) ?? 0);
   return {
     postingId,
     writes: [
@@ -174,17 +179,52 @@ export function postingWrites(input: PostingInput): {
            from (select l.id, l.kind, l.balance, d.delta,
                         (l.kind <> 'individual' or l.balance + d.delta >= 0)
                         and l.balance + d.delta between ${-MAX_SAFE} and ${MAX_SAFE} as ok
-                   from ${lockedAccounts('$1')} l
+                   from ${lockedAccounts('$1', SHARDED_KINDS)} l
                    join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = l.id) v
           where a.id = v.id
           returning a.id, v.kind, v.balance as before, v.delta, v.ok`,
-        params: [ids, ids.map((id) => deltas.get(id) ?? 0)],
+        params: [ids, amounts],
+      },
+      {
+        // The shared accounts of the posting, with their whole balance before it (the row and every shard,
+        // as of the statement's snapshot: what `post` reports; nothing is decided on it but the safe range).
+        as: SHARED,
+        sql: `select a.id, a.kind, d.delta,
+                  a.balance + coalesce((select sum(x.balance) from ledger_balance_shards x where x.account_id = a.id), 0)::int8 as before
+             from ledger_accounts a join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = a.id
+            where a.kind in (${SHARDED_KINDS.map((k) => `'${k}'`).join(', ')})`,
+        params: [ids, amounts],
+      },
+      {
+        // Their deltas into one shard each, locked in ascending account id and after the account rows of
+        // the first clause (the scalar sub-select makes that clause run first).
+        sql: `insert into ledger_balance_shards as s (account_id, shard, balance)
+           select id, $1::int2, delta from ${SHARED} where (select count(*) from ${MOVES}) >= 0 order by id
+           on conflict (account_id, shard) do update set balance = s.balance + excluded.balance`,
+        params: [randomInt(BALANCE_SHARDS)],
       },
       ...rowWrites(postingId, input),
     ],
-    select: `select id, kind, before, delta, ok from ${MOVES} order by id`,
+    select: `select id, kind, before, delta, ok from ${MOVES}
+      union all select id, kind, before, delta, true from ${SHARED} order by id`,
   };
 }
+
+/**
+ * The accounts every settlement moves, whose balance is kept in `BALANCE_SHARDS` rows so that concurrent
+ * postings rarely lock the same one (migration 091): the account's balance is its row's plus its shards'.
+ */
+export const SHARDED_KINDS: readonly AccountKind[] = [
+  'pooled_fund',
+  'patient_cash',
+  'institution_receivable',
+  'institution_cash',
+];
+const BALANCE_SHARDS = 16;
+
+/** The balance of the account `a` (an alias of ledger_accounts) in SQL: its row's and its shards'. */
+export const ACCOUNT_BALANCE_SQL = (a: string) =>
+  `(${a}.balance + coalesce((select sum(x.balance) from ledger_balance_shards x where x.account_id = ${a}.id), 0))::int8`;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -232,7 +272,10 @@ export function postingWriteError(err: unknown, input: PostingInput): unknown {
   if (e?.code === '23514' && e.constraint === 'ledger_individual_not_negative') {
     return unprocessable('insufficient_balance', 'The individual account does not hold enough money');
   }
-  if (e?.code === '23514' && e.constraint === 'ledger_balance_safe') {
+  if (
+    e?.code === '23514' &&
+    (e.constraint === 'ledger_balance_safe' || e.constraint === 'ledger_balance_shards_safe')
+  ) {
     return unprocessable('amount_out_of_range', 'An account balance would leave the safe range');
   }
   if (e?.code === '23503' && e.constraint === 'ledger_entries_account_id_fkey') {
@@ -378,7 +421,10 @@ export const institutionBank = (q: Queryable, institutionId: string, regionCode:
 /** An account's current balance in fen. 404 `ledger_account_not_found`. */
 export async function balanceOf(q: Queryable, accountId: string): Promise<number> {
   const { rows } = UUID.test(accountId)
-    ? await q.query<{ balance: number }>('select balance from ledger_accounts where id = $1', [accountId])
+    ? await q.query<{ balance: number }>(
+        `select ${ACCOUNT_BALANCE_SQL('a')} as balance from ledger_accounts a where a.id = $1`,
+        [accountId],
+      )
     : { rows: [] };
   if (!rows[0]) throw notFound('ledger_account_not_found', `No ledger account ${accountId}`);
   return rows[0].balance;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
 import { renderAll } from '../i18n/index.ts';
-import { settle, type SettlementView } from '../settlement/settle.ts';
+import { committedSettlementAnswer, settle, type SettlementView } from '../settlement/settle.ts';
 import { refund } from '../settlement/refund.ts';
 import type { TillBill } from '../settlement/resolve.ts';
 import type { Call, Transaction } from './call.ts';
@@ -172,12 +172,8 @@ async function visitSettlementInput(c: Call, q: Queryable, kind: VisitKind) {
 }
 
 /** The core's stored answer of the settlement made for `msgid`, if it committed. */
-async function committedSettlement(c: Call, q: Queryable, msgid: string): Promise<SettlementView | null> {
-  const { rows } = await q.query<{ response_body: SettlementView }>(
-    'select response_body from idempotency_keys where scope = $1 and key = $2',
-    [`settlement:${c.institution.id}`, `national:${msgid}`],
-  );
-  return rows[0]?.response_body ?? null;
+function committedSettlement(c: Call, q: Queryable, msgid: string): Promise<SettlementView | null> {
+  return committedSettlementAnswer(q, c.institution.id, `national:${msgid}`);
 }
 
 /** Whether the core's refund made for `msgid` committed. */

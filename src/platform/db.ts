@@ -15,10 +15,21 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Run the transaction's prepared statements on their generic plan (`plan_cache_mode =
+   * force_generic_plan`, PostgreSQL only). PostgreSQL otherwise re-plans a statement on every call when it
+   * guesses a plan for the call's values is cheaper, as it does for the settlement's combined statements
+   * (tens of parameters, arrays of lines): planning was a large share of their cost. Only for transactions
+   * whose statements look rows up by key, where one plan is right for every value.
+   */
+  genericPlans?: boolean;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -131,8 +142,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
     kind: 'postgres',
     query: self.query,
     exec: self.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions) {
       const client = await pool.connect();
+      // `set local` ends with the transaction; sent with `begin`, it costs no round trip.
+      const begin = opts?.genericPlans ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin';
       // A connection lost while checked out (the backend terminated, the server restarted) is reported as
       // an 'error' event when no query is running: unheard, it would crash the process. The transaction
       // fails on its next statement; the broken client is then destroyed instead of going back to the pool.
@@ -140,9 +153,9 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
       const onError = (err: Error) => (lost ??= err);
       client.on('error', onError);
       try {
-        if (checking.has(client)) await client.query('begin');
+        if (checking.has(client)) await client.query(begin);
         else {
-          await client.query(`${CHECK_CLIENT_CONNECTION}; begin`);
+          await client.query(`${CHECK_CLIENT_CONNECTION}; ${begin}`);
           checking.add(client);
         }
         const result = await fn(wrap(client));

@@ -41,6 +41,19 @@ function lockNumber(scope: string, key: string): string {
 export type AnswerWrite<T> = (status: number, body: T) => Statement;
 
 /**
+ * How an answer is kept under its key. By default the whole body is stored; a caller whose answer can be
+ * rebuilt from the rows its own transaction wrote stores a small reference instead (`store`), and `load`
+ * rebuilds the identical first answer from it (a settlement's answer is tens of KB, all of it already in
+ * the settlement's row: storing it twice doubled the bytes every settlement parses, compresses and writes).
+ */
+export interface AnswerCodec<T> {
+  /** What is stored for `body` (JSON). */
+  store(body: T): unknown;
+  /** The first answer again, from what `store` kept, read with `q` (the stored form of an older release too). */
+  load(q: Queryable, stored: unknown): Promise<T>;
+}
+
+/**
  * Runs `fn` at most once per (scope, key), inside the caller's transaction `tx`:
  * - a request whose key is being processed by another transaction right now → 409 `idempotency_key_in_use`;
  * - a key already used with the same body → the stored answer, `fn` is not run, nothing moves;
@@ -54,6 +67,7 @@ export async function idempotent<T>(
   key: string,
   hash: string,
   fn: (answer: AnswerWrite<T>) => Promise<{ status: number; body: T; stored?: true }>,
+  codec?: AnswerCodec<T>,
 ): Promise<StoredAnswer<T>> {
   // One round trip: the advisory lock, then the stored answer read after it (migrations/014_fast_paths.sql).
   const { rows } = await tx.query<{
@@ -75,17 +89,19 @@ export async function idempotent<T>(
   }
   if (claim.request_hash !== null) {
     return replayOf(
+      tx,
       {
         request_hash: claim.request_hash,
         response_status: claim.response_status!,
         response_body: claim.response_body!,
       },
       hash,
+      codec,
     );
   }
   const write: AnswerWrite<T> = (status, body) => ({
     sql: 'insert into idempotency_keys (scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5)',
-    params: [scope, key, hash, status, JSON.stringify(body)],
+    params: [scope, key, hash, status, JSON.stringify(codec ? codec.store(body) : body)],
   });
   const answer = await fn(write);
   if (!answer.stored) {
@@ -106,26 +122,30 @@ export async function storedAnswer<T>(
   scope: string,
   key: string,
   hash: string,
+  codec?: AnswerCodec<T>,
 ): Promise<StoredAnswer<T> | null> {
   const { rows } = await q.query<{ request_hash: string; response_status: number; response_body: T }>(
     'select request_hash, response_status, response_body from idempotency_keys where scope = $1 and key = $2',
     [scope, key],
   );
-  return rows[0] ? replayOf(rows[0], hash) : null;
+  return rows[0] ? replayOf(q, rows[0], hash, codec) : null;
 }
 
 /** The first answer stored under a key, for a retry with the same body; another body is refused. */
-function replayOf<T>(
-  stored: { request_hash: string; response_status: number; response_body: T },
+async function replayOf<T>(
+  q: Queryable,
+  stored: { request_hash: string; response_status: number; response_body: unknown },
   hash: string,
-): StoredAnswer<T> {
+  codec: AnswerCodec<T> | undefined,
+): Promise<StoredAnswer<T>> {
   if (stored.request_hash !== hash) {
     throw unprocessable(
       'idempotency_key_mismatch',
       'This Idempotency-Key was already used with a different request body',
     );
   }
-  return { status: stored.response_status, body: stored.response_body, replayed: true };
+  const body = codec ? await codec.load(q, stored.response_body) : (stored.response_body as T);
+  return { status: stored.response_status, body, replayed: true };
 }
 
 /**

@@ -10,7 +10,11 @@ import type { Queryable } from './db.ts';
  *   2. then the bound relative whose account pays for them (family mutual aid): `lockPerson` again;
  *   3. then the institution: `lockInstitution`;
  *   4. then the ledger accounts, all of them in one statement in ascending id: `lockedAccounts`, the
- *      locking sub-select the ledger's one write statement is built on.
+ *      locking sub-select the ledger's one write statement is built on;
+ *   5. then, in the same statement, the balance shards of the ledger's shared accounts (pooled fund, patient
+ *      cash, institution receivable and cash), in ascending (account, shard): `ledger.postingWrites`.
+ *      They are taken after every account row of the statement, so no one waits for an account row while
+ *      holding a shard.
  *
  * A lock on a module's own rows (a card, an e-card, a binding, a settlement, a contribution run) comes after
  * the lock of the person it belongs to. Each change a payment must respect (loss report, freeze, cancel,
@@ -71,11 +75,16 @@ export async function lockInstitution<T>(
 }
 
 /**
- * The locking sub-select of ledger accounts, ascending id, for use inside one statement (the ledger's write):
+ * The locking sub-select of ledger accounts, ascending id (of the kinds not in `exceptKinds`), for use inside one statement (the ledger's write):
  * `(select id, kind, balance from ledger_accounts where id = any(<ids>::uuid[]) order by id for update)`,
  * where `idsParam` is the placeholder of the id array. It returns each row as it is once locked (READ
  * COMMITTED re-reads a row another transaction changed), so a balance read here is the one being moved.
  */
-export function lockedAccounts(idsParam: string): string {
-  return `(select id, kind, balance from ledger_accounts where id = any(${idsParam}::uuid[]) order by id for update)`;
+export function lockedAccounts(idsParam: string, exceptKinds: readonly string[] = []): string {
+  // Kinds whose balance lives elsewhere (the ledger's sharded accounts) are left unlocked: a row that the
+  // filter drops is never locked. The kinds are the ledger's constants, never a request's values.
+  const except = exceptKinds.length
+    ? ` and kind not in (${exceptKinds.map((k) => `'${k}'`).join(', ')})`
+    : '';
+  return `(select id, kind, balance from ledger_accounts where id = any(${idsParam}::uuid[])${except} order by id for update)`;
 }

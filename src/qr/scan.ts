@@ -22,12 +22,21 @@ export async function verifyScannedCode(
   institutionId: string | null,
   text: string,
 ): Promise<ScannedCode> {
-  const { rows } = institutionId
-    ? await ctx.db.query<{ accepts_ecard: boolean }>('select accepts_ecard from institutions where id = $1', [
-        institutionId,
-      ])
-    : { rows: [{ accepts_ecard: true }] };
-  if (!rows[0]?.accepts_ecard) {
+  // null: another region's institution, which checked it. A terminal of this institution brought the answer
+  // with its credential, read in this request.
+  const caller = ctx.caller;
+  const accepts =
+    institutionId === null
+      ? true
+      : caller?.institutionId === institutionId && caller.acceptsEcard !== undefined
+        ? caller.acceptsEcard
+        : (
+            await ctx.db.query<{ accepts_ecard: boolean }>(
+              'select accepts_ecard from institutions where id = $1',
+              [institutionId],
+            )
+          ).rows[0]?.accepts_ecard;
+  if (!accepts) {
     throw unprocessable(
       'ecard_not_accepted',
       'This institution does not accept the e-card; read the physical card instead',

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx, Caller } from '../platform/context.ts';
 import { combineStatements, type QueryResult, type Queryable, type Statement } from '../platform/db.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../platform/errors.ts';
-import { idempotent, requestHash, storedAnswer, type AnswerWrite } from '../platform/idempotency.ts';
+import {
+  idempotent,
+  requestHash,
+  storedAnswer,
+  type AnswerCodec,
+  type AnswerWrite,
+} from '../platform/idempotency.ts';
 import { maskBankAccount, maskIdNumber, maskName } from '../platform/mask.ts';
 import { lockPerson, lockPersonOf } from '../platform/locks.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
@@ -317,6 +323,100 @@ async function institutionKind(q: Queryable, institutionId: string): Promise<'ho
   return rows[0]?.kind ?? 'hospital';
 }
 
+/**
+ * What the idempotency key keeps of a settlement's first answer: the settlement's id and the person as the
+ * answer showed them (a name or insurance type may change later). Everything else of the answer is in the
+ * settlement's own rows, written in the same statement, and does not change: the result document, the
+ * figures, the policy and catalogue versions, the bank instruction as first made (a refund later moves its
+ * `refunded` and `status`, and the settlement's status; the first answer showed them as at the payment).
+ */
+interface StoredSettlementAnswer {
+  id: string;
+  person: SettlementView['person'];
+}
+
+const settlementAnswers: AnswerCodec<SettlementView> = {
+  store: (view): StoredSettlementAnswer => ({ id: view.id!, person: view.person }),
+  async load(q, stored) {
+    // A whole answer stored by an earlier release (kept for the retention period) is returned as it is.
+    if ((stored as Partial<SettlementView>).result) return stored as SettlementView;
+    const ref = stored as StoredSettlementAnswer;
+    const { rows } = await q.query<{
+      created_at: Date;
+      institution_id: string;
+      terminal_id: string | null;
+      method: SettlementView['method'];
+      credential: Credential;
+      cash_method: SettlementView['cashMethod'];
+      bank: string | null;
+      account_masked: string | null;
+      bank_amount: number | null;
+      relative_account_paid: number;
+      version: string;
+      catalogue_version: number | null;
+      business_date: string;
+      card_activated: boolean;
+      result: SettlementResult;
+    }>(
+      `select s.created_at, s.institution_id, s.terminal_id, s.method, s.credential, s.cash_method, b.bank,
+              b.account_masked, b.amount as bank_amount, s.relative_account_paid, v.version, s.catalogue_version,
+              s.business_date, s.card_activated, s.result
+         from settlements s join policy_versions v on v.id = s.policy_version_id
+         left join bank_instructions b on b.settlement_id = s.id
+        where s.id = $1`,
+      [ref.id],
+    );
+    const r = rows[0];
+    // The key and the settlement commit together and a settlement is never deleted.
+    if (!r) throw new Error(`settlement ${ref.id} of a stored answer is missing`);
+    // The same fields in the same order as `viewOf` in `settleIn`.
+    return {
+      id: ref.id,
+      estimate: false,
+      status: 'settled',
+      createdAt: r.created_at.toISOString(),
+      institutionId: r.institution_id,
+      terminalId: r.terminal_id,
+      method: r.method,
+      credential: r.credential,
+      cashMethod: r.cash_method,
+      bankInstruction: r.bank
+        ? {
+            bank: r.bank,
+            accountMasked: r.account_masked!,
+            amount: r.bank_amount!,
+            refunded: 0,
+            status: 'instructed',
+          }
+        : null,
+      person: ref.person,
+      relativePaid: r.relative_account_paid > 0,
+      policyVersion: r.version,
+      catalogueVersion: r.catalogue_version,
+      businessDate: r.business_date,
+      cardActivated: r.card_activated,
+      result: r.result,
+      national: toNationalFigures(r.result),
+    };
+  },
+};
+
+/**
+ * The first answer of the settlement made under an institution's idempotency key, if it committed (the
+ * national gateway's message ids are such keys); null when nothing is stored under the key.
+ */
+export async function committedSettlementAnswer(
+  q: Queryable,
+  institutionId: string,
+  key: string,
+): Promise<SettlementView | null> {
+  const { rows } = await q.query<{ response_body: unknown }>(
+    'select response_body from idempotency_keys where scope = $1 and key = $2',
+    [`settlement:${institutionId}`, key],
+  );
+  return rows[0] ? settlementAnswers.load(q, rows[0].response_body) : null;
+}
+
 /** The refusal of a bill line that says what the fund covers (`declaredCoverage` names the field). */
 export const coverageDeclared = (field: string) =>
   badRequest(
@@ -361,12 +461,14 @@ export async function settle(
     // A retry of a payment that was made gets its first answer even when its QR code has expired (or its
     // card been frozen) since: the idempotent replay wins over the checks made before the key is claimed.
     if (req.estimate || !(err instanceof AppError)) throw err;
-    const stored = await storedAnswer<SettlementView>(ctx.db, scope, idempotencyKey!, hash);
+    const stored = await storedAnswer(ctx.db, scope, idempotencyKey!, hash, settlementAnswers);
     if (stored) return stored;
     throw err;
   }
   const run = (tx: Queryable, answer?: AnswerWrite<SettlementView>) =>
     settleIn(tx, ctx, terminal, institutionId, payer, req, answer);
+  // Every statement of the settlement looks its rows up by key: one generic plan each, never re-planned.
+  const plans = { genericPlans: true };
   if (req.estimate) {
     // Computed in a transaction that is always rolled back: an estimate never leaves a trace.
     let view: SettlementView | undefined;
@@ -374,19 +476,29 @@ export async function settle(
       .transaction(async (tx) => {
         view = (await run(tx)).view;
         throw ROLLBACK;
-      })
+      }, plans)
       .catch((err: unknown) => {
         if (err !== ROLLBACK) throw err;
       });
     return { status: 200, body: view!, replayed: false };
   }
   try {
-    return await ctx.db.transaction((tx) =>
-      idempotent(tx, scope, idempotencyKey!, hash, async (answer) => {
-        // The stored answer is written with the settlement's own rows, in one statement.
-        const { view } = await run(tx, answer);
-        return { status: 201, body: view, stored: true };
-      }),
+    return await ctx.db.transaction(
+      (tx) =>
+        idempotent(
+          tx,
+          scope,
+          idempotencyKey!,
+          hash,
+          async (answer) => {
+            // The stored answer (a reference to the settlement) is written with the settlement's own rows, in
+            // one statement.
+            const { view } = await run(tx, answer);
+            return { status: 201, body: view, stored: true };
+          },
+          settlementAnswers,
+        ),
+      plans,
     );
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.

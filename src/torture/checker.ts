@@ -14,6 +14,7 @@
  */
 import type { Queryable } from '../platform/db.ts';
 import { checkLedger } from '../ledger/check.ts';
+import { ACCOUNT_BALANCE_SQL } from '../ledger/ledger.ts';
 import { checkSettlements } from '../settlement/check.ts';
 import type { ClientLog, Json, LoggedRequest } from './client.ts';
 
@@ -259,7 +260,7 @@ export async function checkTorture(q: Queryable, log: ClientLog): Promise<Anomal
   // Each institution's receivable: its settlements' fund and account shares, less refunds, less payments.
   const receivables = (
     await q.query<{ owner_id: string; balance: string; derived: string }>(
-      `select a.owner_id, a.balance::text as balance,
+      `select a.owner_id, ${ACCOUNT_BALANCE_SQL('a')}::text as balance,
               ((select coalesce(sum(fund + account_paid + relative_account_paid), 0) from settlements s where s.institution_id::text = a.owner_id)
              - (select coalesce(sum(fund + account_paid + relative_account_paid), 0) from refunds r where r.institution_id::text = a.owner_id)
              - (select coalesce(sum(amount), 0) from institution_payments p where p.institution_id::text = a.owner_id))::text as derived
