@@ -1,4 +1,10 @@
-import type { ConsumerMessages, JetStreamClient, NatsConnection, Subscription } from 'nats';
+import {
+  Events,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type NatsConnection,
+  type Subscription,
+} from 'nats';
 import type { App } from '../platform/http.ts';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { SettleRequest, SettlementView } from '../settlement/settle.ts';
@@ -109,6 +115,14 @@ export class RegionFederation {
       opts.name ?? opts.region,
     ]);
     const js = nc.jetstream();
+    // Whether the connection is up now (the client reconnects by itself; a till's request waits for neither).
+    let connected = true;
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === Events.Disconnect) connected = false;
+        else if (s.type === Events.Reconnect) connected = true;
+      }
+    })();
     const treatment: TreatmentDeps = {
       db: app.db,
       region: opts.region,
@@ -118,6 +132,7 @@ export class RegionFederation {
       requestTtlMs: opts.requestTtlMs ?? 10 * 60_000,
       clockSkewSeconds: app.config.qrClockSkewSeconds,
       waiters: new Waiters(),
+      connected: () => connected,
     };
     const insured: InsuredDeps = {
       db: app.db,
