@@ -16,7 +16,7 @@ import { billCoverageRead, type BillCoverage } from '../catalogue/store.ts';
 import { businessDate } from '../platform/business-date.ts';
 import type { RefundRequest, RefundView } from '../settlement/refund.ts';
 import { ForeignKeys } from './directory.ts';
-import type { AcrossAnswer, AcrossRequest, RefundAcross, SettleAcross } from './messages.ts';
+import type { AcrossAnswer, AcrossRequest, EstimateAcross, RefundAcross, SettleAcross } from './messages.ts';
 import { json, requestMsgId, subjects } from './nats.ts';
 import { appErrorOf, regionUnavailable, type Refusal } from './rpc.ts';
 
@@ -45,6 +45,8 @@ export interface TreatmentDeps {
    * reconnection, after the till was told `region_unavailable`: a request is not sent at all then.
    */
   connected: () => boolean;
+  /** Asks the insured region for an estimate (core request/reply; `region_unavailable` without an answer). */
+  estimate: (insured: string, req: EstimateAcross) => Promise<SettlementView>;
 }
 
 /** In-process waits for answers, by request id; resolved by the answer consumer after it has recorded one. */
@@ -100,11 +102,26 @@ export async function settleAcross(
   req: SettleRequest,
   key: string | undefined,
 ): Promise<{ status: number; body: SettlementView; replayed: boolean }> {
-  if (req.estimate || req.card || req.cashBy === 'bank_account')
+  if (req.card || req.cashBy === 'bank_account')
     throw unprocessable(
       'cross_region_unsupported',
       'Across regions only a settlement by QR code with the cash share paid at the till is supported',
     );
+  if (req.estimate) {
+    const { inst, insured, coverage } = await prepare(deps, ctx, terminal.institutionId!, req);
+    const message: EstimateAcross = {
+      kind: 'estimate',
+      treatmentRegion: deps.region,
+      institution: { id: terminal.institutionId!, code: inst.code, name: inst.name },
+      terminalId: terminal.terminalId,
+      at: ctx.now.toISOString(),
+      qr: req.qr!,
+      bill: req.bill,
+      coverage,
+      ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
+    };
+    return { status: 200, body: await deps.estimate(insured, message), replayed: false };
+  }
   if (!key)
     throw badRequest(
       'idempotency_key_required',
@@ -119,34 +136,14 @@ export async function settleAcross(
       'This Idempotency-Key was already used with a different request body',
     );
   if (row?.view) return { status: 201, body: row.view, replayed: true };
-  const { rows: inst } = await deps.db.query<{ code: string; name: string; accepts_ecard: boolean }>(
-    'select code, name, accepts_ecard from institutions where id = $1',
-    [institutionId],
-  );
-  if (!inst[0]?.accepts_ecard)
-    throw unprocessable(
-      'ecard_not_accepted',
-      'This institution does not accept the e-card; read the physical card instead',
-    );
-  // Signature and time at the till, with the insured region's federated keys (offline).
-  const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
-  const declared = declaredCoverage(req.bill);
-  if (declared) throw coverageDeclared(declared);
-  // The bill against this (the treatment) region's catalogue and the institution's mappings.
-  const read = billCoverageRead(
-    deps.region,
-    businessDate(ctx.now),
-    institutionId,
-    req.bill.items.map((i) => i.code),
-  );
-  const coverage = (await deps.db.query<BillCoverage>(read.sql, read.params)).rows[0]!;
+  const { inst, insured, coverage } = await prepare(deps, ctx, institutionId, req);
   const attempt = row ? (row.status === 'refused' ? row.attempt + 1 : row.attempt) : 0;
   const msgId = requestMsgId(deps.region, institutionId, key, attempt);
   const message: SettleAcross = {
     kind: 'settle',
     msgId,
     treatmentRegion: deps.region,
-    institution: { id: institutionId, code: inst[0].code, name: inst[0].name },
+    institution: { id: institutionId, code: inst.code, name: inst.name },
     terminalId: terminal.terminalId,
     key,
     hash,
@@ -217,6 +214,35 @@ async function publishRequest(deps: TreatmentDeps, subject: string, message: Acr
 function inDoubt(err: unknown): boolean {
   if (err instanceof NotConnected) return false;
   return (err as { code?: unknown }).code !== ErrorCode.NoResponders;
+}
+
+/**
+ * What the till's request needs before it crosses: the institution (which must take the e-card), the code's
+ * signature and time checked with the insured region's federated keys (offline), and the bill against this
+ * (the treatment) region's catalogue and the institution's mappings.
+ */
+async function prepare(deps: TreatmentDeps, ctx: Ctx, institutionId: string, req: SettleRequest) {
+  const { rows } = await deps.db.query<{ code: string; name: string; accepts_ecard: boolean }>(
+    'select code, name, accepts_ecard from institutions where id = $1',
+    [institutionId],
+  );
+  const inst = rows[0];
+  if (!inst?.accepts_ecard)
+    throw unprocessable(
+      'ecard_not_accepted',
+      'This institution does not accept the e-card; read the physical card instead',
+    );
+  const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
+  const declared = declaredCoverage(req.bill);
+  if (declared) throw coverageDeclared(declared);
+  const read = billCoverageRead(
+    deps.region,
+    businessDate(ctx.now),
+    institutionId,
+    req.bill.items.map((i) => i.code),
+  );
+  const coverage = (await deps.db.query<BillCoverage>(read.sql, read.params)).rows[0]!;
+  return { inst, insured, coverage };
 }
 
 async function crossingOf(

@@ -20,7 +20,7 @@ import {
   json,
   subjects,
 } from './nats.ts';
-import { answerRequest, type InsuredDeps } from './insured.ts';
+import { answerRequest, estimateHere, type InsuredDeps } from './insured.ts';
 import {
   Waiters,
   insuredRegionOf,
@@ -30,7 +30,7 @@ import {
   settleAcross,
   type TreatmentDeps,
 } from './crossing.ts';
-import type { AcrossAnswer, AcrossRequest } from './messages.ts';
+import type { AcrossAnswer, AcrossRequest, EstimateAcross } from './messages.ts';
 import { ask, serveRequests } from './rpc.ts';
 import { eligibilityAcross, type Eligibility } from '../settlement/eligibility.ts';
 import { unprocessable } from '../platform/errors.ts';
@@ -133,6 +133,16 @@ export class RegionFederation {
       clockSkewSeconds: app.config.qrClockSkewSeconds,
       waiters: new Waiters(),
       connected: () => connected,
+      estimate: async (region, req) =>
+        (
+          await ask<{ estimate: SettlementView }>(
+            nc,
+            region,
+            subjects.estimate(region),
+            req,
+            opts.askTimeoutMs ?? 3_000,
+          )
+        ).estimate,
     };
     const insured: InsuredDeps = {
       db: app.db,
@@ -180,6 +190,15 @@ export class RegionFederation {
             r.qr,
           ),
         }),
+        log,
+      ),
+    );
+    // Insured side: an estimate of a bill of this region's person at another region's till (nothing written).
+    this.#subs.push(
+      serveRequests<EstimateAcross, { estimate: SettlementView }>(
+        this.nc,
+        subjects.estimate(this.region),
+        async (r) => ({ estimate: await estimateHere(this.insured, r) }),
         log,
       ),
     );

@@ -123,10 +123,61 @@ describe(
     // 100 yuan of special outpatient treatment the insured region approved: the fund's ratio is 90 % at home.
     const bill = { setting: 'outpatient', specialOutpatient: 'dialysis', items: [item('DIALYSIS', 100)] };
 
-    test('an unfiled cross-region settlement: the insured region’s policy with its unfiled cut', async () => {
+    /** What either side has written: rows of every table a settlement touches, on both sides. */
+    const written = async () => {
+      const n = async (db: Db, table: string) =>
+        (await db.query<{ n: number }>(`select count(*)::int8 as n from ${table}`)).rows[0]!.n;
+      return {
+        a: await Promise.all(
+          [
+            'settlements',
+            'idempotency_keys',
+            'qr_consumed_nonces',
+            'ledger_postings',
+            'person_year_accumulators',
+          ].map((t) => n(envA.db, t)),
+        ),
+        b: await Promise.all(
+          ['region_crossings', 'idempotency_keys', 'ledger_postings'].map((t) => n(envB.db, t)),
+        ),
+      };
+    };
+    let estimated: { qr: string; totals: unknown };
+
+    test('an estimate across regions: the insured region’s figures, nothing written on either side', async () => {
       const qr = await qrOf(envA, person);
+      const before = await written();
+      const r = await settleCall(envB, till.token, { qr, bill, estimate: true }, null);
+      assert.equal(r.status, 200, r.raw);
+      assert.equal(r.body.estimate, true);
+      assert.equal(r.body.status, 'estimate');
+      assert.equal(r.body.id, null);
+      assert.equal(r.body.result.totals.fund, 8_000);
+      assert.deepEqual(r.body.crossRegion, {
+        insuredRegion: A,
+        treatmentRegion: B,
+        filed: false,
+        filingKind: null,
+      });
+      // No key stored, no nonce consumed, nothing moved (the code settles next, with these figures).
+      assert.deepEqual(await written(), before);
+      estimated = { qr, totals: r.body.result.totals };
+      // A card and the bank account still cannot cross.
+      const bank = await settleCall(
+        envB,
+        till.token,
+        { qr, bill, estimate: true, cashBy: 'bank_account' },
+        null,
+      );
+      assert.equal(bank.status, 422, bank.raw);
+      assert.equal(bank.body.error.code, 'cross_region_unsupported');
+    });
+
+    test('an unfiled cross-region settlement: the insured region’s policy with its unfiled cut', async () => {
+      const qr = estimated.qr;
       const r = await settleCall(envB, till.token, { qr, bill });
       assert.equal(r.status, 201, r.raw);
+      assert.deepEqual(r.body.result.totals, estimated.totals);
       // The same figures as the insured region's calculator under its unfiled policy, to the fen.
       const expected = calculateSettlement({
         policy: unfiledPolicy({ ...DEMO_POLICY, crossRegion: { unfiledFundRatioCutBp: CUT_BP } }),
