@@ -33,7 +33,8 @@ import {
 import type { AcrossAnswer, AcrossRequest, EstimateAcross } from './messages.ts';
 import { ask, serveRequests } from './rpc.ts';
 import { eligibilityAcross, type Eligibility } from '../settlement/eligibility.ts';
-import { unprocessable } from '../platform/errors.ts';
+import { AppError, unprocessable } from '../platform/errors.ts';
+import { recordScan } from '../institutions/store.ts';
 import {
   insuredLines,
   insuredRegionsOn,
@@ -284,24 +285,63 @@ export class RegionFederation {
    * region (core request/reply; `region_unavailable` when it does not answer).
    */
   async eligibility(ctx: Ctx, terminal: Caller, qr: string): Promise<Eligibility> {
-    const { region } = await this.treatment.foreign.verify(qr, ctx.now, this.app.config.qrClockSkewSeconds);
-    const { rows } = await this.app.db.query<{ accepts_ecard: boolean }>(
-      'select accepts_ecard from institutions where id = $1',
-      [terminal.institutionId],
-    );
-    if (!rows[0]?.accepts_ecard)
-      throw unprocessable(
-        'ecard_not_accepted',
-        'This institution does not accept the e-card; read the physical card instead',
+    // Written to the institution's scan audit, accepted or refused, as a scan at home is: no person id (the
+    // person is another region's), the insured region and the masked identity it answered.
+    const audit = {
+      institutionId: terminal.institutionId!,
+      terminalId: terminal.terminalId!,
+      regionCode: terminal.regionCode!,
+      at: ctx.now,
+      method: 'qr' as const,
+    };
+    const insuredRegion = (await this.insuredRegionOf(qr))!;
+    let ecardId: string | null = null;
+    try {
+      const { region, claims } = await this.treatment.foreign.verify(
+        qr,
+        ctx.now,
+        this.app.config.qrClockSkewSeconds,
       );
-    const r = await ask<{ eligibility: Eligibility }>(
-      this.nc,
-      region,
-      subjects.eligibility(region),
-      { qr, at: ctx.now.toISOString() },
-      this.#askMs,
-    );
-    return r.eligibility;
+      ecardId = claims.ecardId;
+      const { rows } = await this.app.db.query<{ accepts_ecard: boolean }>(
+        'select accepts_ecard from institutions where id = $1',
+        [terminal.institutionId],
+      );
+      if (!rows[0]?.accepts_ecard)
+        throw unprocessable(
+          'ecard_not_accepted',
+          'This institution does not accept the e-card; read the physical card instead',
+        );
+      const { eligibility } = await ask<{ eligibility: Eligibility }>(
+        this.nc,
+        region,
+        subjects.eligibility(region),
+        { qr, at: ctx.now.toISOString() },
+        this.#askMs,
+      );
+      await recordScan(this.app.db, {
+        ...audit,
+        outcome: 'accepted',
+        reason: null,
+        ecardId,
+        crossRegion: {
+          insuredRegion,
+          maskedName: eligibility.person.maskedName,
+          maskedIdNumber: eligibility.person.maskedIdNumber,
+        },
+      });
+      return eligibility;
+    } catch (err) {
+      if (err instanceof AppError)
+        await recordScan(this.app.db, {
+          ...audit,
+          outcome: 'refused',
+          reason: err.code,
+          ecardId,
+          crossRegion: { insuredRegion, maskedName: null, maskedIdNumber: null },
+        });
+      throw err;
+    }
   }
 
   settle(
