@@ -301,7 +301,7 @@ describe(
         waitMs: WAIT_MS,
         ackWaitMs: ACK_WAIT_MS,
         refreshMs: 600_000,
-        askTimeoutMs: 1_000,
+        askTimeoutMs: 2_000,
       });
       assert.deepEqual(await fedB.refresh(), [A]);
       const inst = await createInstitution(envB, { kind: 'hospital', regionCode: B });
