@@ -48,6 +48,20 @@ const ScanAuditView = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   ecardId: Type.Union([Uuid, Type.Null()]),
   personId: Type.Union([Uuid, Type.Null()]),
+  crossRegion: Type.Union(
+    [
+      Type.Object({
+        insuredRegion: Type.String(),
+        maskedName: Type.Union([Type.String(), Type.Null()]),
+        maskedIdNumber: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'A code of another region’s person (异地就医): its insured region and the masked identity that region answered (null when refused before it answered); `personId` is then null',
+    },
+  ),
 });
 const AuditQuery = Type.Object({
   institutionId: Type.Optional(Uuid),

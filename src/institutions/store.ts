@@ -248,13 +248,22 @@ export interface ScanEntry {
   reason: string | null;
   ecardId?: string | null;
   personId?: string | null;
+  /** A code of another region's person (src/regions): its region and the masked identity it answered. */
+  crossRegion?: CrossRegionScan | null;
 }
 
-/** Writes one scan to the audit trail (no ID number or name, ever). */
+interface CrossRegionScan {
+  insuredRegion: string;
+  maskedName: string | null;
+  maskedIdNumber: string | null;
+}
+
+/** Writes one scan to the audit trail (no ID number or name in clear, ever). */
 export async function recordScan(q: Queryable, e: ScanEntry): Promise<void> {
   await q.query(
-    `insert into scan_audit (id, institution_id, terminal_id, region_code, at, method, outcome, reason, ecard_id, person_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `insert into scan_audit (id, institution_id, terminal_id, region_code, at, method, outcome, reason, ecard_id, person_id,
+       insured_region, masked_name, masked_id_number)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       randomUUID(),
       e.institutionId,
@@ -266,6 +275,9 @@ export async function recordScan(q: Queryable, e: ScanEntry): Promise<void> {
       e.reason,
       e.ecardId ?? null,
       e.personId ?? null,
+      e.crossRegion?.insuredRegion ?? null,
+      e.crossRegion?.maskedName ?? null,
+      e.crossRegion?.maskedIdNumber ?? null,
     ],
   );
 }
@@ -280,6 +292,7 @@ export interface ScanAuditView {
   reason: string | null;
   ecardId: string | null;
   personId: string | null;
+  crossRegion: CrossRegionScan | null;
 }
 
 export async function queryScanAudit(
@@ -304,8 +317,12 @@ export async function queryScanAudit(
     reason: string | null;
     ecard_id: string | null;
     person_id: string | null;
+    insured_region: string | null;
+    masked_name: string | null;
+    masked_id_number: string | null;
   }>(
-    `select id, institution_id, terminal_id, at, method, outcome, reason, ecard_id, person_id from scan_audit
+    `select id, institution_id, terminal_id, at, method, outcome, reason, ecard_id, person_id, insured_region,
+            masked_name, masked_id_number from scan_audit
       where ($1::text is null or region_code = $1) and ($2::uuid is null or institution_id = $2)
         and ($3::uuid is null or terminal_id = $3) and ($4::text is null or outcome = $4)
         and ($5::timestamptz is null or at >= $5) and ($6::timestamptz is null or at < $6)
@@ -330,5 +347,8 @@ export async function queryScanAudit(
     reason: r.reason,
     ecardId: r.ecard_id,
     personId: r.person_id,
+    crossRegion: r.insured_region
+      ? { insuredRegion: r.insured_region, maskedName: r.masked_name, maskedIdNumber: r.masked_id_number }
+      : null,
   }));
 }

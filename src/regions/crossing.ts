@@ -1,4 +1,4 @@
-import type { JetStreamClient } from 'nats';
+import { ErrorCode, type JetStreamClient } from 'nats';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { Db, Queryable } from '../platform/db.ts';
 import { badRequest, notFound, unprocessable } from '../platform/errors.ts';
@@ -16,7 +16,7 @@ import { billCoverageRead, type BillCoverage } from '../catalogue/store.ts';
 import { businessDate } from '../platform/business-date.ts';
 import type { RefundRequest, RefundView } from '../settlement/refund.ts';
 import { ForeignKeys } from './directory.ts';
-import type { AcrossAnswer, RefundAcross, SettleAcross } from './messages.ts';
+import type { AcrossAnswer, AcrossRequest, EstimateAcross, RefundAcross, SettleAcross } from './messages.ts';
 import { json, requestMsgId, subjects } from './nats.ts';
 import { appErrorOf, regionUnavailable, type Refusal } from './rpc.ts';
 
@@ -40,6 +40,13 @@ export interface TreatmentDeps {
   requestTtlMs: number;
   clockSkewSeconds: number;
   waiters: Waiters;
+  /**
+   * Whether the NATS connection is up now. While it is down the client would buffer a publish and send it on
+   * reconnection, after the till was told `region_unavailable`: a request is not sent at all then.
+   */
+  connected: () => boolean;
+  /** Asks the insured region for an estimate (core request/reply; `region_unavailable` without an answer). */
+  estimate: (insured: string, req: EstimateAcross) => Promise<SettlementView>;
 }
 
 /** In-process waits for answers, by request id; resolved by the answer consumer after it has recorded one. */
@@ -95,11 +102,26 @@ export async function settleAcross(
   req: SettleRequest,
   key: string | undefined,
 ): Promise<{ status: number; body: SettlementView; replayed: boolean }> {
-  if (req.estimate || req.card || req.cashBy === 'bank_account')
+  if (req.card || req.cashBy === 'bank_account')
     throw unprocessable(
       'cross_region_unsupported',
       'Across regions only a settlement by QR code with the cash share paid at the till is supported',
     );
+  if (req.estimate) {
+    const { inst, insured, coverage } = await prepare(deps, ctx, terminal.institutionId!, req);
+    const message: EstimateAcross = {
+      kind: 'estimate',
+      treatmentRegion: deps.region,
+      institution: { id: terminal.institutionId!, code: inst.code, name: inst.name },
+      terminalId: terminal.terminalId,
+      at: ctx.now.toISOString(),
+      qr: req.qr!,
+      bill: req.bill,
+      coverage,
+      ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
+    };
+    return { status: 200, body: await deps.estimate(insured, message), replayed: false };
+  }
   if (!key)
     throw badRequest(
       'idempotency_key_required',
@@ -114,34 +136,14 @@ export async function settleAcross(
       'This Idempotency-Key was already used with a different request body',
     );
   if (row?.view) return { status: 201, body: row.view, replayed: true };
-  const { rows: inst } = await deps.db.query<{ code: string; name: string; accepts_ecard: boolean }>(
-    'select code, name, accepts_ecard from institutions where id = $1',
-    [institutionId],
-  );
-  if (!inst[0]?.accepts_ecard)
-    throw unprocessable(
-      'ecard_not_accepted',
-      'This institution does not accept the e-card; read the physical card instead',
-    );
-  // Signature and time at the till, with the insured region's federated keys (offline).
-  const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
-  const declared = declaredCoverage(req.bill);
-  if (declared) throw coverageDeclared(declared);
-  // The bill against this (the treatment) region's catalogue and the institution's mappings.
-  const read = billCoverageRead(
-    deps.region,
-    businessDate(ctx.now),
-    institutionId,
-    req.bill.items.map((i) => i.code),
-  );
-  const coverage = (await deps.db.query<BillCoverage>(read.sql, read.params)).rows[0]!;
+  const { inst, insured, coverage } = await prepare(deps, ctx, institutionId, req);
   const attempt = row ? (row.status === 'refused' ? row.attempt + 1 : row.attempt) : 0;
   const msgId = requestMsgId(deps.region, institutionId, key, attempt);
   const message: SettleAcross = {
     kind: 'settle',
     msgId,
     treatmentRegion: deps.region,
-    institution: { id: institutionId, code: inst[0].code, name: inst[0].name },
+    institution: { id: institutionId, code: inst.code, name: inst.name },
     terminalId: terminal.terminalId,
     key,
     hash,
@@ -154,27 +156,33 @@ export async function settleAcross(
     ...(req.paymentPin ? { paymentPin: req.paymentPin } : {}),
     ...(req.familyAccount !== undefined ? { familyAccount: req.familyAccount } : {}),
   };
-  await deps.db.query(
-    `insert into region_crossings (institution_id, key, request_hash, attempt, insured_region, terminal_id, status, sent_at, bill)
-     values ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)
-     on conflict (institution_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null,
-       sent_at = excluded.sent_at where region_crossings.status = 'refused'`,
-    [institutionId, key, hash, attempt, insured, terminal.terminalId, ctx.now, JSON.stringify(req.bill)],
-  );
+  // `fresh`: this call inserted the row (no earlier try of this key can be on its way). A row taken over from
+  // a refusal keeps its new attempt even if the publish fails: the retry sends that attempt's message id.
+  const fresh = !!(
+    await deps.db.query<{ inserted: boolean }>(
+      `insert into region_crossings (institution_id, key, request_hash, attempt, insured_region, terminal_id, status, sent_at, bill)
+       values ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)
+       on conflict (institution_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null,
+         sent_at = excluded.sent_at where region_crossings.status = 'refused'
+       returning xmax = 0 as inserted`,
+      [institutionId, key, hash, attempt, insured, terminal.terminalId, ctx.now, JSON.stringify(req.bill)],
+    )
+  ).rows[0]?.inserted;
   const waitId = settleWaitId(institutionId, key, attempt);
   const answered = deps.waiters.wait(waitId, deps.waitMs);
   try {
-    await deps.js.publish(subjects.request(insured, 'settle'), json.encode(message), {
-      msgID: msgId,
-      timeout: 2_000,
-    });
+    await publishRequest(deps, subjects.request(insured, 'settle'), message);
   } catch (err) {
     deps.waiters.wake(waitId);
-    // Not in the stream: nothing was sent, so nothing is left behind either.
-    await deps.db.query(
-      `delete from region_crossings where institution_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
-      [institutionId, key, attempt],
-    );
+    // Surely not in the stream, and no earlier try on its way: nothing was sent, so nothing is left behind. In
+    // doubt (the connection dropped while the message was on its way), or another try of the key, the `sent`
+    // row stays: the answer, if any, is recorded when it comes, and the till's retry with the same
+    // key publishes the same message id again (the stream drops it if it has it).
+    if (fresh && !inDoubt(err))
+      await deps.db.query(
+        `delete from region_crossings where institution_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
+        [institutionId, key, attempt],
+      );
     throw regionUnavailable(insured, (err as Error).message);
   }
   await answered;
@@ -183,6 +191,58 @@ export async function settleAcross(
   if (after?.status === 'refused' && after.attempt === attempt && after.refusal)
     throw appErrorOf(after.refusal);
   throw regionUnavailable(insured, 'no answer in time');
+}
+
+/** Thrown before a publish while NATS is unreachable: the message was surely not sent. */
+class NotConnected extends Error {
+  constructor() {
+    super('NATS is unreachable');
+  }
+}
+
+/** Publishes a request to the stream under its message id, unless the connection is down now. */
+async function publishRequest(deps: TreatmentDeps, subject: string, message: AcrossRequest): Promise<void> {
+  if (!deps.connected()) throw new NotConnected();
+  await deps.js.publish(subject, json.encode(message), { msgID: message.msgId, timeout: 2_000 });
+}
+
+/**
+ * Whether a failed publish may still have reached the stream: a timeout or a connection lost on the way (the
+ * client then sends what it buffered when it reconnects), or anything else unforeseen. Surely not sent: refused
+ * before the publish, or no JetStream to take it (`503`).
+ */
+function inDoubt(err: unknown): boolean {
+  if (err instanceof NotConnected) return false;
+  return (err as { code?: unknown }).code !== ErrorCode.NoResponders;
+}
+
+/**
+ * What the till's request needs before it crosses: the institution (which must take the e-card), the code's
+ * signature and time checked with the insured region's federated keys (offline), and the bill against this
+ * (the treatment) region's catalogue and the institution's mappings.
+ */
+async function prepare(deps: TreatmentDeps, ctx: Ctx, institutionId: string, req: SettleRequest) {
+  const { rows } = await deps.db.query<{ code: string; name: string; accepts_ecard: boolean }>(
+    'select code, name, accepts_ecard from institutions where id = $1',
+    [institutionId],
+  );
+  const inst = rows[0];
+  if (!inst?.accepts_ecard)
+    throw unprocessable(
+      'ecard_not_accepted',
+      'This institution does not accept the e-card; read the physical card instead',
+    );
+  const { region: insured } = await deps.foreign.verify(req.qr!, ctx.now, deps.clockSkewSeconds);
+  const declared = declaredCoverage(req.bill);
+  if (declared) throw coverageDeclared(declared);
+  const read = billCoverageRead(
+    deps.region,
+    businessDate(ctx.now),
+    institutionId,
+    req.bill.items.map((i) => i.code),
+  );
+  const coverage = (await deps.db.query<BillCoverage>(read.sql, read.params)).rows[0]!;
+  return { inst, insured, coverage };
 }
 
 async function crossingOf(
@@ -257,26 +317,27 @@ export async function refundAcross(
     ...(req.lines ? { lines: req.lines } : {}),
     reason: req.reason,
   };
-  await deps.db.query(
-    `insert into region_crossing_refunds (settlement_id, key, request_hash, attempt, status, sent_at, institution_id)
-     values ($1, $2, $3, $4, 'sent', $5, $6)
-     on conflict (settlement_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null
-       where region_crossing_refunds.status = 'refused'`,
-    [settlementId, key, hash, attempt, ctx.now, institutionId],
-  );
+  const fresh = !!(
+    await deps.db.query<{ inserted: boolean }>(
+      `insert into region_crossing_refunds (settlement_id, key, request_hash, attempt, status, sent_at, institution_id)
+       values ($1, $2, $3, $4, 'sent', $5, $6)
+       on conflict (settlement_id, key) do update set attempt = excluded.attempt, status = 'sent', refusal = null
+         where region_crossing_refunds.status = 'refused'
+       returning xmax = 0 as inserted`,
+      [settlementId, key, hash, attempt, ctx.now, institutionId],
+    )
+  ).rows[0]?.inserted;
   const waitId = refundWaitId(settlementId, key, attempt);
   const answered = deps.waiters.wait(waitId, deps.waitMs);
   try {
-    await deps.js.publish(subjects.request(insured, 'refund'), json.encode(message), {
-      msgID: msgId,
-      timeout: 2_000,
-    });
+    await publishRequest(deps, subjects.request(insured, 'refund'), message);
   } catch (err) {
     deps.waiters.wake(waitId);
-    await deps.db.query(
-      `delete from region_crossing_refunds where settlement_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
-      [settlementId, key, attempt],
-    );
+    if (fresh && !inDoubt(err))
+      await deps.db.query(
+        `delete from region_crossing_refunds where settlement_id = $1 and key = $2 and status = 'sent' and attempt = $3`,
+        [settlementId, key, attempt],
+      );
     throw regionUnavailable(insured, (err as Error).message);
   }
   await answered;

@@ -1,4 +1,10 @@
-import type { ConsumerMessages, JetStreamClient, NatsConnection, Subscription } from 'nats';
+import {
+  Events,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type NatsConnection,
+  type Subscription,
+} from 'nats';
 import type { App } from '../platform/http.ts';
 import type { Caller, Ctx } from '../platform/context.ts';
 import type { SettleRequest, SettlementView } from '../settlement/settle.ts';
@@ -14,7 +20,7 @@ import {
   json,
   subjects,
 } from './nats.ts';
-import { answerRequest, type InsuredDeps } from './insured.ts';
+import { answerRequest, estimateHere, type InsuredDeps } from './insured.ts';
 import {
   Waiters,
   insuredRegionOf,
@@ -24,10 +30,11 @@ import {
   settleAcross,
   type TreatmentDeps,
 } from './crossing.ts';
-import type { AcrossAnswer, AcrossRequest } from './messages.ts';
+import type { AcrossAnswer, AcrossRequest, EstimateAcross } from './messages.ts';
 import { ask, serveRequests } from './rpc.ts';
 import { eligibilityAcross, type Eligibility } from '../settlement/eligibility.ts';
-import { unprocessable } from '../platform/errors.ts';
+import { AppError, unprocessable } from '../platform/errors.ts';
+import { recordScan } from '../institutions/store.ts';
 import {
   insuredLines,
   insuredRegionsOn,
@@ -109,6 +116,14 @@ export class RegionFederation {
       opts.name ?? opts.region,
     ]);
     const js = nc.jetstream();
+    // Whether the connection is up now (the client reconnects by itself; a till's request waits for neither).
+    let connected = true;
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === Events.Disconnect) connected = false;
+        else if (s.type === Events.Reconnect) connected = true;
+      }
+    })();
     const treatment: TreatmentDeps = {
       db: app.db,
       region: opts.region,
@@ -118,6 +133,17 @@ export class RegionFederation {
       requestTtlMs: opts.requestTtlMs ?? 10 * 60_000,
       clockSkewSeconds: app.config.qrClockSkewSeconds,
       waiters: new Waiters(),
+      connected: () => connected,
+      estimate: async (region, req) =>
+        (
+          await ask<{ estimate: SettlementView }>(
+            nc,
+            region,
+            subjects.estimate(region),
+            req,
+            opts.askTimeoutMs ?? 3_000,
+          )
+        ).estimate,
     };
     const insured: InsuredDeps = {
       db: app.db,
@@ -165,6 +191,15 @@ export class RegionFederation {
             r.qr,
           ),
         }),
+        log,
+      ),
+    );
+    // Insured side: an estimate of a bill of this region's person at another region's till (nothing written).
+    this.#subs.push(
+      serveRequests<EstimateAcross, { estimate: SettlementView }>(
+        this.nc,
+        subjects.estimate(this.region),
+        async (r) => ({ estimate: await estimateHere(this.insured, r) }),
         log,
       ),
     );
@@ -250,24 +285,63 @@ export class RegionFederation {
    * region (core request/reply; `region_unavailable` when it does not answer).
    */
   async eligibility(ctx: Ctx, terminal: Caller, qr: string): Promise<Eligibility> {
-    const { region } = await this.treatment.foreign.verify(qr, ctx.now, this.app.config.qrClockSkewSeconds);
-    const { rows } = await this.app.db.query<{ accepts_ecard: boolean }>(
-      'select accepts_ecard from institutions where id = $1',
-      [terminal.institutionId],
-    );
-    if (!rows[0]?.accepts_ecard)
-      throw unprocessable(
-        'ecard_not_accepted',
-        'This institution does not accept the e-card; read the physical card instead',
+    // Written to the institution's scan audit, accepted or refused, as a scan at home is: no person id (the
+    // person is another region's), the insured region and the masked identity it answered.
+    const audit = {
+      institutionId: terminal.institutionId!,
+      terminalId: terminal.terminalId!,
+      regionCode: terminal.regionCode!,
+      at: ctx.now,
+      method: 'qr' as const,
+    };
+    const insuredRegion = (await this.insuredRegionOf(qr))!;
+    let ecardId: string | null = null;
+    try {
+      const { region, claims } = await this.treatment.foreign.verify(
+        qr,
+        ctx.now,
+        this.app.config.qrClockSkewSeconds,
       );
-    const r = await ask<{ eligibility: Eligibility }>(
-      this.nc,
-      region,
-      subjects.eligibility(region),
-      { qr, at: ctx.now.toISOString() },
-      this.#askMs,
-    );
-    return r.eligibility;
+      ecardId = claims.ecardId;
+      const { rows } = await this.app.db.query<{ accepts_ecard: boolean }>(
+        'select accepts_ecard from institutions where id = $1',
+        [terminal.institutionId],
+      );
+      if (!rows[0]?.accepts_ecard)
+        throw unprocessable(
+          'ecard_not_accepted',
+          'This institution does not accept the e-card; read the physical card instead',
+        );
+      const { eligibility } = await ask<{ eligibility: Eligibility }>(
+        this.nc,
+        region,
+        subjects.eligibility(region),
+        { qr, at: ctx.now.toISOString() },
+        this.#askMs,
+      );
+      await recordScan(this.app.db, {
+        ...audit,
+        outcome: 'accepted',
+        reason: null,
+        ecardId,
+        crossRegion: {
+          insuredRegion,
+          maskedName: eligibility.person.maskedName,
+          maskedIdNumber: eligibility.person.maskedIdNumber,
+        },
+      });
+      return eligibility;
+    } catch (err) {
+      if (err instanceof AppError)
+        await recordScan(this.app.db, {
+          ...audit,
+          outcome: 'refused',
+          reason: err.code,
+          ecardId,
+          crossRegion: { insuredRegion, maskedName: null, maskedIdNumber: null },
+        });
+      throw err;
+    }
   }
 
   settle(

@@ -28,7 +28,7 @@ import { markPolicyUsed, policyInForceRead } from '../settlement/policy-store.ts
 import type { SettlementView } from '../settlement/settle.ts';
 import type { RefundView } from '../settlement/refund.ts';
 import { unfiledPolicy, validFiling } from './filing.ts';
-import type { AcrossAnswer, AcrossRequest, RefundAcross, SettleAcross } from './messages.ts';
+import type { AcrossAnswer, AcrossRequest, EstimateAcross, RefundAcross, SettleAcross } from './messages.ts';
 import { refusalOf } from './rpc.ts';
 
 /**
@@ -127,10 +127,36 @@ async function settleHere(deps: InsuredDeps, req: SettleAcross): Promise<Settlem
   }
 }
 
+/**
+ * An estimate of a bill at another region's till: the settlement's checks and figures under this region's
+ * policy, in a transaction that is always rolled back (no key stored, no nonce consumed, nothing moved).
+ */
+export async function estimateHere(deps: InsuredDeps, req: EstimateAcross): Promise<SettlementView> {
+  const at = new Date(req.at);
+  const keySet = keySetOf(req.qr);
+  const ring = await deps.keys[keySet].get(deps.clock());
+  const claims = createKeyRingVerifier(ring, {
+    clockSkewSeconds: deps.config.qrClockSkewSeconds,
+    keySet,
+  }).verify(req.qr, at);
+  let view: SettlementView | undefined;
+  await deps.db
+    .transaction(async (tx) => {
+      view = await settleIn(tx, deps, req, keySet, claims, at);
+      throw ROLLBACK;
+    })
+    .catch((err: unknown) => {
+      if (err !== ROLLBACK) throw err;
+    });
+  return view!;
+}
+
+const ROLLBACK = Symbol('rollback');
+
 async function settleIn(
   tx: Queryable,
   deps: InsuredDeps,
-  req: SettleAcross,
+  req: SettleAcross | EstimateAcross,
   keySet: 'ecard' | 'essc',
   claims: ReturnType<ReturnType<typeof createKeyRingVerifier>['verify']>,
   at: Date,
@@ -152,8 +178,11 @@ async function settleIn(
      returning inpatient_deductible_paid as d, outpatient_eligible_spent as o, fund_paid as f`,
     [person.id, year],
   );
-  const nonce = consumeTokenWrite(claims, null, at);
-  if (!(await tx.query(nonce.sql, nonce.params)).rows.length) throw new QrTokenReplayed();
+  const estimate = req.kind === 'estimate';
+  if (!estimate) {
+    const nonce = consumeTokenWrite(claims, null, at);
+    if (!(await tx.query(nonce.sql, nonce.params)).rows.length) throw new QrTokenReplayed();
+  }
   const pin =
     keySet === 'essc' ? esscPaymentPinStateRead(claims.ecardId) : paymentPinStateRead(claims.ecardId);
   const card = (await tx.query<PaymentPinState>(pin.sql, pin.params)).rows[0];
@@ -210,6 +239,39 @@ async function settleIn(
     bill,
   });
   const t = result.totals;
+  const viewOf = (id: string | null): SettlementView =>
+    ({
+      id,
+      estimate: id === null,
+      status: id === null ? 'estimate' : 'settled',
+      createdAt: at.toISOString(),
+      institutionId: req.institution.id,
+      terminalId: req.terminalId,
+      method: 'qr',
+      credential: keySet,
+      cashMethod: 'cash',
+      bankInstruction: null,
+      person: {
+        maskedName: maskName(person.name),
+        maskedIdNumber: maskIdNumber(person.id_number),
+        insuranceType: person.insurance_type,
+        retired: person.retired,
+      },
+      relativePaid: t.relativeAccountPaid > 0,
+      policyVersion: policy.version,
+      catalogueVersion: req.coverage.catalogue_version,
+      businessDate,
+      cardActivated: false,
+      result,
+      national: toNationalFigures(result),
+      crossRegion: {
+        insuredRegion: person.region_code,
+        treatmentRegion: req.treatmentRegion,
+        filed: filing !== null,
+        filingKind: filing?.kind ?? null,
+      },
+    }) as SettlementView;
+  if (estimate) return viewOf(null);
   if (t.accountPaid + t.relativeAccountPaid > deps.config.paymentPinThresholdFen) {
     if (!req.paymentPin)
       throw unprocessable(
@@ -310,37 +372,7 @@ async function settleIn(
     const used = markPolicyUsed(policy.id, at);
     await tx.query(used.sql, used.params);
   }
-  return {
-    id,
-    estimate: false,
-    status: 'settled',
-    createdAt: at.toISOString(),
-    institutionId: req.institution.id,
-    terminalId: req.terminalId,
-    method: 'qr',
-    credential: keySet,
-    cashMethod: 'cash',
-    bankInstruction: null,
-    person: {
-      maskedName: maskName(person.name),
-      maskedIdNumber: maskIdNumber(person.id_number),
-      insuranceType: person.insurance_type,
-      retired: person.retired,
-    },
-    relativePaid: t.relativeAccountPaid > 0,
-    policyVersion: policy.version,
-    catalogueVersion: req.coverage.catalogue_version,
-    businessDate,
-    cardActivated: false,
-    result,
-    national: toNationalFigures(result),
-    crossRegion: {
-      insuredRegion: person.region_code,
-      treatmentRegion: req.treatmentRegion,
-      filed: filing !== null,
-      filingKind: filing?.kind ?? null,
-    },
-  } as SettlementView;
+  return viewOf(id);
 }
 
 interface LineRow {

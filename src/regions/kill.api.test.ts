@@ -13,6 +13,7 @@ import {
   createTestEnv,
   login,
   testDbUrl,
+  type Reply,
   type TestEnv,
 } from '../../test/support/env.ts';
 import { loadTestCatalogue, mapTestCatalogue } from '../../test/support/catalogue.ts';
@@ -32,9 +33,11 @@ import { checkLedger } from '../ledger/check.ts';
 import { checkSettlements } from '../settlement/check.ts';
 import { RegionFederation } from './federation.ts';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const NATS_SERVER = '/usr/sbin/nats-server';
 const ACK_WAIT_MS = 2_000;
-const WAIT_MS = 5_000;
+const WAIT_MS = 3_000;
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -92,9 +95,13 @@ describe(
     const A = `ka${suffix}`;
     const B = `kb${suffix}`;
     const secret = randomBytes(32).toString('hex');
+    const secretB = randomBytes(32).toString('hex');
     const store = mkdtempSync(join(tmpdir(), 'yibao-nats-'));
+    let natsPort: number;
     let natsUrl: string;
     let nats: ChildProcess | undefined;
+    let treatment: ChildProcess | undefined;
+    let portB: number;
     let hubDb: Db;
     let hub: ChildProcess | undefined;
     let insured: ChildProcess | undefined;
@@ -136,6 +143,119 @@ describe(
       insured = r.child;
       await r.up;
     };
+    /** The NATS server, on its port and JetStream store (again after a kill: the same streams on disk). */
+    const startNats = async () => {
+      const n = start(
+        NATS_SERVER,
+        ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', store],
+        {},
+        /Server is ready/,
+      );
+      nats = n.child;
+      await n.up;
+    };
+    /** The treatment region's deployment (once the in-process one has left): its tills call it over HTTP. */
+    const startTreatment = async () => {
+      const r = start(
+        process.execPath,
+        ['bin/yibao.mjs', 'serve', '--region', B],
+        {
+          DATABASE_URL: testDbUrl(envB.db),
+          YIBAO_MODE: 'test',
+          YIBAO_SECRET_KEY: secretB,
+          YIBAO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+          YIBAO_NATS_URL: natsUrl,
+          YIBAO_REGION_WAIT_MS: String(WAIT_MS),
+          YIBAO_REGION_ACK_WAIT_MS: String(ACK_WAIT_MS),
+          YIBAO_LOG_LEVEL: 'silent',
+          HOST: '127.0.0.1',
+          PORT: String(portB),
+        },
+        new RegExp(`Region ${B}: federated`),
+      );
+      treatment = r.child;
+      await r.up;
+      // Listening follows the federation line.
+      for (let i = 0; ; i++) {
+        const ok = await fetch(`http://127.0.0.1:${portB}/health`).then(
+          () => true,
+          () => false,
+        );
+        if (ok) break;
+        assert.ok(i < 200, 'the treatment region never listened');
+        await sleep(50);
+      }
+    };
+    /** The till's settlement at the treatment region's process (a killed process: the fetch's error). */
+    const settleAtB = async (qr: string, key: string): Promise<Reply> => {
+      const res = await fetch(`http://127.0.0.1:${portB}/v1/terminal/settlements`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${till.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ qr, bill }),
+      });
+      const raw = await res.text();
+      return { status: res.status, body: JSON.parse(raw), headers: {}, raw };
+    };
+    /** The till asks again, a moment apart (a refusal is immediate while NATS is unreachable), for 30 s. */
+    const settleAtBUntilAnswered = async (qr: string, key: string) => {
+      const until = Date.now() + 30_000;
+      let r = await settleAtB(qr, key);
+      while (r.status === 503 && Date.now() < until) {
+        await sleep(200);
+        r = await settleAtB(qr, key);
+      }
+      return r;
+    };
+    /** Holds rows of a database in an open transaction (what a slow or stuck transaction would do). */
+    const hold = async (db: Db, sql: string, params: unknown[]) => {
+      const c = new pg.Client({ connectionString: testDbUrl(db) });
+      await c.connect();
+      await c.query('begin');
+      await c.query(sql, params);
+      return async () => {
+        await c.query('rollback');
+        await c.end();
+      };
+    };
+    /** Until a session of the database waits on a lock (another process reached the held rows). */
+    const lockWaited = async (db: Db) => {
+      for (let i = 0; ; i++) {
+        const waiting = await count(
+          db,
+          `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (waiting) return;
+        assert.ok(i < 400, 'no process reached the held rows');
+        await sleep(25);
+      }
+    };
+    const holdPerson = () =>
+      hold(envA.db, 'select 1 from persons where id = $1 for update', [person.personId]);
+    /** The treatment side's record of a key and how often it was posted. */
+    const crossing = async (key: string) =>
+      (
+        await envB.db.query<{ status: string; postings: number }>(
+          `select c.status, (select count(*) from ledger_postings p where p.reference_type = 'region_crossing'
+              and p.reference_id = c.settlement_id::text)::int as postings
+             from region_crossings c where c.key = $1`,
+          [key],
+        )
+      ).rows;
+    /** The till's retries until answered, a second call's replay, and each side holding it once. */
+    const settledOnceAtB = async (qr: string, key: string) => {
+      const r = await settleAtBUntilAnswered(qr, key);
+      assert.equal(r.status, 201, r.raw);
+      const again = await settleAtB(qr, key);
+      assert.equal(again.status, 201, again.raw);
+      assert.equal(again.body.id, r.body.id);
+      assert.equal(await settledUnder(key), 1);
+      assert.deepEqual(await crossing(key), [{ status: 'settled', postings: 1 }]);
+    };
+
     const now = () => {
       // The child processes run on the real clock; so do both regions here.
       envA.clock.set(new Date());
@@ -153,20 +273,13 @@ describe(
       );
 
     before(async () => {
-      const port = await freePort();
-      natsUrl = `nats://127.0.0.1:${port}`;
-      const n = start(
-        NATS_SERVER,
-        ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store],
-        {},
-        /Server is ready/,
-      );
-      nats = n.child;
-      await n.up;
+      [natsPort, portB] = await Promise.all([freePort(), freePort()]);
+      natsUrl = `nats://127.0.0.1:${natsPort}`;
+      await startNats();
       [hubDb, envA, envB] = await Promise.all([
         createTestDb('postgres'),
         createTestEnv('postgres', { secretKeyHex: secret }),
-        createTestEnv('postgres'),
+        createTestEnv('postgres', { secretKeyHex: secretB }),
       ]);
       const hubUp = startHub();
       now();
@@ -199,6 +312,7 @@ describe(
 
     after(async () => {
       await fedB?.stop();
+      await kill(treatment);
       await kill(insured);
       await kill(hub);
       await kill(nats);
@@ -305,6 +419,81 @@ describe(
       assert.deepEqual(await fedB.refresh(), [A]);
     });
 
+    test('the treatment region SIGKILLed with answers on their way: after its restart each is recorded once', async () => {
+      // From here the treatment region is a process of its own, as its operators run it.
+      await fedB.stop();
+      await startTreatment();
+      now();
+      const [key1, key2] = [newKey(), newKey()];
+      const [qr1, qr2] = [await qrOf(envA, person), await qrOf(envA, person)];
+      // 1: answered while the treatment region's consumer is inside its transaction recording the answer.
+      let releasePerson = await holdPerson();
+      const first = settleAtB(qr1, key1).catch((err: unknown) => err);
+      await lockWaited(envA.db);
+      const releaseCrossing = await hold(
+        envB.db,
+        'select 1 from region_crossings where key = $1 for update',
+        [key1],
+      );
+      await releasePerson();
+      await lockWaited(envB.db);
+      // 2: still in the insured region's hands.
+      releasePerson = await holdPerson();
+      const second = settleAtB(qr2, key2).catch((err: unknown) => err);
+      await lockWaited(envA.db);
+      await kill(treatment);
+      await releaseCrossing();
+      await releasePerson();
+      // The tills lost their connection (or were told to ask again): nothing to show for it yet.
+      for (const r of [await first, await second])
+        assert.ok(r instanceof Error || (r as Reply).status === 503, String(r));
+      // The insured region settles both, once; the treatment region holds them as sent, nothing posted.
+      for (let i = 0; (await settledUnder(key2)) === 0; i++) {
+        assert.ok(i < 200, 'the insured region never settled the second request');
+        await sleep(25);
+      }
+      assert.equal(await settledUnder(key1), 1);
+      for (const key of [key1, key2])
+        assert.deepEqual(await crossing(key), [{ status: 'sent', postings: 0 }]);
+      // Restarted, its answer consumer takes the unacknowledged answer again and the one that waited.
+      await startTreatment();
+      await settledOnceAtB(qr1, key1);
+      await settledOnceAtB(qr2, key2);
+    });
+
+    test('NATS SIGKILLed mid-flight: region_unavailable with nothing written while down; after its restart each request settles once', async () => {
+      now();
+      const [key1, key2] = [newKey(), newKey()];
+      const [qr1, qr2] = [await qrOf(envA, person), await qrOf(envA, person)];
+      const releasePerson = await holdPerson();
+      const first = settleAtB(qr1, key1);
+      await lockWaited(envA.db);
+      await kill(nats);
+      // The insured region commits the settlement; its answer cannot leave.
+      await releasePerson();
+      for (let i = 0; (await settledUnder(key1)) === 0; i++) {
+        assert.ok(i < 200, 'the insured region never settled');
+        await sleep(25);
+      }
+      const r1 = await first;
+      assert.equal(r1.status, 503, r1.raw);
+      assert.equal(r1.body.error.code, 'region_unavailable');
+      assert.deepEqual(await crossing(key1), [{ status: 'sent', postings: 0 }]);
+      // A request while NATS is down: refused at once, nothing written on either side.
+      const r2 = await settleAtB(qr2, key2);
+      assert.equal(r2.status, 503, r2.raw);
+      assert.equal(r2.body.error.code, 'region_unavailable');
+      assert.deepEqual(await crossing(key2), []);
+      assert.equal(
+        await count(envA.db, 'select count(*) as n from idempotency_keys where key = $1', [key2]),
+        0,
+      );
+      // NATS returns on its store: the stranded answer and the unacknowledged request are delivered.
+      await startNats();
+      await settledOnceAtB(qr1, key1);
+      await settledOnceAtB(qr2, key2);
+    });
+
     test('both sides hold every settlement once, with equal shares, and each ledger holds', async () => {
       for (const env of [envA, envB]) assert.deepEqual((await checkLedger(env.db)).problems, []);
       assert.deepEqual((await checkSettlements(envA.db)).problems, []);
@@ -318,7 +507,7 @@ describe(
           where insured_region = $1 and settlement_id is not null order by settlement_id`,
         [A],
       );
-      assert.equal(a.rows.length, 4);
+      assert.equal(a.rows.length, 8);
       assert.deepEqual(b.rows, a.rows);
     });
   },

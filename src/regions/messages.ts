@@ -37,6 +37,15 @@ export interface SettleAcross extends RequestHead {
   familyAccount?: boolean;
 }
 
+/**
+ * An estimate (`estimate: true` at the till): the same bill, answered by the insured region over core
+ * request/reply (`yibao.region.<insured>.estimate`) without writing anything, so with no key, deadline or PIN.
+ */
+export type EstimateAcross = Omit<
+  SettleAcross,
+  'kind' | 'msgId' | 'key' | 'hash' | 'attempt' | 'deadline' | 'paymentPin'
+> & { kind: 'estimate' };
+
 /** A refund of such a settlement, whole or by line. */
 export interface RefundAcross extends RequestHead {
   kind: 'refund';

@@ -18,7 +18,8 @@ import {
  * - `yibao.ans.<treatment region>`: the insured region's answer, in the stream `YIBAO_ANSWERS`, consumed by
  *   the treatment region's durable consumer `answers_<region>`, which records it;
  * - core request/reply (no stream): `yibao.hub.*` (the hub: keys, directory, clearing) and
- *   `yibao.region.<region>.reconcile` (the daily inter-region reconciliation, asked of the insured region).
+ *   `yibao.region.<region>.reconcile|eligibility|estimate` (asked of the insured region: the daily
+ *   inter-region reconciliation, the till's scan, an estimate; nothing is written by any of them).
  *
  * Both streams keep message ids for `DUPLICATE_WINDOW_HOURS`, not less than the 48 hours an Idempotency-Key is
  * kept (src/platform/idempotency.ts), so a request published again with its key is dropped by the stream.
@@ -36,6 +37,7 @@ export const subjects = {
   answer: (treatment: string) => `yibao.ans.${treatment}`,
   reconcile: (insured: string) => `yibao.region.${insured}.reconcile`,
   eligibility: (insured: string) => `yibao.region.${insured}.eligibility`,
+  estimate: (insured: string) => `yibao.region.${insured}.estimate`,
   hubKeys: 'yibao.hub.keys',
   hubDirectory: 'yibao.hub.directory',
   hubClearingReport: 'yibao.hub.clearing.report',

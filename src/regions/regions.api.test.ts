@@ -64,7 +64,7 @@ describe(
       },
     });
     let person: Awaited<ReturnType<typeof activeEcard>>;
-    let till: { token: string; institutionId: string };
+    let till: { token: string; institutionId: string; staffToken: string };
     const settled: string[] = [];
 
     before(async () => {
@@ -90,7 +90,11 @@ describe(
       person = await activeEcard(envA, { regionCode: A });
       await depositTo(envA, person.personId, 100_000);
       const inst = await createInstitution(envB, { kind: 'hospital', regionCode: B });
-      till = { token: (await createTerminal(envB, inst)).token, institutionId: inst.institutionId };
+      till = {
+        token: (await createTerminal(envB, inst)).token,
+        institutionId: inst.institutionId,
+        staffToken: inst.staffToken,
+      };
       // The treatment region's catalogue and the hospital's items mapped to it; the insured region's approval.
       await loadTestCatalogue(envB.db, B, envB.clock.now());
       await mapTestCatalogue(envB.db, inst.institutionId, envB.clock.now());
@@ -123,10 +127,107 @@ describe(
     // 100 yuan of special outpatient treatment the insured region approved: the fund's ratio is 90 % at home.
     const bill = { setting: 'outpatient', specialOutpatient: 'dialysis', items: [item('DIALYSIS', 100)] };
 
-    test('an unfiled cross-region settlement: the insured region’s policy with its unfiled cut', async () => {
+    /** What either side has written: rows of every table a settlement touches, on both sides. */
+    const written = async () => {
+      const n = async (db: Db, table: string) =>
+        (await db.query<{ n: number }>(`select count(*)::int8 as n from ${table}`)).rows[0]!.n;
+      return {
+        a: await Promise.all(
+          [
+            'settlements',
+            'idempotency_keys',
+            'qr_consumed_nonces',
+            'ledger_postings',
+            'person_year_accumulators',
+          ].map((t) => n(envA.db, t)),
+        ),
+        b: await Promise.all(
+          ['region_crossings', 'idempotency_keys', 'ledger_postings'].map((t) => n(envB.db, t)),
+        ),
+      };
+    };
+    let estimated: { qr: string; totals: unknown };
+
+    test('an estimate across regions: the insured region’s figures, nothing written on either side', async () => {
       const qr = await qrOf(envA, person);
+      const before = await written();
+      const r = await settleCall(envB, till.token, { qr, bill, estimate: true }, null);
+      assert.equal(r.status, 200, r.raw);
+      assert.equal(r.body.estimate, true);
+      assert.equal(r.body.status, 'estimate');
+      assert.equal(r.body.id, null);
+      assert.equal(r.body.result.totals.fund, 8_000);
+      assert.deepEqual(r.body.crossRegion, {
+        insuredRegion: A,
+        treatmentRegion: B,
+        filed: false,
+        filingKind: null,
+      });
+      // No key stored, no nonce consumed, nothing moved (the code settles next, with these figures).
+      assert.deepEqual(await written(), before);
+      estimated = { qr, totals: r.body.result.totals };
+      // A card and the bank account still cannot cross.
+      const bank = await settleCall(
+        envB,
+        till.token,
+        { qr, bill, estimate: true, cashBy: 'bank_account' },
+        null,
+      );
+      assert.equal(bank.status, 422, bank.raw);
+      assert.equal(bank.body.error.code, 'cross_region_unsupported');
+    });
+
+    test('a scan of the code at the treatment till: the institution’s audit shows it, masked, with the insured region', async () => {
+      const qr = await qrOf(envA, person);
+      const r = await call(envB.app, 'POST', '/v1/terminal/scan', { token: till.token, body: { qr } });
+      assert.equal(r.status, 200, r.raw);
+      assert.equal(r.body.policy.regionCode, A);
+      // A refused one: the same code an hour later, expired at the till (the insured region is not asked).
+      const at = envB.clock.now();
+      envB.clock.set(new Date(at.getTime() + 3_600_000));
+      const late = await call(envB.app, 'POST', '/v1/terminal/scan', { token: till.token, body: { qr } });
+      envB.clock.set(at);
+      assert.equal(late.status, 422, late.raw);
+      const audit = await call(envB.app, 'GET', '/v1/institution/scan-audit', { token: till.staffToken });
+      assert.equal(audit.status, 200, audit.raw);
+      const scans = audit.body.scans as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        scans.map(({ outcome, reason, personId, crossRegion }) => ({
+          outcome,
+          reason,
+          personId,
+          crossRegion,
+        })),
+        [
+          {
+            outcome: 'refused',
+            reason: late.body.error.code,
+            personId: null,
+            crossRegion: { insuredRegion: A, maskedName: null, maskedIdNumber: null },
+          },
+          {
+            outcome: 'accepted',
+            reason: null,
+            personId: null,
+            crossRegion: {
+              insuredRegion: A,
+              maskedName: r.body.person.maskedName,
+              maskedIdNumber: r.body.person.maskedIdNumber,
+            },
+          },
+        ],
+      );
+      assert.match(r.body.person.maskedIdNumber, /\*/);
+      // The scan is recorded where it happened, not in the insured region.
+      const there = await envA.db.query('select 1 from scan_audit');
+      assert.equal(there.rows.length, 0);
+    });
+
+    test('an unfiled cross-region settlement: the insured region’s policy with its unfiled cut', async () => {
+      const qr = estimated.qr;
       const r = await settleCall(envB, till.token, { qr, bill });
       assert.equal(r.status, 201, r.raw);
+      assert.deepEqual(r.body.result.totals, estimated.totals);
       // The same figures as the insured region's calculator under its unfiled policy, to the fen.
       const expected = calculateSettlement({
         policy: unfiledPolicy({ ...DEMO_POLICY, crossRegion: { unfiledFundRatioCutBp: CUT_BP } }),

@@ -9776,6 +9776,12 @@ export interface operations {
               reason: string | null;
               ecardId: string | null;
               personId: string | null;
+              /** @description A code of another region’s person (异地就医): its insured region and the masked identity that region answered (null when refused before it answered); `personId` is then null */
+              crossRegion: {
+                insuredRegion: string;
+                maskedName: string | null;
+                maskedIdNumber: string | null;
+              } | null;
             }[];
           };
         };
@@ -9846,6 +9852,12 @@ export interface operations {
               reason: string | null;
               ecardId: string | null;
               personId: string | null;
+              /** @description A code of another region’s person (异地就医): its insured region and the masked identity that region answered (null when refused before it answered); `personId` is then null */
+              crossRegion: {
+                insuredRegion: string;
+                maskedName: string | null;
+                maskedIdNumber: string | null;
+              } | null;
             }[];
           };
         };
