@@ -157,9 +157,14 @@ const SHARED = 'ledger_shared';
  * unless the ledger's rules (`nextBalance`) refuse it, in which case it stays put and the outcome says why.
  * The shared accounts (`SHARDED_KINDS`) are not locked there: their delta goes to one of their balance
  * shards, picked at random per posting, after the account rows (see `ledger_balance_shards`). The table's
- * CHECKs remain a backstop.
+ * CHECKs remain a backstop. With `deferShared` (a settlement in a group commit) the shared accounts' deltas
+ * are only reported (`sharedDeltas` of the rows): the batch adds them up and writes each shared account
+ * once, in the same transaction, before its commit (`balanceShardsWrite`).
  */
-export function postingWrites(input: PostingInput): {
+export function postingWrites(
+  input: PostingInput,
+  opts: { deferShared?: boolean } = {},
+): {
   postingId: string;
   writes: Statement[];
   select: string;
@@ -188,21 +193,26 @@ export function postingWrites(input: PostingInput): {
       {
         // The shared accounts of the posting, with their whole balance before it (the row and every shard,
         // as of the statement's snapshot: what `post` reports; nothing is decided on it but the safe range).
+        // Deferred (group commit): only their deltas, which the batch writes once (`balanceShardsWrite`).
         as: SHARED,
         sql: `select a.id, a.kind, d.delta,
-                  a.balance + coalesce((select sum(x.balance) from ledger_balance_shards x where x.account_id = a.id), 0)::int8 as before
+                  ${opts.deferShared ? '0::int8' : 'a.balance + coalesce((select sum(x.balance) from ledger_balance_shards x where x.account_id = a.id), 0)::int8'} as before
              from ledger_accounts a join unnest($1::uuid[], $2::int8[]) as d(id, delta) on d.id = a.id
             where a.kind in (${SHARDED_KINDS.map((k) => `'${k}'`).join(', ')})`,
         params: [ids, amounts],
       },
-      {
-        // Their deltas into one shard each, locked in ascending account id and after the account rows of
-        // the first clause (the scalar sub-select makes that clause run first).
-        sql: `insert into ledger_balance_shards as s (account_id, shard, balance)
+      ...(opts.deferShared
+        ? []
+        : [
+            {
+              // Their deltas into one shard each, locked in ascending account id and after the account rows of
+              // the first clause (the scalar sub-select makes that clause run first).
+              sql: `insert into ledger_balance_shards as s (account_id, shard, balance)
            select id, $1::int2, delta from ${SHARED} where (select count(*) from ${MOVES}) >= 0 order by id
            on conflict (account_id, shard) do update set balance = s.balance + excluded.balance`,
-        params: [randomInt(BALANCE_SHARDS)],
-      },
+              params: [randomInt(BALANCE_SHARDS)],
+            },
+          ]),
       ...rowWrites(postingId, input),
     ],
     select: `select id, kind, before, delta, ok from ${MOVES}
@@ -221,6 +231,27 @@ export const SHARDED_KINDS: readonly AccountKind[] = [
   'institution_cash',
 ];
 const BALANCE_SHARDS = 16;
+
+/** The shared accounts' deltas among a deferred posting's rows (see `postingWrites`' `deferShared`). */
+export function sharedDeltas(rows: readonly AccountMove[]): Array<[accountId: string, delta: number]> {
+  return rows.filter((r) => SHARDED_KINDS.includes(r.kind)).map((r) => [r.id, r.delta]);
+}
+
+/**
+ * The summed deltas of the shared accounts of several postings in one transaction (a group commit), into
+ * one shard each (picked at random per batch), in ascending account id: the lock order's last step. Null
+ * when nothing moves.
+ */
+export function balanceShardsWrite(deltas: ReadonlyMap<string, number>): Statement | null {
+  const moved = [...deltas].filter(([, d]) => d !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!moved.length) return null;
+  return {
+    sql: `insert into ledger_balance_shards as s (account_id, shard, balance)
+       select id, $3::int2, delta from unnest($1::uuid[], $2::int8[]) as d(id, delta) order by id
+       on conflict (account_id, shard) do update set balance = s.balance + excluded.balance`,
+    params: [moved.map(([id]) => id), moved.map(([, d]) => d), randomInt(BALANCE_SHARDS)],
+  };
+}
 
 /** The balance of the account `a` (an alias of ledger_accounts) in SQL: its row's and its shards'. */
 export const ACCOUNT_BALANCE_SQL = (a: string) =>

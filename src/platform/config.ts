@@ -51,6 +51,13 @@ export interface Config {
    */
   regionWaitMs: number;
   regionAckWaitMs: number;
+  /**
+   * Group commit of settlements (src/settlement/group-commit.ts): most members per transaction
+   * (YIBAO_GROUP_COMMIT_MAX; unset: 32 on PostgreSQL, off on PGlite; 1 turns it off), how long a batch waits
+   * for more (YIBAO_GROUP_COMMIT_WINDOW_MS, default 1), batches at once (YIBAO_GROUP_COMMIT_TRANSACTIONS,
+   * default 2).
+   */
+  groupCommit: { maxBatch?: number; windowMs: number; transactions: number };
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -98,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     natsUrl: env.YIBAO_NATS_URL || 'nats://127.0.0.1:4222',
     regionWaitMs: int('YIBAO_REGION_WAIT_MS', 8_000, env),
     regionAckWaitMs: int('YIBAO_REGION_ACK_WAIT_MS', 30_000, env),
+    groupCommit: {
+      maxBatch: env.YIBAO_GROUP_COMMIT_MAX ? int('YIBAO_GROUP_COMMIT_MAX', 32, env) : undefined,
+      windowMs: int('YIBAO_GROUP_COMMIT_WINDOW_MS', 1, env),
+      transactions: Math.max(1, int('YIBAO_GROUP_COMMIT_TRANSACTIONS', 2, env)),
+    },
     ...overrides,
   };
 }

@@ -27,10 +27,61 @@ import type { Queryable } from './db.ts';
  * trip.
  */
 
-/** Locks a person's row and returns `columns` of it (SQL, e.g. `'id, region_code'`), or undefined. */
-export async function lockPerson<T>(q: Queryable, personId: string, columns = 'id'): Promise<T | undefined> {
-  const { rows } = await q.query<T>(`select ${columns} from persons where id = $1 for update`, [personId]);
+/**
+ * Locks a person's row and returns `columns` of it (SQL, e.g. `'id, region_code'`), or undefined. With
+ * `nowait`, a row another transaction holds is not waited for: PostgreSQL refuses at once (55P03, see
+ * `isLockNotAvailable`). A group commit locks a relative so, since it already holds later locks of its other
+ * members and must not wait out of order.
+ */
+export async function lockPerson<T>(
+  q: Queryable,
+  personId: string,
+  columns = 'id',
+  opts: { nowait?: boolean } = {},
+): Promise<T | undefined> {
+  const { rows } = await q.query<T>(
+    `select ${columns} from persons where id = $1 for update${opts.nowait ? ' nowait' : ''}`,
+    [personId],
+  );
   return rows[0];
+}
+
+/** True when `err` is PostgreSQL's refusal of a `nowait` lock another transaction holds. */
+export function isLockNotAvailable(err: unknown): boolean {
+  return (err as { code?: string })?.code === '55P03';
+}
+
+/** Where a payer's person is found: through an e-card, an e-SSC or a card, or directly by the person's id. */
+export interface PersonOf {
+  of: 'cards' | 'ecards' | 'esscs' | 'persons';
+  id: string;
+}
+
+/**
+ * Locks the persons of several payers at once, in ascending person id (the order every batch agrees on),
+ * and returns `columns` of each with `payer_of` and `payer_id` saying which payer it was found through (a
+ * person found through two payers comes twice). A payer whose card or person does not exist is absent.
+ */
+export async function lockPersonsOf<T>(
+  q: Queryable,
+  payers: readonly PersonOf[],
+  columns = 'id',
+): Promise<Array<T & { payer_of: PersonOf['of']; payer_id: string }>> {
+  const ids = (of: PersonOf['of']) => payers.filter((p) => p.of === of).map((p) => p.id);
+  const { rows } = await q.query<T & { payer_of: PersonOf['of']; payer_id: string }>(
+    `select ${columns
+      .split(',')
+      .map((c) => `p.${c.trim()}`)
+      .join(', ')}, w.payer_of, w.payer_id
+       from persons p join (
+              select 'ecards' as payer_of, id as payer_id, person_id from ecards where id = any($1::uuid[])
+              union all select 'esscs', id, person_id from esscs where id = any($2::uuid[])
+              union all select 'cards', id, person_id from cards where id = any($3::uuid[])
+              union all select 'persons', x, x from unnest($4::uuid[]) as x) w on w.person_id = p.id
+      order by p.id for update of p`,
+    [ids('ecards'), ids('esscs'), ids('cards'), ids('persons')],
+  );
+  return rows;
 }
 
 /** Locks the person with this ID number (registration paths), or returns undefined. */

@@ -10,7 +10,7 @@ import {
   type AnswerWrite,
 } from '../platform/idempotency.ts';
 import { maskBankAccount, maskIdNumber, maskName } from '../platform/mask.ts';
-import { lockPerson, lockPersonOf } from '../platform/locks.ts';
+import { isLockNotAvailable, lockPerson, lockPersonOf, type PersonOf } from '../platform/locks.ts';
 import { verifyScannedCode } from '../qr/scan.ts';
 import { QrCardFrozen, QrCardRevoked, QrTokenReplayed } from '../qr/errors.ts';
 import type { TokenClaims } from '../qr/token.ts';
@@ -41,6 +41,7 @@ import {
   postingOutcome,
   postingWriteError,
   postingWrites,
+  sharedDeltas,
   type AccountMove,
   type PostingInput,
 } from '../ledger/ledger.ts';
@@ -60,6 +61,8 @@ import { mutualAidPayerRead } from '../family/family.ts';
 import { consumeTokenWrite, type QrKeySets } from '../qr/store.ts';
 import { esscBankAccountRead, esscPaymentPinStateRead } from '../essc/essc.ts';
 import { bankInstructionWrite } from './bank-instructions.ts';
+import { GroupCommit, RunAlone, type Batch } from './group-commit.ts';
+import type { Db } from '../platform/db.ts';
 
 export interface SettleRequest {
   /** The scanned QR text, or… */
@@ -138,7 +141,9 @@ interface PersonRow {
 
 const PERSON_COLUMNS = 'id, id_number, name, region_code, insurance_type, retired, status';
 
-async function lockPayer(tx: Queryable, payer: Payer): Promise<PersonRow> {
+async function lockPayer(tx: Queryable, payer: Payer, batch?: Batch<PersonRow>): Promise<PersonRow> {
+  // In a group commit the batch locked every member's person first, in the order all batches agree on.
+  if (batch?.person) return batch.person;
   if (payer.method === 'qr') {
     const of = payer.credential === 'essc' ? 'esscs' : 'ecards';
     const person = await lockPersonOf<PersonRow>(tx, of, payer.cardId, PERSON_COLUMNS);
@@ -482,24 +487,30 @@ export async function settle(
       });
     return { status: 200, body: view!, replayed: false };
   }
-  try {
-    return await ctx.db.transaction(
-      (tx) =>
-        idempotent(
-          tx,
-          scope,
-          idempotencyKey!,
-          hash,
-          async (answer) => {
-            // The stored answer (a reference to the settlement) is written with the settlement's own rows, in
-            // one statement.
-            const { view } = await run(tx, answer);
-            return { status: 201, body: view, stored: true };
-          },
-          settlementAnswers,
-        ),
-      plans,
+  const settleOnce = (tx: Queryable, batch?: Batch<PersonRow>) =>
+    idempotent(
+      tx,
+      scope,
+      idempotencyKey!,
+      hash,
+      async (answer) => {
+        // The stored answer (a reference to the settlement) is written with the settlement's own rows, in one
+        // statement.
+        const { view } = await settleIn(tx, ctx, terminal, institutionId, payer, req, answer, batch);
+        return { status: 201, body: view, stored: true };
+      },
+      settlementAnswers,
     );
+  try {
+    const batcher = groupCommitOf(ctx);
+    if (batcher) {
+      try {
+        return await batcher.run(`${scope}\u0000${idempotencyKey!}`, personOf(payer), settleOnce);
+      } catch (err) {
+        if (!(err instanceof RunAlone)) throw err;
+      }
+    }
+    return await ctx.db.transaction((tx) => settleOnce(tx), plans);
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
     if (err instanceof WrongPaymentPin)
@@ -510,6 +521,36 @@ export async function settle(
 
 const ROLLBACK = Symbol('rollback');
 
+/** Where the batch finds the payer's person: through the e-card or e-SSC of the code, or the card's person. */
+function personOf(payer: Payer): PersonOf {
+  if (payer.method === 'card') return { of: 'persons', id: payer.personId };
+  return { of: payer.credential === 'essc' ? 'esscs' : 'ecards', id: payer.cardId };
+}
+
+/** Each store's group commit (src/settlement/group-commit.ts), or null where it is off. */
+const groupCommits = new WeakMap<Db, GroupCommit<PersonRow> | null>();
+
+/**
+ * The store's group commit: on PostgreSQL by default (`YIBAO_GROUP_COMMIT_MAX`, default 32 members;
+ * `YIBAO_GROUP_COMMIT_WINDOW_MS`, default 1; `YIBAO_GROUP_COMMIT_TRANSACTIONS`, default 2); on PGlite, whose
+ * one connection runs one transaction at a time anyway, only when configured.
+ */
+function groupCommitOf(ctx: Ctx): GroupCommit<PersonRow> | null {
+  let batcher = groupCommits.get(ctx.db);
+  if (batcher === undefined) {
+    const gc = ctx.config.groupCommit;
+    const maxBatch = gc.maxBatch ?? (ctx.db.kind === 'postgres' ? 32 : 1);
+    batcher = maxBatch > 1 ? new GroupCommit<PersonRow>(ctx.db, { ...gc, maxBatch }, PERSON_COLUMNS) : null;
+    groupCommits.set(ctx.db, batcher);
+  }
+  return batcher;
+}
+
+/** Batches, members and the largest batch of the store's group commit so far (tests, benchmark); null when off. */
+export function groupCommitStats(db: Db): GroupCommit<PersonRow>['stats'] | null {
+  return groupCommits.get(db)?.stats ?? null;
+}
+
 async function settleIn(
   tx: Queryable,
   ctx: Ctx,
@@ -518,10 +559,11 @@ async function settleIn(
   payer: Payer,
   req: SettleRequest,
   answer?: AnswerWrite<SettlementView>,
+  batch?: Batch<PersonRow>,
 ): Promise<{ view: SettlementView }> {
   const estimate = req.estimate === true;
   // Lock order: person, then relative, then institution (DOMAIN.md "No deadlocks by design").
-  const person = await lockPayer(tx, payer);
+  const person = await lockPayer(tx, payer, batch);
   if (person.status !== 'active')
     throw unprocessable('person_not_active', `The insured person's status is ${person.status}`);
   const businessDate = businessDateAt(ctx.now);
@@ -565,7 +607,12 @@ async function settleIn(
 
   let relative: { personId: string; accountId: string; balance: number } | null = null;
   if (read.aid_payer) {
-    await lockPerson(tx, read.aid_payer);
+    // A batch already holds later locks of its earlier members: it may not wait for a relative out of order.
+    try {
+      await lockPerson(tx, read.aid_payer, 'id', { nowait: !!batch });
+    } catch (err) {
+      throw batch && isLockNotAvailable(err) ? new RunAlone() : err;
+    }
     const rel = await accountOf(tx, read.aid_payer);
     relative = { personId: read.aid_payer, accountId: rel.id, balance: rel.balance };
   }
@@ -690,7 +737,8 @@ async function settleIn(
     };
     // The accounts are locked (by id) inside the one write below, so the region's and the institution's
     // shared accounts stay locked only from that statement to the commit.
-    const posting = entries.length >= 2 ? postingWrites(postingInput) : null;
+    // In a group commit the shared accounts' deltas are written once for the whole batch (`Batch.shared`).
+    const posting = entries.length >= 2 ? postingWrites(postingInput, { deferShared: !!batch }) : null;
     const items = req.bill.items;
     const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
     const after = result.newAccumulators;
@@ -794,6 +842,7 @@ async function settleIn(
     }
     // A refused balance (a backstop: the calculator never overdraws an account read under its lock).
     if (posting) postingOutcome(moves.rows);
+    if (posting && batch) batch.shared(sharedDeltas(moves.rows));
   }
   return { view: viewOf(cardActivated) };
 }

@@ -1,0 +1,180 @@
+import type { Db, Queryable } from '../platform/db.ts';
+import { conflict } from '../platform/errors.ts';
+import { lockPersonsOf, type PersonOf } from '../platform/locks.ts';
+import { balanceShardsWrite } from '../ledger/ledger.ts';
+
+/**
+ * Group commit (issue 19, docs/PERFORMANCE.md): settlements that arrive within a short window share one
+ * transaction and one commit. A batch is cut when it holds `maxBatch` members or `windowMs` after its first
+ * member arrived; at most `transactions` batches run at once, and what arrives meanwhile waits for the next.
+ *
+ * A batch, in one transaction on one connection:
+ *   1. locks the persons of all its payers in one statement, in ascending person id: the first step of the
+ *      lock order (src/platform/locks.ts), taken in the same order by every batch;
+ *   2. runs each member in turn, each in its own savepoint, so that a refused member (a replayed code, an
+ *      empty account, a wrong PIN) rolls back alone and the others stand; a member never waits for a lock the
+ *      batch did not take in step 1 (a relative is locked `nowait`; when it is held elsewhere the member
+ *      throws `RunAlone` and its caller settles it in a transaction of its own);
+ *   3. writes the shared ledger accounts' deltas of all the members once (one shard row per account),
+ *      the lock order's last step;
+ *   4. commits. Only then is any caller answered: the members that stood get their answers, the refused get
+ *      their refusals; if the commit fails, every member that stood gets the commit's error (as a lone
+ *      transaction's caller would; a retry with the same Idempotency-Key finds the answer if it committed).
+ *
+ * A second request with an idempotency key that is queued or in a running batch of this process is refused
+ * at once (409 `idempotency_key_in_use`), as the key's advisory lock refuses one from another process.
+ */
+export interface GroupCommitOptions {
+  /** Most members per transaction (the issue: about 32; PostgreSQL caches 64 subtransactions per backend). */
+  maxBatch: number;
+  /** How long the first member of a batch waits for others, in ms (0: those of the same event-loop turn). */
+  windowMs: number;
+  /** Batches (connections) running at once. */
+  transactions: number;
+}
+
+/** What a member sees of its batch. */
+export interface Batch<P> {
+  /** The payer's person, locked at the start of the batch; undefined if not found through the payer. */
+  readonly person: P | undefined;
+  /** Shared ledger accounts' deltas of this member, written once for the whole batch before its commit. */
+  shared(deltas: Iterable<readonly [accountId: string, delta: number]>): void;
+}
+
+/** Thrown by a member that would have to wait for a lock out of the batch's order: settle it alone. */
+export class RunAlone extends Error {
+  constructor() {
+    super('this settlement must run in a transaction of its own');
+  }
+}
+
+interface Member<P> {
+  claim: string;
+  payer: PersonOf;
+  run(tx: Queryable, batch: Batch<P>): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+const isDeadlock = (err: unknown) => (err as { code?: string })?.code === '40P01';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const payerKey = (p: PersonOf) => `${p.of}:${p.id.toLowerCase()}`;
+
+export class GroupCommit<P> {
+  private queue: Member<P>[] = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private readonly inFlight = new Set<string>();
+  /** Batches committed or failed, members run, the largest batch: for tests and the benchmark. */
+  readonly stats = { batches: 0, members: 0, largest: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: GroupCommitOptions,
+    /** The person's columns each member gets (`Batch.person`). */
+    private readonly personColumns: string,
+  ) {}
+
+  /**
+   * Runs `fn` as a member of the next batch and resolves with its value once the batch has committed.
+   * `claim` identifies the request (its idempotency scope and key); `payer` where its person is found.
+   */
+  run<T>(claim: string, payer: PersonOf, fn: (tx: Queryable, batch: Batch<P>) => Promise<T>): Promise<T> {
+    if (this.inFlight.has(claim)) {
+      return Promise.reject(
+        conflict(
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+        ),
+      );
+    }
+    this.inFlight.add(claim);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ claim, payer, run: fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length >= this.opts.maxBatch) this.flush();
+      else if (!this.timer) {
+        const cut = () => {
+          this.timer = null;
+          this.flush();
+        };
+        this.timer = this.opts.windowMs > 0 ? setTimeout(cut, this.opts.windowMs) : setImmediate(cut);
+      }
+    });
+  }
+
+  /** Starts batches from the queue while fewer than `transactions` run. */
+  private flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = null;
+    }
+    while (this.queue.length && this.running < this.opts.transactions) {
+      void this.runBatch(this.queue.splice(0, this.opts.maxBatch));
+    }
+  }
+
+  private async runBatch(members: Member<P>[]): Promise<void> {
+    this.running++;
+    this.stats.batches++;
+    this.stats.members += members.length;
+    this.stats.largest = Math.max(this.stats.largest, members.length);
+    const outcomes = new Map<Member<P>, Outcome>();
+    let failure: { error: unknown } | null = null;
+    let personsLocked = false;
+    try {
+      await this.db.transaction(
+        async (tx) => {
+          const payers = members.map((m) => m.payer).filter((p) => UUID.test(p.id));
+          const locked = new Map<string, P>();
+          for (const { payer_of, payer_id, ...person } of await lockPersonsOf<P>(
+            tx,
+            payers,
+            this.personColumns,
+          )) {
+            locked.set(payerKey({ of: payer_of, id: payer_id }), person as P);
+          }
+          personsLocked = true;
+          const deltas = new Map<string, number>();
+          const lone = members.length === 1;
+          for (const [i, m] of members.entries()) {
+            const mine: Array<readonly [string, number]> = [];
+            const batch: Batch<P> = {
+              person: locked.get(payerKey(m.payer)),
+              shared: (d) => void mine.push(...d),
+            };
+            // A lone member needs no savepoint: its refusal rolls the whole transaction back.
+            if (!lone) await tx.exec(`savepoint m${i}`);
+            try {
+              outcomes.set(m, { ok: true, value: await m.run(tx, batch) });
+              for (const [id, d] of mine) deltas.set(id, (deltas.get(id) ?? 0) + d);
+            } catch (error) {
+              if (lone) throw error;
+              await tx.exec(`rollback to savepoint m${i}`);
+              outcomes.set(m, { ok: false, error });
+            }
+          }
+          const shards = balanceShardsWrite(deltas);
+          if (shards) await tx.query(shards.sql, shards.params);
+        },
+        { genericPlans: true },
+      );
+    } catch (error) {
+      // Chosen as a deadlock's victim while locking the persons (a lone transaction locking a person and then
+      // a relative can cross the batch's order): nothing ran, so each member settles on its own instead.
+      failure = { error: !personsLocked && isDeadlock(error) ? new RunAlone() : error };
+    } finally {
+      this.running--;
+      for (const m of members) this.inFlight.delete(m.claim);
+      if (this.queue.length) this.flush();
+    }
+    for (const m of members) {
+      const o = outcomes.get(m);
+      if (o && !o.ok) m.reject(o.error);
+      else if (failure) m.reject(failure.error);
+      else m.resolve(o!.value);
+    }
+  }
+}
