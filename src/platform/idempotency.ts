@@ -53,6 +53,39 @@ export interface AnswerCodec<T> {
   load(q: Queryable, stored: unknown): Promise<T>;
 }
 
+/** A key claimed in a transaction: `ok` false when another transaction holds it; the answer stored under it. */
+export interface KeyClaim {
+  ok: boolean;
+  request_hash: string | null;
+  response_status: number | null;
+  response_body: unknown;
+}
+
+/**
+ * Claims idempotency keys in the caller's transaction, in one round trip: for each, takes its
+ * transaction-scoped advisory lock without waiting, then reads what is stored under it after the lock
+ * (migrations 014 and 103). One claim per key, in the same order.
+ */
+export async function claimKeys(
+  tx: Queryable,
+  keys: ReadonlyArray<{ scope: string; key: string }>,
+): Promise<KeyClaim[]> {
+  if (keys.length === 1) {
+    const [{ scope, key }] = keys as [{ scope: string; key: string }];
+    const { rows } = await tx.query<KeyClaim>(
+      'select ok, request_hash, response_status, response_body from idempotency_claim($1::bigint, $2, $3)',
+      [lockNumber(scope, key), scope, key],
+    );
+    return rows;
+  }
+  const { rows } = await tx.query<KeyClaim & { n: number }>(
+    `select n, ok, request_hash, response_status, response_body
+       from idempotency_claims($1::bigint[], $2::text[], $3::text[]) order by n`,
+    [keys.map((k) => lockNumber(k.scope, k.key)), keys.map((k) => k.scope), keys.map((k) => k.key)],
+  );
+  return rows;
+}
+
 /**
  * Runs `fn` at most once per (scope, key), inside the caller's transaction `tx`:
  * - a request whose key is being processed by another transaction right now → 409 `idempotency_key_in_use`;
@@ -68,19 +101,10 @@ export async function idempotent<T>(
   hash: string,
   fn: (answer: AnswerWrite<T>) => Promise<{ status: number; body: T; stored?: true }>,
   codec?: AnswerCodec<T>,
+  /** The key's claim made already in `tx` (a group commit claims its members' keys at once: `claimKeys`). */
+  claimed?: KeyClaim,
 ): Promise<StoredAnswer<T>> {
-  // One round trip: the advisory lock, then the stored answer read after it (migrations/014_fast_paths.sql).
-  const { rows } = await tx.query<{
-    ok: boolean;
-    request_hash: string | null;
-    response_status: number | null;
-    response_body: T | null;
-  }>('select ok, request_hash, response_status, response_body from idempotency_claim($1::bigint, $2, $3)', [
-    lockNumber(scope, key),
-    scope,
-    key,
-  ]);
-  const claim = rows[0]!;
+  const claim = claimed ?? (await claimKeys(tx, [{ scope, key }]))[0]!;
   if (!claim.ok) {
     throw conflict(
       'idempotency_key_in_use',

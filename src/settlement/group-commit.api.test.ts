@@ -20,16 +20,18 @@ import { groupCommitStats } from './settle.ts';
 const BATCH = 6;
 const groupCommit = { maxBatch: BATCH, windowMs: 2_000, transactions: 1 };
 
-async function counts(env: TestEnv) {
-  const out: Record<string, number> = {};
-  for (const t of [
-    'settlements',
-    'settlement_lines',
-    'ledger_postings',
-    'ledger_entries',
-    'qr_consumed_nonces',
-    'idempotency_keys',
-  ]) {
+const TABLES = [
+  'settlements',
+  'settlement_lines',
+  'ledger_postings',
+  'ledger_entries',
+  'qr_consumed_nonces',
+  'idempotency_keys',
+] as const;
+
+async function counts(env: TestEnv): Promise<Record<(typeof TABLES)[number], number>> {
+  const out = {} as Record<(typeof TABLES)[number], number>;
+  for (const t of TABLES) {
     out[t] = (await env.db.query<{ n: number }>(`select count(*)::int8 as n from ${t}`)).rows[0]!.n;
   }
   return out;

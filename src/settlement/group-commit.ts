@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../platform/db.ts';
 import { conflict } from '../platform/errors.ts';
 import { lockPersonsOf, type PersonOf } from '../platform/locks.ts';
+import { claimKeys, type KeyClaim } from '../platform/idempotency.ts';
 import { balanceShardsWrite } from '../ledger/ledger.ts';
 
 /**
@@ -9,6 +10,7 @@ import { balanceShardsWrite } from '../ledger/ledger.ts';
  * member arrived; at most `transactions` batches run at once, and what arrives meanwhile waits for the next.
  *
  * A batch, in one transaction on one connection:
+ *   0. claims its members' idempotency keys, in one statement (`claimKeys`);
  *   1. locks the persons of all its payers in one statement, in ascending person id: the first step of the
  *      lock order (src/platform/locks.ts), taken in the same order by every batch;
  *   2. runs each member in turn, each in its own savepoint, so that a refused member (a replayed code, an
@@ -37,6 +39,8 @@ export interface GroupCommitOptions {
 export interface Batch<P> {
   /** The payer's person, locked at the start of the batch; undefined if not found through the payer. */
   readonly person: P | undefined;
+  /** The member's idempotency key, claimed at the start of the batch (`idempotent`'s `claimed`). */
+  readonly claim: KeyClaim;
   /** Shared ledger accounts' deltas of this member, written once for the whole batch before its commit. */
   shared(deltas: Iterable<readonly [accountId: string, delta: number]>): void;
 }
@@ -49,7 +53,7 @@ export class RunAlone extends Error {
 }
 
 interface Member<P> {
-  claim: string;
+  claim: { scope: string; key: string };
   payer: PersonOf;
   run(tx: Queryable, batch: Batch<P>): Promise<unknown>;
   resolve(value: unknown): void;
@@ -79,10 +83,15 @@ export class GroupCommit<P> {
 
   /**
    * Runs `fn` as a member of the next batch and resolves with its value once the batch has committed.
-   * `claim` identifies the request (its idempotency scope and key); `payer` where its person is found.
+   * `claim` is the request's idempotency scope and key; `payer` where its person is found.
    */
-  run<T>(claim: string, payer: PersonOf, fn: (tx: Queryable, batch: Batch<P>) => Promise<T>): Promise<T> {
-    if (this.inFlight.has(claim)) {
+  run<T>(
+    claim: { scope: string; key: string },
+    payer: PersonOf,
+    fn: (tx: Queryable, batch: Batch<P>) => Promise<T>,
+  ): Promise<T> {
+    const flight = `${claim.scope}\u0000${claim.key}`;
+    if (this.inFlight.has(flight)) {
       return Promise.reject(
         conflict(
           'idempotency_key_in_use',
@@ -90,7 +99,7 @@ export class GroupCommit<P> {
         ),
       );
     }
-    this.inFlight.add(claim);
+    this.inFlight.add(flight);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ claim, payer, run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length >= this.opts.maxBatch) this.flush();
@@ -127,6 +136,10 @@ export class GroupCommit<P> {
     try {
       await this.db.transaction(
         async (tx) => {
+          const claims = await claimKeys(
+            tx,
+            members.map((m) => m.claim),
+          );
           const payers = members.map((m) => m.payer).filter((p) => UUID.test(p.id));
           const locked = new Map<string, P>();
           for (const { payer_of, payer_id, ...person } of await lockPersonsOf<P>(
@@ -143,6 +156,7 @@ export class GroupCommit<P> {
             const mine: Array<readonly [string, number]> = [];
             const batch: Batch<P> = {
               person: locked.get(payerKey(m.payer)),
+              claim: claims[i]!,
               shared: (d) => void mine.push(...d),
             };
             // A lone member needs no savepoint: its refusal rolls the whole transaction back.
@@ -167,7 +181,7 @@ export class GroupCommit<P> {
       failure = { error: !personsLocked && isDeadlock(error) ? new RunAlone() : error };
     } finally {
       this.running--;
-      for (const m of members) this.inFlight.delete(m.claim);
+      for (const m of members) this.inFlight.delete(`${m.claim.scope}\u0000${m.claim.key}`);
       if (this.queue.length) this.flush();
     }
     for (const m of members) {

@@ -500,12 +500,13 @@ export async function settle(
         return { status: 201, body: view, stored: true };
       },
       settlementAnswers,
+      batch?.claim,
     );
   try {
     const batcher = groupCommitOf(ctx);
     if (batcher) {
       try {
-        return await batcher.run(`${scope}\u0000${idempotencyKey!}`, personOf(payer), settleOnce);
+        return await batcher.run({ scope, key: idempotencyKey! }, personOf(payer), settleOnce);
       } catch (err) {
         if (!(err instanceof RunAlone)) throw err;
       }
