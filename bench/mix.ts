@@ -62,16 +62,20 @@ export interface BenchInstitutions {
   staff: Awaited<ReturnType<typeof createUser>>;
 }
 
+const PHARMACY_CODE = 'P99000000001';
+const HOSPITAL_CODE = 'H99000000001';
+const STAFF_LOGIN = 'bench';
+
 /** A pharmacy and a hospital (created once per database). */
 export async function createInstitutions(db: Db, now: Date, regionCode = 'demo'): Promise<BenchInstitutions> {
   const pharmacy = await createInstitution(db, {
-    code: 'P99000000001',
+    code: PHARMACY_CODE,
     name: 'Bench pharmacy',
     kind: 'pharmacy',
     regionCode,
   });
   const hospital = await createInstitution(db, {
-    code: 'H99000000001',
+    code: HOSPITAL_CODE,
     name: 'Bench hospital',
     kind: 'hospital',
     tier: 3,
@@ -79,13 +83,29 @@ export async function createInstitutions(db: Db, now: Date, regionCode = 'demo')
   });
   const staff = await createUser(db, {
     role: 'institution',
-    login: 'bench',
+    login: STAFF_LOGIN,
     password: 'bench-password',
     displayName: 'bench',
     institutionId: pharmacy.id,
   });
   await loadWorkloadCatalogue(db, [pharmacy, hospital], now, regionCode);
   return { pharmacy, hospital, staff };
+}
+
+/**
+ * The benchmark's institutions on a population database: those an earlier run left on a kept population
+ * (`--keep`), with their catalogue and mappings, else new ones (`createInstitutions`).
+ */
+export async function benchInstitutions(db: Db, now: Date, regionCode = 'demo'): Promise<BenchInstitutions> {
+  const { rows } = await db.query<{ id: string; kind: string }>(
+    `select id, kind from institutions where code = any($1::text[]) and region_code = $2`,
+    [[PHARMACY_CODE, HOSPITAL_CODE], regionCode],
+  );
+  const staff = await db.query<{ id: string }>(`select id from users where login = $1`, [STAFF_LOGIN]);
+  const pharmacy = rows.find((r) => r.kind === 'pharmacy');
+  const hospital = rows.find((r) => r.kind === 'hospital');
+  if (pharmacy && hospital && staff.rows[0]) return { pharmacy, hospital, staff: staff.rows[0].id };
+  return createInstitutions(db, now, regionCode);
 }
 
 /** One new terminal per client: every fourth at the hospital in the realistic mix, all at the pharmacy else. */

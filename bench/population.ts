@@ -22,6 +22,37 @@ export interface LoadResult {
   rows: number;
   seconds: number;
   rowsPerSec: number;
+  /**
+   * The population was not loaded in this run: an earlier complete load of the same size was reused (`--keep`);
+   * `rows` is 0 and `seconds` the time taken to check it and apply pending migrations.
+   */
+  reused?: boolean;
+}
+
+/** The database of a population on the server: one per size, so that `--keep` can reuse a large one. */
+export function populationDatabase(people: number): string {
+  return `yibao_bench_${people}`;
+}
+
+/**
+ * The marker the COPY loader writes once a load is complete (after the last batch, the opening posting's other
+ * side and `analyze`): the number of people and the deployment key their payment PINs are hashed with, which a
+ * run reusing the population (`--keep`) serves with. A half-finished load has no marker.
+ */
+const MARKER = 'bench_population';
+
+/** The complete load the database holds, from its marker; null when there is none (or it is unusable). */
+export async function loadedPopulation(
+  q: Queryable,
+): Promise<{ people: number; secretKey: string; loadedAt: Date } | null> {
+  const { rows: table } = await q.query<{ t: string | null }>(`select to_regclass($1)::text as t`, [MARKER]);
+  if (!table[0]?.t) return null;
+  const { rows } = await q.query<{ people: string; secret_key: string | null; loaded_at: Date }>(
+    `select people::text as people, secret_key, loaded_at from ${MARKER}`,
+  );
+  const row = rows[0];
+  if (rows.length !== 1 || !row?.secret_key) return null;
+  return { people: Number(row.people), secretKey: row.secret_key, loadedAt: row.loaded_at };
 }
 
 async function createRegion(db: Queryable): Promise<void> {
@@ -58,7 +89,13 @@ export async function loadPopulationCopy(
   url: string,
   people: number,
   pinHash: string,
-  opts: { batch?: number; progress?: (done: number) => void; skipForeignKeyChecks?: boolean } = {},
+  opts: {
+    batch?: number;
+    progress?: (done: number) => void;
+    skipForeignKeyChecks?: boolean;
+    /** The deployment key `pinHash` was made with, recorded in the marker so that a later run can reuse the load. */
+    secretKey?: string;
+  } = {},
 ): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
@@ -142,6 +179,15 @@ export async function loadPopulationCopy(
     await client.query('commit');
     rows += 4;
     await client.query('analyze');
+    // Last: the marker that the load is complete (see loadedPopulation).
+    await client.query(`drop table if exists ${MARKER}`);
+    await client.query(
+      `create table ${MARKER} (people int8 not null, secret_key text, loaded_at timestamptz not null default now())`,
+    );
+    await client.query(`insert into ${MARKER} (people, secret_key) values ($1, $2)`, [
+      people,
+      opts.secretKey ?? null,
+    ]);
   } finally {
     client.release();
     await pool.end();

@@ -3,7 +3,12 @@
  *
  *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8[,64]] [--lite-people 100000]
  *                    [--mixes realistic,pharmacy] [--server postgres://…] [--only qr|postgres|pglite]
- *                    [--cross-region on|off]
+ *                    [--cross-region on|off] [--keep]
+ *
+ * Each population lives in its own database, `yibao_bench_<people>`. With `--keep`, a run reuses it when it
+ * holds a complete load of that many people and its pending migrations apply (they are applied), instead of
+ * dropping and loading it again: a 10,000,000-people population is loaded once and measured again later on
+ * newer code (the table says "reused" for its load).
  *
  * With PostgreSQL, the cross-region figure (bench/crossing.ts, docs/REGIONS.md) runs on the first population at
  * the first client count unless `--cross-region off`; it needs NATS with JetStream (a `nats-server` of its own
@@ -14,7 +19,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runPgbench, withDatabase, type PgbenchResult, type TpcbResult } from './pgbench.ts';
+import { runPgbench, type PgbenchResult, type TpcbResult } from './pgbench.ts';
 import { runSettlementBench, type SettlementPhase } from './settlement.ts';
 import { runSameRows, setUpSameRows } from './same-rows.ts';
 import type { MixName } from './mix.ts';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     },
     only: { type: 'string' },
     'cross-region': { type: 'string', default: 'on' },
+    keep: { type: 'boolean', default: false },
   },
 });
 if (!['on', 'off'].includes(values['cross-region'])) throw new Error('--cross-region takes on or off');
@@ -102,6 +108,7 @@ if (wants('postgres')) {
       clients: clientCounts,
       mixes,
       seconds,
+      keep: values.keep,
     });
     let crossRegion: CrossRegionResult | null = null;
     if (people === populations[0]) {
@@ -119,7 +126,7 @@ if (wants('postgres')) {
       console.log(
         `\n== Yearly statements for the same ${fmt(people)} people (figures + inbox, batches of 500)`,
       );
-      statements = await runStatementBench(withDatabase(values.server, 'yibao_bench'));
+      statements = await runStatementBench(bench.url);
       console.log(
         `  ${fmt(statements.people)} people in ${statements.seconds.toFixed(1)} s: ${fmt(statements.peoplePerSec)} people/s`,
       );
@@ -188,7 +195,7 @@ for (const r of postgres) {
   const col = (f: (p: PhaseRun) => string) => ph.map(f);
   const ms = (xs: number[], digits = 2) => xs.map((x) => x.toFixed(digits)).join(' / ');
   rows.push(
-    ['population load (COPY), rows/s', ...col(() => fmt(r.load.rowsPerSec))],
+    ['population load (COPY), rows/s', ...col(() => (r.load.reused ? 'reused' : fmt(r.load.rowsPerSec)))],
     ['settlements/s (HTTP API)', ...col((p) => p.settlementsPerSec.toFixed(1))],
     ['  of which inpatient (20-100 lines)', ...col((p) => fmt(p.inpatientSettlements))],
     ['all requests/s (incl. estimates, refunds)', ...col((p) => p.requestsPerSec.toFixed(1))],
@@ -267,7 +274,7 @@ writeFileSync(
     {
       at: new Date().toISOString(),
       machine,
-      options: { populations, litePeople, seconds, clients: clientCounts, mixes },
+      options: { populations, litePeople, seconds, clients: clientCounts, mixes, keep: values.keep },
       loadAverageAtEnd: loadAverage(),
       qr,
       postgres,

@@ -17,7 +17,7 @@ import { loadKeyRing, rotateKeys } from '../src/qr/store.ts';
 import { recreateDatabase, withDatabase } from './pgbench.ts';
 import {
   PIN,
-  createInstitutions,
+  benchInstitutions,
   createTills,
   runMix,
   signTokens,
@@ -27,7 +27,7 @@ import {
   type MixResult,
   type Send,
 } from './mix.ts';
-import { loadPopulationCopy, type LoadResult } from './population.ts';
+import { loadPopulationCopy, loadedPopulation, populationDatabase, type LoadResult } from './population.ts';
 import { loadAverage, rssMbOf, withCpu } from './proc.ts';
 
 export interface SettlementBenchOptions {
@@ -37,8 +37,13 @@ export interface SettlementBenchOptions {
   clients: number[];
   mixes: MixName[];
   seconds: number;
-  /** Database name on the server (recreated). */
+  /** Database name on the server (recreated unless kept; default `populationDatabase(people)`). */
   database?: string;
+  /**
+   * Reuse the database when it holds a complete load of `people` (the loader's marker) and its pending
+   * migrations apply; else drop and load it as without.
+   */
+  keep?: boolean;
 }
 
 /** One timed phase: one mix at one client count, against a server started for it. */
@@ -172,33 +177,89 @@ export function httpSend(agent: http.Agent, port: number): Send {
     });
 }
 
-export async function runSettlementBench(o: SettlementBenchOptions): Promise<SettlementBenchResult> {
-  const database = o.database ?? 'yibao_bench';
-  const url = await recreateDatabase(o.serverUrl, database);
-  const db = await openPostgres(url, 4);
-  const secretKey = randomBytes(32).toString('hex');
+/**
+ * The database `name` when it can be reused for `people` (`--keep`): it exists, holds a complete load of exactly
+ * that many people (bench/population.ts's marker) and its pending migrations apply (they are applied). Else
+ * null, having said why.
+ */
+async function keptPopulation(
+  serverUrl: string,
+  name: string,
+  people: number,
+): Promise<{ url: string; secretKey: string; loadedAt: Date; migrations: string[] } | null> {
+  const server = await openPostgres(withDatabase(serverUrl, 'postgres'), 1);
   try {
-    await migrate(db);
-    const pinHash = hashPaymentPin(paymentPinKey(Buffer.from(secretKey, 'hex')), PIN);
-    const step = Math.max(1_000_000, Math.round(o.people / 10));
-    let next = step;
-    const load = await loadPopulationCopy(url, o.people, pinHash, {
-      skipForeignKeyChecks: true,
-      progress: (done) => {
-        if (done >= next) {
-          console.log(`  … ${done.toLocaleString('en')} people loaded`);
-          next += step;
-        }
-      },
-    });
-    console.log(
-      `  population loaded with COPY in ${load.seconds.toFixed(1)} s (${load.rows.toLocaleString('en')} rows, ${Math.round(load.rowsPerSec).toLocaleString('en')} rows/s)`,
-    );
+    const { rows } = await server.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rows.length) {
+      console.log(`  --keep: no database ${name} yet, loading it`);
+      return null;
+    }
+  } finally {
+    await server.close();
+  }
+  const url = withDatabase(serverUrl, name);
+  const db = await openPostgres(url, 1);
+  try {
+    const loaded = await loadedPopulation(db);
+    if (loaded?.people !== people) {
+      console.log(
+        `  --keep: ${name} does not hold a complete load of ${people.toLocaleString('en')} people (${loaded ? `it holds ${loaded.people.toLocaleString('en')}` : 'no marker of a finished load'}), reloading it`,
+      );
+      return null;
+    }
+    try {
+      const migrations = await migrate(db);
+      return { url, secretKey: loaded.secretKey, loadedAt: loaded.loadedAt, migrations };
+    } catch (err) {
+      console.log(
+        `  --keep: the migrations do not apply to ${name} (${(err as Error).message}), reloading it`,
+      );
+      return null;
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+export async function runSettlementBench(o: SettlementBenchOptions): Promise<SettlementBenchResult> {
+  const database = o.database ?? populationDatabase(o.people);
+  const t0 = performance.now();
+  const kept = o.keep ? await keptPopulation(o.serverUrl, database, o.people) : null;
+  const url = kept?.url ?? (await recreateDatabase(o.serverUrl, database));
+  const db = await openPostgres(url, 4);
+  const secretKey = kept?.secretKey ?? randomBytes(32).toString('hex');
+  try {
+    let load: LoadResult;
+    if (kept) {
+      const seconds = (performance.now() - t0) / 1000;
+      load = { people: o.people, rows: 0, seconds, rowsPerSec: 0, reused: true };
+      console.log(
+        `  population reused (--keep): ${database}, loaded ${kept.loadedAt.toISOString()}; ${kept.migrations.length ? `migrations applied: ${kept.migrations.join(', ')}` : 'no pending migrations'} (${seconds.toFixed(1)} s)`,
+      );
+    } else {
+      await migrate(db);
+      const pinHash = hashPaymentPin(paymentPinKey(Buffer.from(secretKey, 'hex')), PIN);
+      const step = Math.max(1_000_000, Math.round(o.people / 10));
+      let next = step;
+      load = await loadPopulationCopy(url, o.people, pinHash, {
+        skipForeignKeyChecks: true,
+        secretKey,
+        progress: (done) => {
+          if (done >= next) {
+            console.log(`  … ${done.toLocaleString('en')} people loaded`);
+            next += step;
+          }
+        },
+      });
+      console.log(
+        `  population loaded with COPY into ${database} in ${load.seconds.toFixed(1)} s (${load.rows.toLocaleString('en')} rows, ${Math.round(load.rowsPerSec).toLocaleString('en')} rows/s)`,
+      );
+    }
     await rotateKeys(db, Buffer.from(secretKey, 'hex'), new Date());
     const ring = await loadKeyRing(db, Buffer.from(secretKey, 'hex'));
     const ecardIds = await sampleEcards(db, o.people);
 
-    const institutions = await createInstitutions(db, new Date());
+    const institutions = await benchInstitutions(db, new Date());
     const phases: SettlementPhase[] = [];
     for (const mix of o.mixes) {
       for (const clients of o.clients) {
