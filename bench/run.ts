@@ -3,7 +3,10 @@
  *
  *   npm run bench -- [--people 100000[,10000000]] [--seconds 20] [--clients 8[,64]] [--lite-people 100000]
  *                    [--mixes realistic,pharmacy] [--server postgres://…] [--only qr|postgres|pglite]
- *                    [--cross-region on|off] [--keep]
+ *                    [--cross-region on|off] [--keep] [--group-commit on|off|on,off]
+ *
+ * `--group-commit off` runs the server with a transaction per settlement (YIBAO_GROUP_COMMIT_MAX=1); `on,off`
+ * measures both, each phase beside the same baselines.
  *
  * Each population lives in its own database, `yibao_bench_<people>`. With `--keep`, a run reuses it when it
  * holds a complete load of that many people and its pending migrations apply (they are applied), instead of
@@ -44,10 +47,14 @@ const { values } = parseArgs({
     },
     only: { type: 'string' },
     'cross-region': { type: 'string', default: 'on' },
+    'group-commit': { type: 'string', default: 'on' },
     keep: { type: 'boolean', default: false },
   },
 });
 if (!['on', 'off'].includes(values['cross-region'])) throw new Error('--cross-region takes on or off');
+const groupCommit = values['group-commit'].split(',') as Array<'on' | 'off'>;
+if (!groupCommit.length || groupCommit.some((g) => g !== 'on' && g !== 'off'))
+  throw new Error('--group-commit takes on, off or on,off');
 const populations = values.people.split(',').map((p) => Number(p.replace(/_/g, '')));
 const litePeople = Number(values['lite-people']);
 const seconds = Number(values.seconds);
@@ -109,6 +116,7 @@ if (wants('postgres')) {
       mixes,
       seconds,
       keep: values.keep,
+      groupCommit,
     });
     let crossRegion: CrossRegionResult | null = null;
     if (people === populations[0]) {
@@ -190,7 +198,7 @@ for (const r of postgres) {
   const ph = r.phases;
   rows.push([
     `# PostgreSQL server, ${fmt(r.people)} people`,
-    ...ph.map((p) => `${p.mix}, ${p.clients} clients`),
+    ...ph.map((p) => `${p.mix}, ${p.clients} cl.${p.groupCommit === 'off' ? ', no GC' : ''}`),
   ]);
   const col = (f: (p: PhaseRun) => string) => ph.map(f);
   const ms = (xs: number[], digits = 2) => xs.map((x) => x.toFixed(digits)).join(' / ');
@@ -198,6 +206,7 @@ for (const r of postgres) {
     ['population load (COPY), rows/s', ...col(() => (r.load.reused ? 'reused' : fmt(r.load.rowsPerSec)))],
     ['settlements/s (HTTP API)', ...col((p) => p.settlementsPerSec.toFixed(1))],
     ['  of which inpatient (20-100 lines)', ...col((p) => fmt(p.inpatientSettlements))],
+    ['settlements per transaction (group commit)', ...col((p) => p.settlementsPerTransaction.toFixed(1))],
     ['all requests/s (incl. estimates, refunds)', ...col((p) => p.requestsPerSec.toFixed(1))],
     ['p50 / p99 latency, ms', ...col((p) => `${p.p50Ms.toFixed(1)} / ${p.p99Ms.toFixed(1)}`)],
     ['errors', ...col((p) => String(p.errors))],
@@ -274,7 +283,15 @@ writeFileSync(
     {
       at: new Date().toISOString(),
       machine,
-      options: { populations, litePeople, seconds, clients: clientCounts, mixes, keep: values.keep },
+      options: {
+        populations,
+        litePeople,
+        seconds,
+        clients: clientCounts,
+        mixes,
+        keep: values.keep,
+        groupCommit,
+      },
       loadAverageAtEnd: loadAverage(),
       qr,
       postgres,

@@ -44,6 +44,11 @@ export interface SettlementBenchOptions {
    * migrations apply; else drop and load it as without.
    */
   keep?: boolean;
+  /**
+   * Group commit of the server (src/settlement/group-commit.ts): on (its defaults), off
+   * (YIBAO_GROUP_COMMIT_MAX=1: a transaction per settlement), or both, each its own phase. Default on.
+   */
+  groupCommit?: Array<'on' | 'off'>;
 }
 
 /** One timed phase: one mix at one client count, against a server started for it. */
@@ -66,6 +71,12 @@ export interface SettlementPhase extends MixResult {
   postgresBackends: number;
   /** The 1-minute load average when the phase started (the machine is shared). */
   loadAverage: number;
+  groupCommit: 'on' | 'off';
+  /**
+   * Settlements per committed transaction: the phase's stored answers over their distinct transaction
+   * timestamps (`idempotency_keys.created_at` is the transaction's `now()`, the same for a whole batch).
+   */
+  settlementsPerTransaction: number;
 }
 
 export interface SettlementBenchResult {
@@ -263,43 +274,61 @@ export async function runSettlementBench(o: SettlementBenchOptions): Promise<Set
     const phases: SettlementPhase[] = [];
     for (const mix of o.mixes) {
       for (const clients of o.clients) {
-        const tills = await createTills(db, institutions, clients, new Date(), mix);
-        const port = 18080 + Math.floor(Math.random() * 1000);
-        const server = await startServer(url, port, secretKey, Math.max(4, clients));
-        let rssMax = 0;
-        const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(server.pid!))), 500);
-        const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-        const loadAvg = loadAverage();
-        // Signed now, so that they are fresh for the whole phase; signing is not part of the timed phase.
-        const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, clients), o.seconds);
-        const { result, cpu } = await withCpu(
-          { otherPid: server.pid!, serverUrl: withDatabase(o.serverUrl, 'postgres'), database },
-          () => runMix({ send: httpSend(agent, port), tills, tokens, seconds: o.seconds, mix }),
-        );
-        agent.destroy();
-        clearInterval(rssTimer);
-        server.kill('SIGTERM');
-        await once(server, 'exit');
-        if (result.firstErrors.length) console.error(`  first errors: ${result.firstErrors.join('; ')}`);
-        const per = (v: number) => (1000 * v) / Math.max(1, result.settlements);
-        const phase: SettlementPhase = {
-          ...result,
-          serverRssMb: rssMax,
-          cpuMsPerSettlement: {
-            server: per(cpu.other),
-            postgres: per(cpu.postgres.backends),
-            postgresShared: per(cpu.postgres.shared),
-            client: per(cpu.self),
-            machine: per(cpu.machine),
-          },
-          postgresBackends: cpu.postgres.backendsSeen,
-          loadAverage: loadAvg,
-        };
-        const c = phase.cpuMsPerSettlement;
-        console.log(
-          `  ${mix} mix, ${clients} clients: ${phase.settlementsPerSec.toFixed(1)} settlements/s, p50 ${phase.p50Ms.toFixed(1)} ms, p99 ${phase.p99Ms.toFixed(1)} ms; CPU ms/settlement server ${c.server.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)} (+${c.postgresShared.toFixed(2)} shared), load generator ${c.client.toFixed(2)} (load average ${loadAvg})`,
-        );
-        phases.push(phase);
+        for (const groupCommit of o.groupCommit ?? ['on']) {
+          const tills = await createTills(db, institutions, clients, new Date(), mix);
+          const port = 18080 + Math.floor(Math.random() * 1000);
+          const server = await startServer(
+            url,
+            port,
+            secretKey,
+            Math.max(4, clients),
+            groupCommit === 'off' ? { YIBAO_GROUP_COMMIT_MAX: '1' } : {},
+          );
+          const since = (await db.query<{ now: Date }>('select now()')).rows[0]!.now;
+          let rssMax = 0;
+          const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(server.pid!))), 500);
+          const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+          const loadAvg = loadAverage();
+          // Signed now, so that they are fresh for the whole phase; signing is not part of the timed phase.
+          const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, clients), o.seconds);
+          const { result, cpu } = await withCpu(
+            { otherPid: server.pid!, serverUrl: withDatabase(o.serverUrl, 'postgres'), database },
+            () => runMix({ send: httpSend(agent, port), tills, tokens, seconds: o.seconds, mix }),
+          );
+          agent.destroy();
+          clearInterval(rssTimer);
+          server.kill('SIGTERM');
+          await once(server, 'exit');
+          if (result.firstErrors.length) console.error(`  first errors: ${result.firstErrors.join('; ')}`);
+          const per = (v: number) => (1000 * v) / Math.max(1, result.settlements);
+          const committed = (
+            await db.query<{ keys: number; transactions: number }>(
+              `select count(*)::int8 as keys, count(distinct created_at)::int8 as transactions
+               from idempotency_keys where scope like 'settlement:%' and created_at >= $1`,
+              [since],
+            )
+          ).rows[0]!;
+          const phase: SettlementPhase = {
+            ...result,
+            serverRssMb: rssMax,
+            cpuMsPerSettlement: {
+              server: per(cpu.other),
+              postgres: per(cpu.postgres.backends),
+              postgresShared: per(cpu.postgres.shared),
+              client: per(cpu.self),
+              machine: per(cpu.machine),
+            },
+            postgresBackends: cpu.postgres.backendsSeen,
+            loadAverage: loadAvg,
+            groupCommit,
+            settlementsPerTransaction: committed.keys / Math.max(1, committed.transactions),
+          };
+          const c = phase.cpuMsPerSettlement;
+          console.log(
+            `  ${mix} mix, ${clients} clients, group commit ${groupCommit} (${phase.settlementsPerTransaction.toFixed(1)} settlements per transaction): ${phase.settlementsPerSec.toFixed(1)} settlements/s, p50 ${phase.p50Ms.toFixed(1)} ms, p99 ${phase.p99Ms.toFixed(1)} ms; CPU ms/settlement server ${c.server.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)} (+${c.postgresShared.toFixed(2)} shared), load generator ${c.client.toFixed(2)} (load average ${loadAvg})`,
+          );
+          phases.push(phase);
+        }
       }
     }
     return {

@@ -54,8 +54,9 @@ export interface Config {
   /**
    * Group commit of settlements (src/settlement/group-commit.ts): most members per transaction
    * (YIBAO_GROUP_COMMIT_MAX; unset: 32 on PostgreSQL, off on PGlite; 1 turns it off), how long a batch waits
-   * for more (YIBAO_GROUP_COMMIT_WINDOW_MS, default 1), batches at once (YIBAO_GROUP_COMMIT_TRANSACTIONS,
-   * default 2).
+   * for more once a connection is free (YIBAO_GROUP_COMMIT_WINDOW_MS, default 0: those of the same event-loop
+   * turn; the others join the next batch while this one runs), batches at once
+   * (YIBAO_GROUP_COMMIT_TRANSACTIONS, default 1; docs/PERFORMANCE.md has the measurements behind both).
    */
   groupCommit: { maxBatch?: number; windowMs: number; transactions: number };
 }
@@ -107,8 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     regionAckWaitMs: int('YIBAO_REGION_ACK_WAIT_MS', 30_000, env),
     groupCommit: {
       maxBatch: env.YIBAO_GROUP_COMMIT_MAX ? int('YIBAO_GROUP_COMMIT_MAX', 32, env) : undefined,
-      windowMs: int('YIBAO_GROUP_COMMIT_WINDOW_MS', 1, env),
-      transactions: Math.max(1, int('YIBAO_GROUP_COMMIT_TRANSACTIONS', 2, env)),
+      windowMs: int('YIBAO_GROUP_COMMIT_WINDOW_MS', 0, env),
+      transactions: Math.max(1, int('YIBAO_GROUP_COMMIT_TRANSACTIONS', 1, env)),
     },
     ...overrides,
   };
