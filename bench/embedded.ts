@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/platform/config.ts';
+import { loadConfig, type Config } from '../src/platform/config.ts';
 import { openPglite, type Db } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { hashPaymentPin, paymentPinKey } from '../src/cards/payment-pin.ts';
@@ -42,6 +42,8 @@ export interface EmbeddedBenchResult extends MixResult {
   processRssMb: number;
   tpcb: TpcbLikeResult;
   ratio: number;
+  /** The same mix again with group commit on (PGlite's default is off), when asked for. */
+  groupCommitOn: (MixResult & { ratio: number }) | null;
 }
 
 /**
@@ -92,6 +94,8 @@ export async function runEmbeddedBench(o: {
   people: number;
   clients: number;
   seconds: number;
+  /** Also run the mix with group commit on (32 per transaction), after the default run. */
+  groupCommit?: boolean;
 }): Promise<EmbeddedBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'yibao-bench-pglite-'));
   const secretKey = randomBytes(32);
@@ -114,32 +118,42 @@ export async function runEmbeddedBench(o: {
         dataDir: dir,
       },
     );
-    const app = await buildApp({ db, config, logger: false });
-    await app.ready();
     let rssMax = 0;
     const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss / 2 ** 20)), 500);
+    const runApp = async (groupCommit: Config['groupCommit']): Promise<MixResult> => {
+      // A store wrapper of its own per run: the group commit is kept per store object.
+      const app = await buildApp({ db: { ...db }, config: { ...config, groupCommit }, logger: false });
+      await app.ready();
+      try {
+        const send: Send = async (r) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: r.url,
+            headers: {
+              authorization: `Bearer ${r.token}`,
+              'content-type': 'application/json',
+              ...(r.idempotencyKey ? { 'idempotency-key': r.idempotencyKey } : {}),
+            },
+            payload: JSON.stringify(r.body),
+          });
+          return { status: res.statusCode, body: res.json() };
+        };
+        const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, o.clients), o.seconds);
+        const mix = await runMix({ send, tills, tokens, seconds: o.seconds });
+        if (mix.firstErrors.length) console.error(`  first errors: ${mix.firstErrors.join('; ')}`);
+        return mix;
+      } finally {
+        await app.close();
+      }
+    };
     let mix: MixResult;
+    let withGroupCommit: MixResult | null = null;
     try {
-      const send: Send = async (r) => {
-        const res = await app.inject({
-          method: 'POST',
-          url: r.url,
-          headers: {
-            authorization: `Bearer ${r.token}`,
-            'content-type': 'application/json',
-            ...(r.idempotencyKey ? { 'idempotency-key': r.idempotencyKey } : {}),
-          },
-          payload: JSON.stringify(r.body),
-        });
-        return { status: res.statusCode, body: res.json() };
-      };
-      const tokens = signTokens(ring, ecardIds, tokensFor(o.seconds, o.clients), o.seconds);
-      mix = await runMix({ send, tills, tokens, seconds: o.seconds });
+      mix = await runApp(config.groupCommit);
+      if (o.groupCommit) withGroupCommit = await runApp({ maxBatch: 32, windowMs: 0, transactions: 1 });
     } finally {
       clearInterval(rssTimer);
-      await app.close();
     }
-    if (mix.firstErrors.length) console.error(`  first errors: ${mix.firstErrors.join('; ')}`);
     const tpcb = await runTpcbLike(db, o.clients, o.seconds);
     return {
       ...mix,
@@ -148,6 +162,10 @@ export async function runEmbeddedBench(o: {
       processRssMb: rssMax,
       tpcb,
       ratio: mix.settlementsPerSec / tpcb.tps,
+      groupCommitOn: withGroupCommit && {
+        ...withGroupCommit,
+        ratio: withGroupCommit.settlementsPerSec / tpcb.tps,
+      },
     };
   } finally {
     await db.close();

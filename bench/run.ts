@@ -186,7 +186,12 @@ if (wants('pglite')) {
   console.log(
     `\n== Settlement through the app on PGlite (in process): ${fmt(litePeople)} people, ${clients} clients, ${seconds} s`,
   );
-  pglite = await runEmbeddedBench({ people: litePeople, clients, seconds });
+  pglite = await runEmbeddedBench({
+    people: litePeople,
+    clients,
+    seconds,
+    groupCommit: groupCommit.includes('on'),
+  });
   console.log(
     `  population loaded in ${pglite.load.seconds.toFixed(1)} s (${fmt(pglite.load.rowsPerSec)} rows/s, insert … select)`,
   );
@@ -264,6 +269,15 @@ if (pglite) {
     ['process RSS (max), MiB', pglite.processRssMb.toFixed(0)],
     ['TPC-B-like loop on PGlite, tps', pglite.tpcb.tps.toFixed(1)],
     ['settlements/s ÷ TPC-B-like tps', pglite.ratio.toFixed(3)],
+    ...(pglite.groupCommitOn
+      ? ([
+          [
+            'with group commit: settlements/s, p50 / p99 ms',
+            `${pglite.groupCommitOn.settlementsPerSec.toFixed(1)}, ${pglite.groupCommitOn.p50Ms.toFixed(1)} / ${pglite.groupCommitOn.p99Ms.toFixed(1)}`,
+          ],
+          ['with group commit ÷ TPC-B-like tps', pglite.groupCommitOn.ratio.toFixed(3)],
+        ] as Array<[string, string]>)
+      : []),
   );
 }
 rows.push(

@@ -166,6 +166,17 @@ export function consumeTokenWrite(
   };
 }
 
+/**
+ * Gives back a token that `consumeTokenWrite` recorded in this transaction, for a settlement refused after
+ * it in a group commit (src/settlement/group-commit.ts), where the transaction goes on without it.
+ */
+export function unconsumeTokenWrite(claims: TokenClaims): Statement {
+  return {
+    sql: 'delete from qr_consumed_nonces where ecard_id = $1 and nonce = $2',
+    params: [claims.ecardId, claims.nonce],
+  };
+}
+
 /** Whether a token has been used already (for scans, which do not consume). */
 export async function isConsumed(q: Queryable, claims: TokenClaims): Promise<boolean> {
   const { rows } = await q.query('select 1 from qr_consumed_nonces where ecard_id = $1 and nonce = $2', [

@@ -53,7 +53,7 @@ async function checksClean(env: TestEnv) {
 const bill = { setting: 'outpatient', items: [item('A', 30), item('OUT-B', 20)] };
 
 forEachStore(
-  'group commit: settlements share one transaction, each in its own savepoint',
+  'group commit: settlements share one transaction and one commit',
   (env) => {
     test('a batch where some members are refused: the others commit, each caller gets its own answer after the commit', async () => {
       const till = await createTill(env());
@@ -188,6 +188,70 @@ forEachStore(
       assert.equal(later.headers['idempotent-replayed'], 'true');
       assert.deepEqual(later.body, twice.find((r) => r.status === 201)!.body);
       await checksClean(env());
+    });
+
+    test('a statement error inside a batch rolls all of it back and every member settles on its own', async () => {
+      const base = env().db;
+      let writes = 0;
+      let failed = false;
+      // The same store, but the second settlement write inside a shared transaction fails as PostgreSQL
+      // reports a statement error (a SQLSTATE and a severity), once.
+      const failing: Db = {
+        kind: base.kind,
+        query: (sql, params) => base.query(sql, params),
+        exec: (sql) => base.exec(sql),
+        transaction: (fn, opts) =>
+          base.transaction(
+            (tx) =>
+              fn({
+                exec: (sql) => tx.exec(sql),
+                async query(sql, params) {
+                  if (sql.includes('insert into settlements') && ++writes === 2 && !failed) {
+                    failed = true;
+                    throw Object.assign(new Error('injected check violation'), {
+                      code: '23514',
+                      severity: 'ERROR',
+                    });
+                  }
+                  return tx.query(sql, params);
+                },
+              }),
+            opts,
+          ),
+        close: async () => undefined,
+      };
+      const app = await buildApp({
+        db: failing,
+        config: env().config,
+        clock: env().clock.now,
+        logger: false,
+      });
+      await app.ready();
+      try {
+        const via = { ...env(), app };
+        const till = await createTill(env());
+        const people = [];
+        for (let i = 0; i < BATCH; i++) {
+          const p = await activeEcard(env());
+          await depositTo(env(), p.personId, 100_000);
+          people.push(p);
+        }
+        const before = await counts(env());
+        const replies = await Promise.all(
+          people.map(async (p) => settleCall(via, till.terminal, { qr: await qrOf(env(), p), bill })),
+        );
+        assert.equal(failed, true, 'the fault was injected');
+        for (const r of replies) assert.equal(r.status, 201, r.raw);
+        const stats = groupCommitStats(failing)!;
+        assert.equal(stats.largest, BATCH, 'they were one batch first');
+        const now = await counts(env());
+        assert.equal(now.settlements - before.settlements, BATCH, 'each settled once, alone');
+        assert.equal(now.ledger_postings - before.ledger_postings, BATCH);
+        assert.equal(new Set(replies.map((r) => r.body.id)).size, BATCH);
+        await checksClean(env());
+      } finally {
+        await app.close();
+      }
     });
 
     for (const cut of ['before', 'after'] as const) {

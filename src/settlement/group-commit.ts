@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../platform/db.ts';
-import { conflict } from '../platform/errors.ts';
+import { AppError, conflict } from '../platform/errors.ts';
 import { lockPersonsOf, type PersonOf } from '../platform/locks.ts';
 import { claimKeys, type KeyClaim } from '../platform/idempotency.ts';
 import { balanceShardsWrite } from '../ledger/ledger.ts';
@@ -13,10 +13,14 @@ import { balanceShardsWrite } from '../ledger/ledger.ts';
  *   0. claims its members' idempotency keys, in one statement (`claimKeys`);
  *   1. locks the persons of all its payers in one statement, in ascending person id: the first step of the
  *      lock order (src/platform/locks.ts), taken in the same order by every batch;
- *   2. runs each member in turn, each in its own savepoint, so that a refused member (a replayed code, an
- *      empty account, a wrong PIN) rolls back alone and the others stand; a member never waits for a lock the
- *      batch did not take in step 1 (a relative is locked `nowait`; when it is held elsewhere the member
- *      throws `RunAlone` and its caller settles it in a transaction of its own);
+ *   2. runs each member in turn. A member refused before its write (a replayed code, a frozen card, a wrong
+ *      PIN: an `AppError`) gives back the token it consumed and the batch goes on without it; nothing else it
+ *      wrote matters (the year's accumulators at zero, an account made on first use). No savepoints: they
+ *      cost a round trip and a subtransaction per member. A refusal after the member's write, or any
+ *      statement error (which aborts the transaction), rolls the whole batch back and every member settles
+ *      alone (`MustRollBack`, `RunAlone`), where a refusal rolls back only its own transaction. A member never
+ *      waits for a lock the batch did not take in step 1 (a relative is locked `nowait`; when it is held
+ *      elsewhere the member throws `RunAlone` and its caller settles it in a transaction of its own);
  *   3. writes the shared ledger accounts' deltas of all the members once (one shard row per account),
  *      the lock order's last step;
  *   4. commits. Only then is any caller answered: the members that stood get their answers, the refused get
@@ -43,6 +47,22 @@ export interface Batch<P> {
   readonly claim: KeyClaim;
   /** Shared ledger accounts' deltas of this member, written once for the whole batch before its commit. */
   shared(deltas: Iterable<readonly [accountId: string, delta: number]>): void;
+  /**
+   * Runs `fn` once the batch has committed, if it does: what a member read in the batch may have been
+   * written by an earlier member, and stands only then (e.g. an account's id made on first use, to cache).
+   */
+  afterCommit(fn: () => void): void;
+}
+
+/**
+ * Thrown by a member refused after writing what it cannot undo (its own write failed, or was refused by the
+ * ledger's backstop), or by any statement error (the transaction is aborted then): the batch rolls back and
+ * every member settles alone, where the refusal rolls back only its own transaction.
+ */
+export class MustRollBack extends Error {
+  constructor(readonly refusal: unknown) {
+    super('the group commit must roll back');
+  }
 }
 
 /** Thrown by a member that would have to wait for a lock out of the batch's order: settle it alone. */
@@ -63,6 +83,11 @@ interface Member<P> {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 const isDeadlock = (err: unknown) => (err as { code?: string })?.code === '40P01';
+/** An error PostgreSQL (or PGlite) reported for a statement: it carries a SQLSTATE and a severity. */
+const isStatementError = (err: unknown) => {
+  const e = err as { code?: unknown; severity?: unknown };
+  return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string';
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const payerKey = (p: PersonOf) => `${p.of}:${p.id.toLowerCase()}`;
 
@@ -133,6 +158,7 @@ export class GroupCommit<P> {
     const outcomes = new Map<Member<P>, Outcome>();
     let failure: { error: unknown } | null = null;
     let personsLocked = false;
+    const committed: Array<() => void> = [];
     try {
       await this.db.transaction(
         async (tx) => {
@@ -158,16 +184,25 @@ export class GroupCommit<P> {
               person: locked.get(payerKey(m.payer)),
               claim: claims[i]!,
               shared: (d) => void mine.push(...d),
+              afterCommit: (fn) => void committed.push(fn),
             };
-            // A lone member needs no savepoint: its refusal rolls the whole transaction back.
-            if (!lone) await tx.exec(`savepoint m${i}`);
             try {
               outcomes.set(m, { ok: true, value: await m.run(tx, batch) });
               for (const [id, d] of mine) deltas.set(id, (deltas.get(id) ?? 0) + d);
             } catch (error) {
-              if (lone) throw error;
-              await tx.exec(`rollback to savepoint m${i}`);
-              outcomes.set(m, { ok: false, error });
+              // A lone member's refusal rolls its transaction back, as outside a batch.
+              if (lone) throw error instanceof MustRollBack ? error.refusal : error;
+              // A refusal decided before the member's write, which gave back what it wrote (its token):
+              // the batch goes on without it.
+              if (error instanceof AppError || error instanceof RunAlone) {
+                outcomes.set(m, { ok: false, error });
+                continue;
+              }
+              // A statement's error aborted the transaction (a backend's error, or the member's write
+              // refused): every member settles alone. Another error (the connection lost) fails them all.
+              throw error instanceof MustRollBack || isStatementError(error)
+                ? new MustRollBack(error)
+                : error;
             }
           }
           const shards = balanceShardsWrite(deltas);
@@ -178,15 +213,22 @@ export class GroupCommit<P> {
     } catch (error) {
       // Chosen as a deadlock's victim while locking the persons (a lone transaction locking a person and then
       // a relative can cross the batch's order): nothing ran, so each member settles on its own instead.
-      failure = { error: !personsLocked && isDeadlock(error) ? new RunAlone() : error };
+      failure = {
+        error:
+          (!personsLocked && isDeadlock(error)) || error instanceof MustRollBack ? new RunAlone() : error,
+      };
     } finally {
       this.running--;
       for (const m of members) this.inFlight.delete(`${m.claim.scope}\u0000${m.claim.key}`);
       if (this.queue.length) this.flush();
     }
+    if (!failure) for (const fn of committed) fn();
     for (const m of members) {
       const o = outcomes.get(m);
-      if (o && !o.ok) m.reject(o.error);
+      // When the batch is rerun alone, every member is: a refusal decided in it may not stand once others
+      // before it are rolled back (a second use of the same code).
+      if (failure?.error instanceof RunAlone) m.reject(failure.error);
+      else if (o && !o.ok) m.reject(o.error);
       else if (failure) m.reject(failure.error);
       else m.resolve(o!.value);
     }

@@ -58,10 +58,10 @@ import { approvalsInForceRead, type ApprovalInForce } from '../catalogue/approva
 import type { PolicyRules } from './policy.ts';
 import { markPolicyUsed, policyInForceRead } from './policy-store.ts';
 import { mutualAidPayerRead } from '../family/family.ts';
-import { consumeTokenWrite, type QrKeySets } from '../qr/store.ts';
+import { consumeTokenWrite, unconsumeTokenWrite, type QrKeySets } from '../qr/store.ts';
 import { esscBankAccountRead, esscPaymentPinStateRead } from '../essc/essc.ts';
 import { bankInstructionWrite } from './bank-instructions.ts';
-import { GroupCommit, RunAlone, type Batch } from './group-commit.ts';
+import { GroupCommit, MustRollBack, RunAlone, type Batch } from './group-commit.ts';
 import type { Db } from '../platform/db.ts';
 
 export interface SettleRequest {
@@ -285,6 +285,7 @@ async function cachedAccount(
   key: string,
   load: () => Promise<string>,
   find: () => Promise<string | null>,
+  batch?: Batch<PersonRow>,
 ): Promise<string> {
   let cache = accountIds.get(store);
   if (!cache) accountIds.set(store, (cache = new Map()));
@@ -292,7 +293,9 @@ async function cachedAccount(
   if (hit) return hit;
   const existing = await find();
   if (existing) {
-    cache.set(key, existing);
+    // In a group commit an earlier member of the batch may have made it: it stands once the batch commits.
+    if (batch) batch.afterCommit(() => cache.set(key, existing));
+    else cache.set(key, existing);
     return existing;
   }
   return load();
@@ -579,271 +582,291 @@ async function settleIn(
     catalogueRegion: terminal.regionCode ?? person.region_code,
     itemCodes: req.bill.items.map((i) => i.code),
   });
-  if (payer.method === 'qr') {
-    const ecard = read.ecard;
-    if (!ecard || ecard.status === 'revoked' || ecard.status === 'ended') throw new QrCardRevoked();
-    if (ecard.status !== 'active') throw new QrCardFrozen(`The card is ${ecard.status}`);
-    if (!ecard.payment_open) {
-      throw payer.credential === 'essc'
-        ? unprocessable('second_level_required', 'The e-SSC’s payment function is not open')
-        : unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+  // In a group commit a refusal rolls back no transaction: it gives back the token it consumed (nothing else
+  // written before a refusal matters: the year's accumulators at zero, an individual or shared account made on
+  // first use) and the batch goes on without it.
+  const consumedHere = !!batch && payer.method === 'qr' && !estimate && read.consumed > 0;
+  try {
+    if (payer.method === 'qr') {
+      const ecard = read.ecard;
+      if (!ecard || ecard.status === 'revoked' || ecard.status === 'ended') throw new QrCardRevoked();
+      if (ecard.status !== 'active') throw new QrCardFrozen(`The card is ${ecard.status}`);
+      if (!ecard.payment_open) {
+        throw payer.credential === 'essc'
+          ? unprocessable('second_level_required', 'The e-SSC’s payment function is not open')
+          : unprocessable('payment_not_open', 'The e-card’s payment function is not open');
+      }
+      if (!estimate && read.consumed === 0) throw new QrTokenReplayed();
+    } else {
+      // The PIN was checked before this lock: a loss report or cancellation committed since then wins.
+      const refusal = cardStateError(read.card_status);
+      if (refusal) throw refusal;
     }
-    if (!estimate && read.consumed === 0) throw new QrTokenReplayed();
-  } else {
-    // The PIN was checked before this lock: a loss report or cancellation committed since then wins.
-    const refusal = cardStateError(read.card_status);
-    if (refusal) throw refusal;
-  }
-  if (!read.policy_id)
-    throw unprocessable(
-      'no_policy',
-      `Region ${person.region_code} has no policy in force on ${businessDate}`,
-    );
-  const policy = { id: read.policy_id, version: read.policy_version, rules: read.policy_rules };
-  const own =
-    read.account_id !== null
-      ? { id: read.account_id, balance: read.account_balance! }
-      : await accountOf(tx, person.id);
-  const accountId = own.id;
-
-  let relative: { personId: string; accountId: string; balance: number } | null = null;
-  if (read.aid_payer) {
-    // A batch already holds later locks of its earlier members: it may not wait for a relative out of order.
-    try {
-      await lockPerson(tx, read.aid_payer, 'id', { nowait: !!batch });
-    } catch (err) {
-      throw batch && isLockNotAvailable(err) ? new RunAlone() : err;
-    }
-    const rel = await accountOf(tx, read.aid_payer);
-    relative = { personId: read.aid_payer, accountId: rel.id, balance: rel.balance };
-  }
-  const accumulators: Accumulators = {
-    inpatientDeductiblePaid: read.d,
-    outpatientEligibleSpent: read.o,
-    fundPaid: read.f,
-  };
-  const { bill } = resolveBill(req.bill, new Map(Object.entries(read.mapped)), read.approvals, businessDate);
-  const result = calculateSettlement({
-    policy: policy.rules,
-    person: { insuranceType: person.insurance_type, retired: person.retired },
-    accumulators,
-    accountBalance: own.balance,
-    relative: relative ? { accountBalance: relative.balance } : undefined,
-    bill,
-  });
-  const t = result.totals;
-  if (req.cashBy === 'bank_account' && !read.bank_account_number) {
-    throw unprocessable(
-      'bank_account_required',
-      'No bank account is linked in a live e-SSC: pay the cash share at the till, or link the account first',
-    );
-  }
-  const bank =
-    req.cashBy === 'bank_account' && t.cashPaid > 0
-      ? {
-          bank: read.bank!,
-          accountMasked: maskBankAccount(read.bank_account_number!),
-          amount: t.cashPaid,
-          refunded: 0,
-          status: 'instructed' as const,
-        }
-      : null;
-
-  // The payment PIN guards the e-card's account payments above a configurable amount.
-  if (
-    payer.method === 'qr' &&
-    !estimate &&
-    t.accountPaid + t.relativeAccountPaid > ctx.config.paymentPinThresholdFen
-  ) {
-    if (!req.paymentPin) {
+    if (!read.policy_id)
       throw unprocessable(
-        'payment_pin_required',
-        'The accounts pay more than the no-PIN limit: ask for the payment PIN',
-        {
-          thresholdFen: ctx.config.paymentPinThresholdFen,
-        },
+        'no_policy',
+        `Region ${person.region_code} has no policy in force on ${businessDate}`,
       );
-    }
-    await checkPaymentPinOf(tx, ctx.paymentPinKey, read.ecard!, req.paymentPin, ctx.now);
-  }
+    const policy = { id: read.policy_id, version: read.policy_version, rules: read.policy_rules };
+    const own =
+      read.account_id !== null
+        ? { id: read.account_id, balance: read.account_balance! }
+        : await accountOf(tx, person.id);
+    const accountId = own.id;
 
-  const id = estimate ? null : randomUUID();
-  const viewOf = (cardActivated: boolean): SettlementView => ({
-    id,
-    estimate,
-    status: estimate ? 'estimate' : 'settled',
-    createdAt: ctx.now.toISOString(),
-    institutionId,
-    terminalId: terminal.terminalId,
-    method: payer.method,
-    credential: payer.method === 'qr' ? payer.credential : 'card',
-    cashMethod: bank ? 'bank_account' : 'cash',
-    bankInstruction: bank,
-    person: {
-      maskedName: maskName(person.name),
-      maskedIdNumber: maskIdNumber(person.id_number),
-      insuranceType: person.insurance_type,
-      retired: person.retired,
-    },
-    relativePaid: t.relativeAccountPaid > 0,
-    policyVersion: policy.version,
-    catalogueVersion: read.catalogue_version,
-    businessDate,
-    cardActivated,
-    result,
-    national: toNationalFigures(result),
-  });
-
-  let cardActivated = false;
-  if (id) {
-    if (payer.method === 'card' && payer.cardStatus === 'issued') {
-      cardActivated = await activateOnFirstUse(
-        tx,
-        payer.cardId,
-        await institutionKind(tx, institutionId),
-        institutionId,
-        ctx.now,
-      );
+    let relative: { personId: string; accountId: string; balance: number } | null = null;
+    if (read.aid_payer) {
+      // A batch already holds later locks of its earlier members: it may not wait for a relative out of order.
+      try {
+        await lockPerson(tx, read.aid_payer, 'id', { nowait: !!batch });
+      } catch (err) {
+        throw batch && isLockNotAvailable(err) ? new RunAlone() : err;
+      }
+      const rel = await accountOf(tx, read.aid_payer);
+      relative = { personId: read.aid_payer, accountId: rel.id, balance: rel.balance };
     }
-    const region = person.region_code;
-    const account = (kind: AccountKind, owner: string, load: () => Promise<string>) =>
-      cachedAccount(ctx.db, `${kind}:${owner}`, load, () => findAccount(tx, kind, owner));
-    const receivable = await account('institution_receivable', institutionId, () =>
-      institutionReceivable(tx, institutionId, region),
-    );
-    const entries = [
-      { accountId: await account('pooled_fund', region, () => pooledFund(tx, region)), amount: -t.fund },
-      { accountId, amount: -t.accountPaid },
-      ...(relative ? [{ accountId: relative.accountId, amount: -t.relativeAccountPaid }] : []),
-      { accountId: receivable, amount: t.fund + t.accountPaid + t.relativeAccountPaid },
-      // Cash never passes through the fund: it is recorded as collected by the institution at the till.
-      {
-        accountId: await account('patient_cash', region, () => patientCash(tx, region)),
-        amount: -t.cashPaid,
-      },
-      {
-        accountId: await account('institution_cash', institutionId, () =>
-          institutionCash(tx, institutionId, region),
-        ),
-        amount: t.cashPaid,
-      },
-    ].filter((e) => e.amount !== 0);
-    const postingInput: PostingInput = {
-      beneficiaryPersonId: person.id,
-      kind: 'settlement',
-      reference: { type: 'settlement', id },
-      regionCode: person.region_code,
-      entries,
-      at: ctx.now,
+    const accumulators: Accumulators = {
+      inpatientDeductiblePaid: read.d,
+      outpatientEligibleSpent: read.o,
+      fundPaid: read.f,
     };
-    // The accounts are locked (by id) inside the one write below, so the region's and the institution's
-    // shared accounts stay locked only from that statement to the commit.
-    // In a group commit the shared accounts' deltas are written once for the whole batch (`Batch.shared`).
-    const posting = entries.length >= 2 ? postingWrites(postingInput, { deferShared: !!batch }) : null;
-    const items = req.bill.items;
-    const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
-    const after = result.newAccumulators;
-    const writes: Statement[] = [
-      ...(posting?.writes ?? []),
-      {
-        sql: `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
-           relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
-           result, posting_id, created_at, card_activated, credential, essc_id, cash_method, catalogue_version)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22,
-           $23, $24, $25, $26)`,
-        params: [
-          id,
-          person.id,
-          person.region_code,
-          institutionId,
-          terminal.terminalId,
-          policy.id,
-          payer.method,
-          payer.method === 'qr' && payer.credential === 'ecard' ? payer.cardId : null,
-          payer.method === 'card' ? payer.cardId : null,
-          t.relativeAccountPaid > 0 ? relative!.personId : null,
-          req.bill.setting,
-          year,
-          businessDate,
-          t.total,
-          t.fund,
-          t.accountPaid,
-          t.relativeAccountPaid,
-          t.cashPaid,
-          JSON.stringify(result),
-          posting?.postingId ?? null,
-          ctx.now,
-          cardActivated,
-          payer.method === 'qr' ? payer.credential : 'card',
-          payer.method === 'qr' && payer.credential === 'essc' ? payer.cardId : null,
-          bank ? 'bank_account' : 'cash',
-          read.catalogue_version,
-        ],
-      },
-      {
-        sql: `insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price, amount, fund,
-           account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible, delta_outpatient_eligible, delta_fund_paid)
-         select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
-           $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[])`,
-        params: [
-          id,
-          person.id,
-          col('index'),
-          col('code'),
-          col('name'),
-          result.lines.map((l) => items[l.index]!.quantity),
-          result.lines.map((l) => items[l.index]!.unitPrice),
-          col('amount'),
-          col('fund'),
-          result.lines.map((l) => l.personal.account),
-          result.lines.map((l) => l.personal.relativeAccount),
-          result.lines.map((l) => l.personal.cash),
-          result.lines.map((l) => l.accumulatorDeltas.inpatientDeductiblePaid),
-          result.lines.map((l) => l.accumulatorDeltas.outpatientEligibleSpent),
-          result.lines.map((l) => l.accumulatorDeltas.fundPaid),
-        ],
-      },
-      {
-        sql: `update person_year_accumulators set inpatient_deductible_paid = $3, outpatient_eligible_spent = $4, fund_paid = $5
-          where person_id = $1 and year = $2`,
-        params: [
-          person.id,
-          year,
-          after.inpatientDeductiblePaid,
-          after.outpatientEligibleSpent,
-          after.fundPaid,
-        ],
-      },
-    ];
-    if (bank) {
-      writes.push(
-        bankInstructionWrite({
-          settlementId: id,
-          personId: person.id,
-          institutionId,
-          regionCode: person.region_code,
-          businessDate,
-          bank: bank.bank,
-          accountMasked: bank.accountMasked,
-          amount: bank.amount,
-          at: ctx.now,
-        }),
+    const { bill } = resolveBill(
+      req.bill,
+      new Map(Object.entries(read.mapped)),
+      read.approvals,
+      businessDate,
+    );
+    const result = calculateSettlement({
+      policy: policy.rules,
+      person: { insuranceType: person.insurance_type, retired: person.retired },
+      accumulators,
+      accountBalance: own.balance,
+      relative: relative ? { accountBalance: relative.balance } : undefined,
+      bill,
+    });
+    const t = result.totals;
+    if (req.cashBy === 'bank_account' && !read.bank_account_number) {
+      throw unprocessable(
+        'bank_account_required',
+        'No bank account is linked in a live e-SSC: pay the cash share at the till, or link the account first',
       );
     }
-    if (!read.policy_used) writes.push(markPolicyUsed(policy.id, ctx.now));
-    if (answer) writes.push(answer(201, viewOf(cardActivated)));
-    // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
-    // answer: one round trip.
-    const one = combineStatements(writes, posting?.select);
-    let moves: QueryResult<AccountMove>;
-    try {
-      moves = await tx.query<AccountMove>(one.sql, one.params);
-    } catch (err) {
-      throw postingWriteError(err, postingInput);
+    const bank =
+      req.cashBy === 'bank_account' && t.cashPaid > 0
+        ? {
+            bank: read.bank!,
+            accountMasked: maskBankAccount(read.bank_account_number!),
+            amount: t.cashPaid,
+            refunded: 0,
+            status: 'instructed' as const,
+          }
+        : null;
+
+    // The payment PIN guards the e-card's account payments above a configurable amount.
+    if (
+      payer.method === 'qr' &&
+      !estimate &&
+      t.accountPaid + t.relativeAccountPaid > ctx.config.paymentPinThresholdFen
+    ) {
+      if (!req.paymentPin) {
+        throw unprocessable(
+          'payment_pin_required',
+          'The accounts pay more than the no-PIN limit: ask for the payment PIN',
+          {
+            thresholdFen: ctx.config.paymentPinThresholdFen,
+          },
+        );
+      }
+      await checkPaymentPinOf(tx, ctx.paymentPinKey, read.ecard!, req.paymentPin, ctx.now);
     }
-    // A refused balance (a backstop: the calculator never overdraws an account read under its lock).
-    if (posting) postingOutcome(moves.rows);
-    if (posting && batch) batch.shared(sharedDeltas(moves.rows));
+
+    const id = estimate ? null : randomUUID();
+    const viewOf = (cardActivated: boolean): SettlementView => ({
+      id,
+      estimate,
+      status: estimate ? 'estimate' : 'settled',
+      createdAt: ctx.now.toISOString(),
+      institutionId,
+      terminalId: terminal.terminalId,
+      method: payer.method,
+      credential: payer.method === 'qr' ? payer.credential : 'card',
+      cashMethod: bank ? 'bank_account' : 'cash',
+      bankInstruction: bank,
+      person: {
+        maskedName: maskName(person.name),
+        maskedIdNumber: maskIdNumber(person.id_number),
+        insuranceType: person.insurance_type,
+        retired: person.retired,
+      },
+      relativePaid: t.relativeAccountPaid > 0,
+      policyVersion: policy.version,
+      catalogueVersion: read.catalogue_version,
+      businessDate,
+      cardActivated,
+      result,
+      national: toNationalFigures(result),
+    });
+
+    let cardActivated = false;
+    if (id) {
+      if (payer.method === 'card' && payer.cardStatus === 'issued') {
+        cardActivated = await activateOnFirstUse(
+          tx,
+          payer.cardId,
+          await institutionKind(tx, institutionId),
+          institutionId,
+          ctx.now,
+        );
+      }
+      const region = person.region_code;
+      const account = (kind: AccountKind, owner: string, load: () => Promise<string>) =>
+        cachedAccount(ctx.db, `${kind}:${owner}`, load, () => findAccount(tx, kind, owner), batch);
+      const receivable = await account('institution_receivable', institutionId, () =>
+        institutionReceivable(tx, institutionId, region),
+      );
+      const entries = [
+        { accountId: await account('pooled_fund', region, () => pooledFund(tx, region)), amount: -t.fund },
+        { accountId, amount: -t.accountPaid },
+        ...(relative ? [{ accountId: relative.accountId, amount: -t.relativeAccountPaid }] : []),
+        { accountId: receivable, amount: t.fund + t.accountPaid + t.relativeAccountPaid },
+        // Cash never passes through the fund: it is recorded as collected by the institution at the till.
+        {
+          accountId: await account('patient_cash', region, () => patientCash(tx, region)),
+          amount: -t.cashPaid,
+        },
+        {
+          accountId: await account('institution_cash', institutionId, () =>
+            institutionCash(tx, institutionId, region),
+          ),
+          amount: t.cashPaid,
+        },
+      ].filter((e) => e.amount !== 0);
+      const postingInput: PostingInput = {
+        beneficiaryPersonId: person.id,
+        kind: 'settlement',
+        reference: { type: 'settlement', id },
+        regionCode: person.region_code,
+        entries,
+        at: ctx.now,
+      };
+      // The accounts are locked (by id) inside the one write below, so the region's and the institution's
+      // shared accounts stay locked only from that statement to the commit.
+      // In a group commit the shared accounts' deltas are written once for the whole batch (`Batch.shared`).
+      const posting = entries.length >= 2 ? postingWrites(postingInput, { deferShared: !!batch }) : null;
+      const items = req.bill.items;
+      const col = <K extends keyof SettlementResult['lines'][number]>(k: K) => result.lines.map((l) => l[k]);
+      const after = result.newAccumulators;
+      const writes: Statement[] = [
+        ...(posting?.writes ?? []),
+        {
+          sql: `insert into settlements (id, person_id, region_code, institution_id, terminal_id, policy_version_id, method, ecard_id, card_id,
+             relative_person_id, setting, year, business_date, status, total, fund, account_paid, relative_account_paid, cash_paid,
+             result, posting_id, created_at, card_activated, credential, essc_id, cash_method, catalogue_version)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'settled', $14, $15, $16, $17, $18, $19, $20, $21, $22,
+             $23, $24, $25, $26)`,
+          params: [
+            id,
+            person.id,
+            person.region_code,
+            institutionId,
+            terminal.terminalId,
+            policy.id,
+            payer.method,
+            payer.method === 'qr' && payer.credential === 'ecard' ? payer.cardId : null,
+            payer.method === 'card' ? payer.cardId : null,
+            t.relativeAccountPaid > 0 ? relative!.personId : null,
+            req.bill.setting,
+            year,
+            businessDate,
+            t.total,
+            t.fund,
+            t.accountPaid,
+            t.relativeAccountPaid,
+            t.cashPaid,
+            JSON.stringify(result),
+            posting?.postingId ?? null,
+            ctx.now,
+            cardActivated,
+            payer.method === 'qr' ? payer.credential : 'card',
+            payer.method === 'qr' && payer.credential === 'essc' ? payer.cardId : null,
+            bank ? 'bank_account' : 'cash',
+            read.catalogue_version,
+          ],
+        },
+        {
+          sql: `insert into settlement_lines (settlement_id, person_id, line_index, code, name, quantity, unit_price, amount, fund,
+             account_paid, relative_account_paid, cash_paid, delta_inpatient_deductible, delta_outpatient_eligible, delta_fund_paid)
+           select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
+             $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[])`,
+          params: [
+            id,
+            person.id,
+            col('index'),
+            col('code'),
+            col('name'),
+            result.lines.map((l) => items[l.index]!.quantity),
+            result.lines.map((l) => items[l.index]!.unitPrice),
+            col('amount'),
+            col('fund'),
+            result.lines.map((l) => l.personal.account),
+            result.lines.map((l) => l.personal.relativeAccount),
+            result.lines.map((l) => l.personal.cash),
+            result.lines.map((l) => l.accumulatorDeltas.inpatientDeductiblePaid),
+            result.lines.map((l) => l.accumulatorDeltas.outpatientEligibleSpent),
+            result.lines.map((l) => l.accumulatorDeltas.fundPaid),
+          ],
+        },
+        {
+          sql: `update person_year_accumulators set inpatient_deductible_paid = $3, outpatient_eligible_spent = $4, fund_paid = $5
+            where person_id = $1 and year = $2`,
+          params: [
+            person.id,
+            year,
+            after.inpatientDeductiblePaid,
+            after.outpatientEligibleSpent,
+            after.fundPaid,
+          ],
+        },
+      ];
+      if (bank) {
+        writes.push(
+          bankInstructionWrite({
+            settlementId: id,
+            personId: person.id,
+            institutionId,
+            regionCode: person.region_code,
+            businessDate,
+            bank: bank.bank,
+            accountMasked: bank.accountMasked,
+            amount: bank.amount,
+            at: ctx.now,
+          }),
+        );
+      }
+      if (!read.policy_used) writes.push(markPolicyUsed(policy.id, ctx.now));
+      if (answer) writes.push(answer(201, viewOf(cardActivated)));
+      // The posting, its entries, the balances, the settlement, its lines, the accumulators and the stored
+      // answer: one round trip.
+      const one = combineStatements(writes, posting?.select);
+      try {
+        let moves: QueryResult<AccountMove>;
+        try {
+          moves = await tx.query<AccountMove>(one.sql, one.params);
+        } catch (err) {
+          throw postingWriteError(err, postingInput);
+        }
+        // A refused balance (a backstop: the calculator never overdraws an account read under its lock).
+        if (posting) postingOutcome(moves.rows);
+        if (posting && batch) batch.shared(sharedDeltas(moves.rows));
+      } catch (err) {
+        // Refused after (or by) its write: in a group commit only a rollback of the whole batch undoes it.
+        throw batch ? new MustRollBack(err) : err;
+      }
+    }
+    return { view: viewOf(cardActivated) };
+  } catch (err) {
+    if (consumedHere && (err instanceof AppError || err instanceof RunAlone) && payer.method === 'qr')
+      await tx.query(unconsumeTokenWrite(payer.claims).sql, unconsumeTokenWrite(payer.claims).params);
+    throw err;
   }
-  return { view: viewOf(cardActivated) };
 }
