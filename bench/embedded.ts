@@ -150,7 +150,7 @@ export async function runEmbeddedBench(o: {
     let withGroupCommit: MixResult | null = null;
     try {
       mix = await runApp(config.groupCommit);
-      if (o.groupCommit) withGroupCommit = await runApp({ maxBatch: 32, windowMs: 0, transactions: 1 });
+      if (o.groupCommit) withGroupCommit = await runApp({ ...config.groupCommit, maxBatch: 32 });
     } finally {
       clearInterval(rssTimer);
     }

@@ -56,9 +56,11 @@ export interface Config {
    * (YIBAO_GROUP_COMMIT_MAX; unset: 32 on PostgreSQL, off on PGlite; 1 turns it off), how long a batch waits
    * for more once a connection is free (YIBAO_GROUP_COMMIT_WINDOW_MS, default 0: those of the same event-loop
    * turn; the others join the next batch while this one runs), batches at once
-   * (YIBAO_GROUP_COMMIT_TRANSACTIONS, default 1; docs/PERFORMANCE.md has the measurements behind both).
+   * (YIBAO_GROUP_COMMIT_TRANSACTIONS, default 1), and how many other settlements must be under way in the
+   * process for a settlement to join a batch rather than run alone (YIBAO_GROUP_COMMIT_SIBLINGS, default 4;
+   * docs/PERFORMANCE.md has the measurements behind these).
    */
-  groupCommit: { maxBatch?: number; windowMs: number; transactions: number };
+  groupCommit: { maxBatch?: number; windowMs: number; transactions: number; siblings: number };
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxBatch: env.YIBAO_GROUP_COMMIT_MAX ? int('YIBAO_GROUP_COMMIT_MAX', 32, env) : undefined,
       windowMs: int('YIBAO_GROUP_COMMIT_WINDOW_MS', 0, env),
       transactions: Math.max(1, int('YIBAO_GROUP_COMMIT_TRANSACTIONS', 1, env)),
+      siblings: int('YIBAO_GROUP_COMMIT_SIBLINGS', 4, env),
     },
     ...overrides,
   };

@@ -18,7 +18,7 @@ import { groupCommitStats } from './settle.ts';
 
 /** Every test's batch: cut when it holds this many, or after a window long enough for all of them to arrive. */
 const BATCH = 6;
-const groupCommit = { maxBatch: BATCH, windowMs: 2_000, transactions: 1 };
+const groupCommit = { maxBatch: BATCH, windowMs: 2_000, transactions: 1, siblings: 0 };
 
 const TABLES = [
   'settlements',
@@ -248,6 +248,27 @@ forEachStore(
         assert.equal(now.settlements - before.settlements, BATCH, 'each settled once, alone');
         assert.equal(now.ledger_postings - before.ledger_postings, BATCH);
         assert.equal(new Set(replies.map((r) => r.body.id)).size, BATCH);
+        await checksClean(env());
+      } finally {
+        await app.close();
+      }
+    });
+
+    test('while fewer than `siblings` other settlements are under way, each runs alone at once', async () => {
+      const db: Db = { ...env().db };
+      const config = { ...env().config, groupCommit: { ...groupCommit, siblings: 3 } };
+      const app = await buildApp({ db, config, clock: env().clock.now, logger: false });
+      await app.ready();
+      try {
+        const via = { ...env(), app };
+        const till = await createTill(env());
+        const p = await activeEcard(env());
+        await depositTo(env(), p.personId, 100_000);
+        for (let i = 0; i < 3; i++) {
+          const r = await settleCall(via, till.terminal, { qr: await qrOf(env(), p), bill });
+          assert.equal(r.status, 201, r.raw);
+        }
+        assert.deepEqual(groupCommitStats(db), { batches: 0, members: 0, largest: 0, alone: 3 });
         await checksClean(env());
       } finally {
         await app.close();

@@ -37,6 +37,13 @@ export interface GroupCommitOptions {
   windowMs: number;
   /** Batches (connections) running at once. */
   transactions: number;
+  /**
+   * Settlements join a batch only while at least this many others are under way in the process; below it
+   * each runs in a transaction of its own at once, as PostgreSQL's `commit_siblings` gates its commit delay:
+   * batching serialises its members on one connection, which costs more than it saves at low concurrency
+   * (docs/PERFORMANCE.md).
+   */
+  siblings: number;
 }
 
 /** What a member sees of its batch. */
@@ -96,8 +103,8 @@ export class GroupCommit<P> {
   private running = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private readonly inFlight = new Set<string>();
-  /** Batches committed or failed, members run, the largest batch: for tests and the benchmark. */
-  readonly stats = { batches: 0, members: 0, largest: 0 };
+  /** Batches committed or failed, members run, the largest batch, settlements run alone: tests, benchmark. */
+  readonly stats = { batches: 0, members: 0, largest: 0, alone: 0 };
 
   constructor(
     private readonly db: Db,
@@ -107,13 +114,15 @@ export class GroupCommit<P> {
   ) {}
 
   /**
-   * Runs `fn` as a member of the next batch and resolves with its value once the batch has committed.
-   * `claim` is the request's idempotency scope and key; `payer` where its person is found.
+   * Runs `fn` as a member of the next batch and resolves with its value once the batch has committed; or,
+   * while fewer than `siblings` other settlements are under way, runs `alone` (a transaction of its own)
+   * at once. `claim` is the request's idempotency scope and key; `payer` where its person is found.
    */
   run<T>(
     claim: { scope: string; key: string },
     payer: PersonOf,
     fn: (tx: Queryable, batch: Batch<P>) => Promise<T>,
+    alone: () => Promise<T>,
   ): Promise<T> {
     const flight = `${claim.scope}\u0000${claim.key}`;
     if (this.inFlight.has(flight)) {
@@ -125,6 +134,10 @@ export class GroupCommit<P> {
       );
     }
     this.inFlight.add(flight);
+    if (this.inFlight.size - 1 < this.opts.siblings) {
+      this.stats.alone++;
+      return alone().finally(() => this.inFlight.delete(flight));
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ claim, payer, run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length >= this.opts.maxBatch) this.flush();

@@ -505,16 +505,17 @@ export async function settle(
       settlementAnswers,
       batch?.claim,
     );
+  const alone = () => ctx.db.transaction((tx) => settleOnce(tx), plans);
   try {
     const batcher = groupCommitOf(ctx);
     if (batcher) {
       try {
-        return await batcher.run({ scope, key: idempotencyKey! }, personOf(payer), settleOnce);
+        return await batcher.run({ scope, key: idempotencyKey! }, personOf(payer), settleOnce, alone);
       } catch (err) {
         if (!(err instanceof RunAlone)) throw err;
       }
     }
-    return await ctx.db.transaction((tx) => settleOnce(tx), plans);
+    return await alone();
   } catch (err) {
     // The refused settlement rolled back; the wrong PIN still counts towards the lockout.
     if (err instanceof WrongPaymentPin)
@@ -536,7 +537,8 @@ const groupCommits = new WeakMap<Db, GroupCommit<PersonRow> | null>();
 
 /**
  * The store's group commit: on PostgreSQL by default (`YIBAO_GROUP_COMMIT_MAX`, default 32 members;
- * `YIBAO_GROUP_COMMIT_WINDOW_MS`, default 0; `YIBAO_GROUP_COMMIT_TRANSACTIONS`, default 1); on PGlite, whose
+ * `YIBAO_GROUP_COMMIT_WINDOW_MS`, default 0; `YIBAO_GROUP_COMMIT_TRANSACTIONS`, default 1;
+ * `YIBAO_GROUP_COMMIT_SIBLINGS`, default 4); on PGlite, whose
  * one connection runs one transaction at a time anyway, only when configured.
  */
 function groupCommitOf(ctx: Ctx): GroupCommit<PersonRow> | null {
