@@ -57,7 +57,7 @@ export interface Config {
    * for more once a connection is free (YIBAO_GROUP_COMMIT_WINDOW_MS, default 0: those of the same event-loop
    * turn; the others join the next batch while this one runs), batches at once
    * (YIBAO_GROUP_COMMIT_TRANSACTIONS, default 1), and how many other settlements must be under way in the
-   * process for a settlement to join a batch rather than run alone (YIBAO_GROUP_COMMIT_SIBLINGS, default 4;
+   * process for a settlement to join a batch rather than run alone (YIBAO_GROUP_COMMIT_SIBLINGS, default 8;
    * docs/PERFORMANCE.md has the measurements behind these).
    */
   groupCommit: { maxBatch?: number; windowMs: number; transactions: number; siblings: number };
@@ -112,7 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxBatch: env.YIBAO_GROUP_COMMIT_MAX ? int('YIBAO_GROUP_COMMIT_MAX', 32, env) : undefined,
       windowMs: int('YIBAO_GROUP_COMMIT_WINDOW_MS', 0, env),
       transactions: Math.max(1, int('YIBAO_GROUP_COMMIT_TRANSACTIONS', 1, env)),
-      siblings: int('YIBAO_GROUP_COMMIT_SIBLINGS', 4, env),
+      siblings: int('YIBAO_GROUP_COMMIT_SIBLINGS', 8, env),
     },
     ...overrides,
   };

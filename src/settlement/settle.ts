@@ -538,7 +538,7 @@ const groupCommits = new WeakMap<Db, GroupCommit<PersonRow> | null>();
 /**
  * The store's group commit: on PostgreSQL by default (`YIBAO_GROUP_COMMIT_MAX`, default 32 members;
  * `YIBAO_GROUP_COMMIT_WINDOW_MS`, default 0; `YIBAO_GROUP_COMMIT_TRANSACTIONS`, default 1;
- * `YIBAO_GROUP_COMMIT_SIBLINGS`, default 4); on PGlite, whose
+ * `YIBAO_GROUP_COMMIT_SIBLINGS`, default 8); on PGlite, whose
  * one connection runs one transaction at a time anyway, only when configured.
  */
 function groupCommitOf(ctx: Ctx): GroupCommit<PersonRow> | null {

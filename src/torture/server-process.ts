@@ -56,6 +56,9 @@ export class ServerProcess {
         YIBAO_SECRET_KEY: this.o.secretKeyHex,
         YIBAO_LOG_LEVEL: 'error',
         YIBAO_DB_POOL_SIZE: String(this.o.poolSize),
+        // Every settlement through group commit, even at the harness's few clients: the batches are what the
+        // kills and terminated backends must not break (by default it engages only under heavier load).
+        YIBAO_GROUP_COMMIT_SIBLINGS: '0',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
