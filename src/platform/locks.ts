@@ -51,9 +51,14 @@ export function isLockNotAvailable(err: unknown): boolean {
   return (err as { code?: string })?.code === '55P03';
 }
 
-/** Where a payer's person is found: through an e-card, an e-SSC or a card, or directly by the person's id. */
+/** True when `err` is PostgreSQL's refusal of a transaction chosen as a deadlock's victim. */
+export function isDeadlock(err: unknown): boolean {
+  return (err as { code?: string })?.code === '40P01';
+}
+
+/** Where a payer's person is found: through an e-card or an e-SSC, or directly by the person's id. */
 export interface PersonOf {
-  of: 'cards' | 'ecards' | 'esscs' | 'persons';
+  of: 'ecards' | 'esscs' | 'persons';
   id: string;
 }
 
@@ -76,10 +81,9 @@ export async function lockPersonsOf<T>(
        from persons p join (
               select 'ecards' as payer_of, id as payer_id, person_id from ecards where id = any($1::uuid[])
               union all select 'esscs', id, person_id from esscs where id = any($2::uuid[])
-              union all select 'cards', id, person_id from cards where id = any($3::uuid[])
-              union all select 'persons', x, x from unnest($4::uuid[]) as x) w on w.person_id = p.id
+              union all select 'persons', x, x from unnest($3::uuid[]) as x) w on w.person_id = p.id
       order by p.id for update of p`,
-    [ids('ecards'), ids('esscs'), ids('cards'), ids('persons')],
+    [ids('ecards'), ids('esscs'), ids('persons')],
   );
   return rows;
 }

@@ -52,17 +52,30 @@ async function checksClean(env: TestEnv) {
 
 const bill = { setting: 'outpatient', items: [item('A', 30), item('OUT-B', 20)] };
 
+/** `n` people with an open e-card each and `fen` in their individual accounts. */
+async function fundedEcards(env: TestEnv, n: number, fen: number) {
+  const people = [];
+  for (let i = 0; i < n; i++) {
+    const p = await activeEcard(env);
+    await depositTo(env, p.personId, fen);
+    people.push(p);
+  }
+  return people;
+}
+
+/** The app over another store object (its own group commit), ready; the caller closes it. */
+async function appOver(env: TestEnv, db: Db, config = env.config) {
+  const app = await buildApp({ db, config, clock: env.clock.now, logger: false });
+  await app.ready();
+  return app;
+}
+
 forEachStore(
   'group commit: settlements share one transaction and one commit',
   (env) => {
     test('a batch where some members are refused: the others commit, each caller gets its own answer after the commit', async () => {
       const till = await createTill(env());
-      const people = [];
-      for (let i = 0; i < 5; i++) {
-        const p = await activeEcard(env());
-        await depositTo(env(), p.personId, 200_000);
-        people.push(p);
-      }
+      const people = await fundedEcards(env(), 5, 200_000);
       const [a, b, c, noBank, wrongPin] = people as [
         (typeof people)[0],
         (typeof people)[0],
@@ -140,12 +153,7 @@ forEachStore(
 
     test('replays of requests that were in a batch return their first answers and move nothing; a key twice in flight is refused', async () => {
       const till = await createTill(env());
-      const people = [];
-      for (let i = 0; i < BATCH; i++) {
-        const p = await activeEcard(env());
-        await depositTo(env(), p.personId, 100_000);
-        people.push(p);
-      }
+      const people = await fundedEcards(env(), BATCH, 100_000);
       const requests = await Promise.all(
         people.map(async (p) => ({ key: newKey(), body: { qr: await qrOf(env(), p), bill } })),
       );
@@ -220,22 +228,11 @@ forEachStore(
           ),
         close: async () => undefined,
       };
-      const app = await buildApp({
-        db: failing,
-        config: env().config,
-        clock: env().clock.now,
-        logger: false,
-      });
-      await app.ready();
+      const app = await appOver(env(), failing);
       try {
         const via = { ...env(), app };
         const till = await createTill(env());
-        const people = [];
-        for (let i = 0; i < BATCH; i++) {
-          const p = await activeEcard(env());
-          await depositTo(env(), p.personId, 100_000);
-          people.push(p);
-        }
+        const people = await fundedEcards(env(), BATCH, 100_000);
         const before = await counts(env());
         const replies = await Promise.all(
           people.map(async (p) => settleCall(via, till.terminal, { qr: await qrOf(env(), p), bill })),
@@ -257,8 +254,7 @@ forEachStore(
     test('while fewer than `siblings` other settlements are under way, each runs alone at once', async () => {
       const db: Db = { ...env().db };
       const config = { ...env().config, groupCommit: { ...groupCommit, siblings: 3 } };
-      const app = await buildApp({ db, config, clock: env().clock.now, logger: false });
-      await app.ready();
+      const app = await appOver(env(), db, config);
       try {
         const via = { ...env(), app };
         const till = await createTill(env());
@@ -297,22 +293,11 @@ forEachStore(
           },
           close: async () => undefined,
         };
-        const app = await buildApp({
-          db: crashing,
-          config: env().config,
-          clock: env().clock.now,
-          logger: false,
-        });
-        await app.ready();
+        const app = await appOver(env(), crashing);
         try {
           const viaCrashing = { ...env(), app };
           const till = await createTill(env());
-          const people = [];
-          for (let i = 0; i < BATCH; i++) {
-            const p = await activeEcard(env());
-            await depositTo(env(), p.personId, 100_000);
-            people.push(p);
-          }
+          const people = await fundedEcards(env(), BATCH, 100_000);
           // The shared accounts and the account-id cache exist before the crash.
           const warm = await settleCall(viaCrashing, till.terminal, {
             qr: await qrOf(env(), people[0]!),

@@ -1,13 +1,15 @@
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError, conflict } from '../platform/errors.ts';
-import { lockPersonsOf, type PersonOf } from '../platform/locks.ts';
+import { isDeadlock, lockPersonsOf, type PersonOf } from '../platform/locks.ts';
 import { claimKeys, type KeyClaim } from '../platform/idempotency.ts';
 import { balanceShardsWrite } from '../ledger/ledger.ts';
 
 /**
- * Group commit (issue 19, docs/PERFORMANCE.md): settlements that arrive within a short window share one
- * transaction and one commit. A batch is cut when it holds `maxBatch` members or `windowMs` after its first
- * member arrived; at most `transactions` batches run at once, and what arrives meanwhile waits for the next.
+ * Group commit (issue 19, docs/PERFORMANCE.md): under load, settlements that arrive within a short window
+ * share one transaction and one commit. A settlement joins a batch only while at least `siblings` others are
+ * under way in the process (else it runs alone at once). A batch is cut when it holds `maxBatch` members or
+ * `windowMs` after its first member arrived; at most `transactions` batches run at once, and what arrives
+ * meanwhile waits for the next.
  *
  * A batch, in one transaction on one connection:
  *   0. claims its members' idempotency keys, in one statement (`claimKeys`);
@@ -81,6 +83,8 @@ export class RunAlone extends Error {
 
 interface Member<P> {
   claim: { scope: string; key: string };
+  /** The claim as one string, for the process's in-flight keys. */
+  flight: string;
   payer: PersonOf;
   run(tx: Queryable, batch: Batch<P>): Promise<unknown>;
   resolve(value: unknown): void;
@@ -89,13 +93,11 @@ interface Member<P> {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-const isDeadlock = (err: unknown) => (err as { code?: string })?.code === '40P01';
 /** An error PostgreSQL (or PGlite) reported for a statement: it carries a SQLSTATE and a severity. */
 const isStatementError = (err: unknown) => {
   const e = err as { code?: unknown; severity?: unknown };
   return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string';
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const payerKey = (p: PersonOf) => `${p.of}:${p.id.toLowerCase()}`;
 
 export class GroupCommit<P> {
@@ -139,7 +141,7 @@ export class GroupCommit<P> {
       return alone().finally(() => this.inFlight.delete(flight));
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ claim, payer, run: fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ claim, flight, payer, run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length >= this.opts.maxBatch) this.flush();
       else if (!this.timer) {
         const cut = () => {
@@ -179,11 +181,10 @@ export class GroupCommit<P> {
             tx,
             members.map((m) => m.claim),
           );
-          const payers = members.map((m) => m.payer).filter((p) => UUID.test(p.id));
           const locked = new Map<string, P>();
           for (const { payer_of, payer_id, ...person } of await lockPersonsOf<P>(
             tx,
-            payers,
+            members.map((m) => m.payer),
             this.personColumns,
           )) {
             locked.set(payerKey({ of: payer_of, id: payer_id }), person as P);
@@ -232,7 +233,7 @@ export class GroupCommit<P> {
       };
     } finally {
       this.running--;
-      for (const m of members) this.inFlight.delete(`${m.claim.scope}\u0000${m.claim.key}`);
+      for (const m of members) this.inFlight.delete(m.flight);
       if (this.queue.length) this.flush();
     }
     if (!failure) for (const fn of committed) fn();

@@ -552,7 +552,7 @@ function groupCommitOf(ctx: Ctx): GroupCommit<PersonRow> | null {
   return batcher;
 }
 
-/** Batches, members and the largest batch of the store's group commit so far (tests, benchmark); null when off. */
+/** The store's group commit's counts so far (`GroupCommit.stats`: tests, benchmark); null when off. */
 export function groupCommitStats(db: Db): GroupCommit<PersonRow>['stats'] | null {
   return groupCommits.get(db)?.stats ?? null;
 }
@@ -587,7 +587,8 @@ async function settleIn(
   // In a group commit a refusal rolls back no transaction: it gives back the token it consumed (nothing else
   // written before a refusal matters: the year's accumulators at zero, an individual or shared account made on
   // first use) and the batch goes on without it.
-  const consumedHere = !!batch && payer.method === 'qr' && !estimate && read.consumed > 0;
+  const consumedToken =
+    batch && payer.method === 'qr' && !estimate && read.consumed > 0 ? payer.claims : null;
   try {
     if (payer.method === 'qr') {
       const ecard = read.ecard;
@@ -867,8 +868,10 @@ async function settleIn(
     }
     return { view: viewOf(cardActivated) };
   } catch (err) {
-    if (consumedHere && (err instanceof AppError || err instanceof RunAlone) && payer.method === 'qr')
-      await tx.query(unconsumeTokenWrite(payer.claims).sql, unconsumeTokenWrite(payer.claims).params);
+    if (consumedToken && (err instanceof AppError || err instanceof RunAlone)) {
+      const giveBack = unconsumeTokenWrite(consumedToken);
+      await tx.query(giveBack.sql, giveBack.params);
+    }
     throw err;
   }
 }
